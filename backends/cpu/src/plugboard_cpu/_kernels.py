@@ -1,0 +1,215 @@
+"""CPU kernels on NumPy.
+
+Every kernel is structured: the core has validated the inputs, cast them to
+the computation dtype, broadcast pointwise inputs to the output's shape (as
+stride-0 views) and allocated ``out``. A kernel views its tensors with
+``host_array`` and writes ``out``. Python numbers arrive already converted
+to the computation dtype's values.
+
+float16 and bfloat16 reductions and matmul accumulate in float32, as
+PyTorch's CPU backend does, and round once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from plugboard.backend import host_array
+
+import plugboard as pb
+
+ALL = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
+       pb.float16, pb.bfloat16, pb.float32, pb.float64)
+NUMERIC = tuple(d for d in ALL if d is not pb.bool)
+INTEGRAL = tuple(d for d in ALL if not d.is_floating_point)
+FLOATING = tuple(d for d in ALL if d.is_floating_point)
+_REDUCED = ("float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class CPUKernel:
+    op: str
+    fn: Callable[..., None]
+    dtypes: tuple[pb.DType, ...]
+
+
+def _a(value: Any) -> Any:
+    """A tensor's NumPy view; Python numbers pass through."""
+    return host_array(value) if isinstance(value, pb.Tensor) else value
+
+
+def _accumulator(dtype: np.dtype[Any]) -> Any:
+    return np.float32 if dtype.name in _REDUCED else None
+
+
+def _unary(ufunc: np.ufunc) -> Callable[..., None]:
+    def kernel(self: pb.Tensor, *, out: pb.Tensor) -> None:
+        with np.errstate(all="ignore"):
+            ufunc(host_array(self), out=host_array(out))
+
+    return kernel
+
+
+def _binary(ufunc: np.ufunc) -> Callable[..., None]:
+    def kernel(self: Any, other: Any, *, out: pb.Tensor) -> None:
+        with np.errstate(all="ignore"):
+            ufunc(_a(self), _a(other), out=host_array(out))
+
+    return kernel
+
+
+def _add(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
+    b = _a(other) if alpha == 1 else np.multiply(_a(other), alpha, dtype=out.dtype.numpy)
+    with np.errstate(all="ignore"):
+        np.add(_a(self), b, out=host_array(out))
+
+
+def _sub(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
+    b = _a(other) if alpha == 1 else np.multiply(_a(other), alpha, dtype=out.dtype.numpy)
+    with np.errstate(all="ignore"):
+        np.subtract(_a(self), b, out=host_array(out))
+
+
+def _check_integer_divisor(divisor: Any, op: str) -> None:
+    if np.any(np.asarray(divisor) == 0):
+        raise pb.ArgumentError(
+            f"integer {op} by zero. Fix: make sure the divisor has no zeros, or use "
+            "floating-point inputs (which give inf or nan)"
+        )
+
+
+def _div(self: Any, other: Any, rounding_mode: str | None, *, out: pb.Tensor) -> None:
+    a, b, o = _a(self), _a(other), host_array(out)
+    integral = not out.dtype.is_floating_point
+    if integral:
+        _check_integer_divisor(b, "division")
+    with np.errstate(all="ignore"):
+        if rounding_mode is None:
+            np.true_divide(a, b, out=o)
+        elif rounding_mode == "floor":
+            np.floor_divide(a, b, out=o)
+        elif integral:
+            # Truncation towards zero: floor division, one up where it rounded a
+            # negative, inexact quotient down.
+            q = np.floor_divide(a, b)
+            inexact = (q * b) != a
+            negative = np.logical_xor(np.less(a, 0), np.less(b, 0))
+            np.add(q, np.logical_and(inexact, negative), out=o, casting="unsafe")
+        else:
+            np.trunc(np.true_divide(a, b), out=o)
+
+
+def _remainder(self: Any, other: Any, *, out: pb.Tensor) -> None:
+    if not out.dtype.is_floating_point:
+        _check_integer_divisor(_a(other), "remainder")
+    with np.errstate(all="ignore"):
+        np.remainder(_a(self), _a(other), out=host_array(out))
+
+
+def _pow(self: Any, exponent: Any, *, out: pb.Tensor) -> None:
+    e = _a(exponent)
+    if not out.dtype.is_floating_point and np.any(np.asarray(e) < 0):
+        raise pb.DTypeError(
+            "integers to negative integer powers are not allowed. Fix: use a "
+            "floating-point base, e.g. x.to(pb.float32) ** e"
+        )
+    with np.errstate(all="ignore"):
+        np.power(_a(self), e, out=host_array(out))
+
+
+def _where(condition: pb.Tensor, self: Any, other: Any, *, out: pb.Tensor) -> None:
+    o = host_array(out)
+    np.copyto(o, _a(other), casting="unsafe")
+    np.copyto(o, _a(self), casting="unsafe", where=host_array(condition))
+
+
+def _copy(self: pb.Tensor, src: Any, non_blocking: bool) -> None:
+    with np.errstate(all="ignore"):
+        np.copyto(host_array(self), _a(src), casting="unsafe")
+
+
+def _axes(dim: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
+    if not dim:
+        return None
+    return tuple(d % max(ndim, 1) for d in dim)
+
+
+def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, *,
+         out: pb.Tensor) -> None:
+    a, o = host_array(self), host_array(out)
+    accumulator = _accumulator(o.dtype) or o.dtype
+    result = np.sum(a, axis=_axes(dim, a.ndim), keepdims=keepdim, dtype=accumulator)
+    np.copyto(o, result, casting="unsafe")
+
+
+def _amax(self: pb.Tensor, dim: Sequence[int], keepdim: bool, *, out: pb.Tensor) -> None:
+    a = host_array(self)
+    np.amax(a, axis=_axes(dim, a.ndim), keepdims=keepdim, out=host_array(out))
+
+
+def _argmax(self: pb.Tensor, dim: int | None, keepdim: bool, *, out: pb.Tensor) -> None:
+    a, o = host_array(self), host_array(out)
+    if dim is None:
+        np.copyto(o, np.argmax(a.reshape(-1)).reshape(o.shape))
+    else:
+        np.copyto(o, np.argmax(a, axis=dim % max(a.ndim, 1), keepdims=keepdim).reshape(o.shape))
+
+
+def _matmul(self: pb.Tensor, other: pb.Tensor, *, out: pb.Tensor) -> None:
+    a, b, o = host_array(self), host_array(other), host_array(out)
+    accumulator = _accumulator(o.dtype)
+    if accumulator is not None:
+        np.copyto(o, np.matmul(a.astype(accumulator), b.astype(accumulator)), casting="unsafe")
+    else:
+        np.matmul(a, b, out=o)
+
+
+def _full(size: Any, fill_value: Any, dtype: Any, device: Any, *, out: pb.Tensor) -> None:
+    host_array(out).fill(fill_value)
+
+
+def _arange(start: Any, end: Any, step: Any, dtype: Any, device: Any, *,
+            out: pb.Tensor) -> None:
+    o = host_array(out)
+    exact = all(isinstance(v, int) for v in (start, end, step))
+    # Each value is start + i * step, computed in int64 or float64 and rounded once.
+    steps = np.arange(o.shape[0], dtype=np.int64 if exact else np.float64)
+    np.copyto(o, start + steps * step, casting="unsafe")
+
+
+KERNELS: tuple[CPUKernel, ...] = (
+    CPUKernel("neg", _unary(np.negative), NUMERIC),
+    CPUKernel("abs", _unary(np.absolute), NUMERIC),
+    CPUKernel("exp", _unary(np.exp), FLOATING),
+    CPUKernel("log", _unary(np.log), FLOATING),
+    CPUKernel("sqrt", _unary(np.sqrt), FLOATING),
+    CPUKernel("bitwise_not", _unary(np.invert), INTEGRAL),
+    CPUKernel("add", _add, ALL),
+    CPUKernel("sub", _sub, NUMERIC),
+    CPUKernel("mul", _binary(np.multiply), ALL),
+    CPUKernel("div", _div, NUMERIC),
+    CPUKernel("remainder", _remainder, NUMERIC),
+    CPUKernel("pow", _pow, NUMERIC),
+    CPUKernel("maximum", _binary(np.maximum), ALL),
+    CPUKernel("minimum", _binary(np.minimum), ALL),
+    CPUKernel("bitwise_and", _binary(np.bitwise_and), INTEGRAL),
+    CPUKernel("bitwise_or", _binary(np.bitwise_or), INTEGRAL),
+    CPUKernel("bitwise_xor", _binary(np.bitwise_xor), INTEGRAL),
+    CPUKernel("eq", _binary(np.equal), ALL),
+    CPUKernel("ne", _binary(np.not_equal), ALL),
+    CPUKernel("lt", _binary(np.less), ALL),
+    CPUKernel("le", _binary(np.less_equal), ALL),
+    CPUKernel("gt", _binary(np.greater), ALL),
+    CPUKernel("ge", _binary(np.greater_equal), ALL),
+    CPUKernel("where", _where, ALL),
+    CPUKernel("copy_", _copy, ALL),
+    CPUKernel("sum", _sum, ALL),
+    CPUKernel("amax", _amax, ALL),
+    CPUKernel("argmax", _argmax, ALL),
+    CPUKernel("matmul", _matmul, NUMERIC),
+    CPUKernel("full", _full, ALL),
+    CPUKernel("arange", _arange, ALL),
+)

@@ -1,0 +1,31 @@
+"""The CPU backend's hook implementations: identity, runtime, kernels."""
+
+from __future__ import annotations
+
+from plugboard import Library, backend
+
+from . import __version__
+from ._kernels import KERNELS
+from ._runtime import CPURuntime
+
+
+@backend.hookimpl
+def plugboard_backend_info() -> backend.BackendInfo:
+    return backend.BackendInfo(
+        device_type="cpu",
+        dispatch_key="CPU",
+        version=__version__,
+        api_version=backend.API_VERSION,
+        distribution="plugboard-cpu",
+    )
+
+
+@backend.hookimpl
+def plugboard_device_runtime() -> backend.DeviceRuntime:
+    return CPURuntime()
+
+
+@backend.hookimpl
+def plugboard_register_kernels(library: Library) -> None:
+    for kernel in KERNELS:
+        library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True)

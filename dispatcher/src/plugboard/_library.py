@@ -1,0 +1,238 @@
+"""``Library``: define operators once, implement them per dispatch key.
+
+Example:
+    >>> import plugboard as pb
+    >>> lib = pb.Library("demo")
+    >>> _ = lib.define("twice(Tensor self) -> Tensor")
+    >>> @lib.impl("twice", "CompositeImplicit")
+    ... def twice(x):
+    ...     return x + x
+    >>> pb.ops.demo.twice(pb.tensor([1, 2])).tolist()
+    [2, 4]
+    >>> lib.close()
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import _registry
+from ._dtype import DType, as_dtype
+from ._errors import RegistrationError
+from ._keys import DispatchKey, KeyKind, key_named
+from ._registry import Kernel, OperatorDef
+from ._schema import parse_schema
+
+if TYPE_CHECKING:
+    from ._dispatcher import OperatorHandle
+
+__all__ = ["Library"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The core opset lives in pb::; only plugboard itself defines operators there.
+CORE_NAMESPACE = "pb"
+_core_definitions_open = False
+
+_libraries: weakref.WeakSet[Library] = weakref.WeakSet()
+
+
+class Library:
+    """Registers operators of one namespace and kernels for them.
+
+    ``define`` declares an operator's schema (once); ``register_meta`` gives it
+    the meta function that validates inputs and computes output shapes and
+    dtypes; ``impl`` adds a kernel for a dispatch key: a backend key (``"CPU"``),
+    ``"CompositeImplicit"`` (a decomposition for every backend) or a
+    functionality key. A second kernel for the same operator and key is
+    rejected. ``close()`` removes everything the library registered.
+
+    A library made with ``dispatch_key=`` uses it as the default key of
+    ``impl``: backends get such a library in ``plugboard_register_kernels``.
+    """
+
+    def __init__(
+        self,
+        namespace: str,
+        dispatch_key: str | DispatchKey | None = None,
+        *,
+        owner: str | None = None,
+    ):
+        if not namespace.isidentifier():
+            raise RegistrationError(f"a namespace is an identifier, not {namespace!r}")
+        self.namespace = namespace
+        self.dispatch_key = None if dispatch_key is None else _key(dispatch_key)
+        self.owner = owner
+        self.name = owner or namespace
+        self._defined: list[str] = []
+        self._kernels: list[tuple[str, DispatchKey]] = []
+        self._metas: list[str] = []
+        _libraries.add(self)
+
+    def __repr__(self) -> str:
+        key = f", dispatch_key={self.dispatch_key}" if self.dispatch_key else ""
+        return f"Library({self.namespace!r}{key})"
+
+    # Definition ------------------------------------------------------------
+    def define(
+        self,
+        schema: str,
+        *,
+        tags: Iterable[str] = (),
+        promotes: Iterable[str] | None = None,
+    ) -> OperatorHandle:
+        """Declare an operator from its schema; returns its handle.
+
+        ``tags``: ``"pointwise"`` (elementwise: Python numbers are accepted for
+        tensor arguments, inputs broadcast, an in-place form ``name_`` exists),
+        ``"allocation"`` (the backend's allocator is the whole kernel).
+        ``promotes``: the arguments cast to the computation dtype for kernels
+        that do not take mixed dtypes (default: every tensor argument).
+        """
+        from ._dispatcher import OperatorHandle
+
+        parsed = parse_schema(schema)
+        namespace = parsed.namespace or self.namespace
+        if namespace != self.namespace:
+            raise RegistrationError(
+                f"schema {schema!r} names namespace {namespace!r}, but this library "
+                f"defines operators of {self.namespace!r}"
+            )
+        if namespace == CORE_NAMESPACE and not _core_definitions_open:
+            raise RegistrationError(
+                f"the {CORE_NAMESPACE!r} namespace holds plugboard's core opset; define custom "
+                "operators in your own namespace, e.g. Library('acme')"
+            )
+        if parsed.namespace is None:
+            parsed = parse_schema(f"{namespace}::{schema}")
+        op = OperatorDef(
+            parsed,
+            frozenset(tags),
+            None if promotes is None else tuple(promotes),
+            self.name,
+        )
+        _registry.add_op(op)
+        self._defined.append(op.name)
+        return OperatorHandle(op)
+
+    def register_meta(self, name: str, fn: F | None = None) -> Any:
+        """Give an operator its meta function (decorator form when ``fn`` is omitted).
+
+        The meta function takes the operator's arguments and returns a
+        ``TensorSpec`` (or a tuple of them, or a ``MetaResult``). It raises a
+        plugboard error for bad input; the core adds the operator's name and
+        a description of the inputs.
+        """
+
+        def register(fn: F) -> F:
+            op = _registry.get_op(self._qualify(name))
+            if op.meta is not None:
+                raise RegistrationError(
+                    f"{op.name} already has a meta function (from library {op.meta_library!r})"
+                )
+            op.meta = fn
+            op.meta_library = self.name
+            self._metas.append(op.name)
+            _registry.invalidate_caches()
+            return fn
+
+        return register if fn is None else register(fn)
+
+    # Implementation ------------------------------------------------------------
+    def impl(
+        self,
+        name: str,
+        dispatch_key: str | DispatchKey | None = None,
+        fn: F | None = None,
+        *,
+        dtypes: Iterable[DType | str] | None = None,
+        strided: bool = False,
+        mixed_dtypes: bool = False,
+    ) -> Any:
+        """Register a kernel of ``name`` for ``dispatch_key`` (decorator form when ``fn`` is omitted).
+
+        ``dtypes``: the computation dtypes the kernel handles (default: all);
+        ``strided``: it handles any strides, so the core passes views as they
+        are; ``mixed_dtypes``: it takes inputs of any dtype, so the core does not
+        cast them. What a kernel does not declare, the core adapts (copies and
+        casts) before calling it.
+
+        Structured kernels (operators with a meta function) are called with
+        the operator's arguments and ``out=``, the output tensor(s) the core
+        allocated; they write ``out`` and return nothing. Composite kernels
+        and kernels of operators without a meta function return their result.
+        """
+        key_spec = dispatch_key if dispatch_key is not None else self.dispatch_key
+        if key_spec is None:
+            raise RegistrationError(
+                f"impl({name!r}) needs a dispatch key: pass one, or make the library with "
+                "Library(namespace, dispatch_key=...)"
+            )
+        key = _key(key_spec)
+        if key.kind is KeyKind.BACKEND_SELECT:
+            raise RegistrationError("BackendSelect is handled by the core; register for a backend")
+        accepted = None if dtypes is None else frozenset(as_dtype(d) for d in dtypes)
+
+        def register(fn: F) -> F:
+            if not callable(fn):
+                raise RegistrationError(f"a kernel must be callable, not {fn!r}")
+            op = _registry.get_op(self._qualify(name))
+            kernel = Kernel(fn, key, accepted, strided, mixed_dtypes, self.name)
+            _registry.set_kernel(op, kernel)
+            self._kernels.append((op.name, key))
+            return fn
+
+        return register if fn is None else register(fn)
+
+    def _qualify(self, name: str) -> str:
+        return name if "::" in name else f"{self.namespace}::{name}"
+
+    # Life cycle --------------------------------------------------------------------
+    def close(self) -> None:
+        """Remove every operator, meta function and kernel this library registered."""
+        for op_name, key in reversed(self._kernels):
+            _registry.remove_kernel(op_name, key)
+        for op_name in self._metas:
+            op = _registry.find_op(op_name)
+            if op is not None and op.meta_library == self.name:
+                op.meta = None
+                op.meta_library = None
+        for op_name in reversed(self._defined):
+            _registry.remove_op(op_name)
+        self._kernels.clear()
+        self._metas.clear()
+        self._defined.clear()
+        _registry.invalidate_caches()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _key(spec: str | DispatchKey) -> DispatchKey:
+    if isinstance(spec, DispatchKey):
+        return spec
+    try:
+        return key_named(spec)
+    except RegistrationError:
+        # Backend keys exist once their plugin has loaded.
+        from ._plugins import load_all
+
+        load_all()
+        return key_named(spec)
+
+
+def close_owned(owner: str) -> None:
+    """Close the libraries a backend plugin registered (when it is unloaded)."""
+    for library in list(_libraries):
+        if library.owner == owner:
+            library.close()
+
+
+def open_core_definitions(open_: bool) -> None:
+    global _core_definitions_open
+    _core_definitions_open = open_
