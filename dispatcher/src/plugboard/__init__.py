@@ -12,6 +12,8 @@ Example:
 """
 
 from . import _opset as _opset  # defines the pb:: operators
+from . import backend as backend
+from . import library as library
 from ._api import backends, device_properties, devices, memory_stats, synchronize
 from ._copy import copy_
 from ._device import Device, device
@@ -33,7 +35,7 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
-from ._dtype import bool_ as bool  # noqa: A004 - PyTorch's name: pb.bool
+from ._dtype import bool_ as bool
 from ._errors import (
     ArgumentError,
     BackendUnavailableError,
@@ -63,7 +65,7 @@ from ._factories import (
     zeros_like,
 )
 from ._functions import (
-    abs,  # noqa: A004
+    abs,
     add,
     amax,
     argmax,
@@ -95,7 +97,7 @@ from ._functions import (
     ne,
     neg,
     permute,
-    pow,  # noqa: A004
+    pow,
     relu,
     remainder,
     reshape,
@@ -105,7 +107,7 @@ from ._functions import (
     sqrt,
     squeeze,
     sub,
-    sum,  # noqa: A004
+    sum,
     t,
     transpose,
     unbind,
@@ -119,12 +121,13 @@ from ._meta import broadcast_shapes
 from ._tensor import Tensor
 from ._tensor_methods import install as _install_methods
 from ._version import API_VERSION, __version__
-from . import backend as backend, library as library  # noqa: E402  (public submodules)
 
 _install_methods()
 
 
-def split(tensor: Tensor, split_size_or_sections: "int | list[int]", dim: int = 0) -> "tuple[Tensor, ...]":
+def split(
+    tensor: Tensor, split_size_or_sections: "int | list[int]", dim: int = 0
+) -> "tuple[Tensor, ...]":
     """Split ``tensor`` into chunks of one size (an int) or of the given sizes (a list).
 
     Example:

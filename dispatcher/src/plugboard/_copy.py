@@ -139,7 +139,7 @@ def to(
     dtype: DType | None = None,
     copy: bool = False,
 ) -> Tensor:
-    """``self`` on ``device`` in ``dtype``; ``self`` itself when nothing changes and not ``copy``."""
+    """``self`` on ``device`` in ``dtype``; ``self`` itself if nothing changes (unless ``copy``)."""
     device = device or self.device
     dtype = dtype or self.dtype
     if device == self.device and dtype is self.dtype:

@@ -110,7 +110,7 @@ class Device:
     def __repr__(self) -> str:
         return f"device('{self}')"
 
-    def __reduce__(self) -> tuple[type[Device], tuple[str]]:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
         return (Device, (str(self),))
 
 
@@ -177,7 +177,10 @@ def _check_type(device_type: str) -> None:
     message += f" Installed backends: {', '.join(sorted(installed))}."
     distribution = KNOWN_DISTRIBUTIONS.get(device_type)
     if distribution is not None:
-        message += f" The {device_type} backend is in the package {distribution}: pip install {distribution}"
+        message += (
+            f" The {device_type} backend is in the package {distribution}: "
+            f"pip install {distribution}"
+        )
     elif not close:
         message += " A vendor's backend is installed with its own pip package."
     raise DeviceError(message)

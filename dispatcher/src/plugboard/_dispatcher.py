@@ -416,9 +416,10 @@ def execute(
         return values[0]
     outputs = []
     for i, spec in enumerate(specs):
-        target = targets[i] if targets is not None else None
-        if target is not None and _writable_directly(target, spec, kernel, args, op.pointwise):
-            outputs.append(target)
+        if targets is not None and _writable_directly(
+            targets[i], spec, kernel, args, op.pointwise
+        ):
+            outputs.append(targets[i])
         else:
             outputs.append(backend.new_tensor(spec))
     _call_kernel(op, resolved.fn, args, values, outputs[0] if len(outputs) == 1 else tuple(outputs))
@@ -474,29 +475,26 @@ def _targets(
                 inputs=describe_inputs(op, values),
             )
     for target, spec in zip(targets, specs, strict=True):
-        problem = None
+        error: type[PlugboardError]
         if target.shape != spec.shape:
-            problem = (
-                f"{what} has shape {target.shape} but the result has shape {spec.shape}",
-                ShapeError,
-            )
+            message = f"{what} has shape {target.shape} but the result has shape {spec.shape}"
+            error = ShapeError
         elif target.device != spec.device:
-            problem = (f"{what} is on {target.device} but the result is on {spec.device}",
-                       DeviceError)
+            message = f"{what} is on {target.device} but the result is on {spec.device}"
+            error = DeviceError
         elif not can_cast(spec.dtype, target.dtype):
-            problem = (
-                f"the result type {spec.dtype} can't be cast to {what}'s dtype "
-                f"{target.dtype}",
-                DTypeError,
+            message = (
+                f"the result type {spec.dtype} can't be cast to {what}'s dtype {target.dtype}"
             )
-        if problem is not None:
-            message, error = problem
-            raise error(
-                message + ". Fix: use a tensor of the result's shape, dtype and device, "
-                "or the functional form",
-                op=op.name + ("_" if variant is Variant.INPLACE else ""),
-                inputs=describe_inputs(op, values),
-            )
+            error = DTypeError
+        else:
+            continue
+        raise error(
+            message + ". Fix: use a tensor of the result's shape, dtype and device, "
+            "or the functional form",
+            op=op.name + ("_" if variant is Variant.INPLACE else ""),
+            inputs=describe_inputs(op, values),
+        )
     return targets
 
 

@@ -42,12 +42,12 @@ def _host_array(data: Any, dtype: DType | None) -> np.ndarray:
     """Host data as a NumPy array of a plugboard dtype, with PyTorch's inference rules."""
     if isinstance(data, np.ndarray):
         source = from_numpy_dtype(data.dtype)
-        return data.astype((dtype or source).numpy, copy=False)
+        converted: np.ndarray = data.astype((dtype or source).numpy, copy=False)
+        return converted
     if isinstance(data, np.generic):
         return _host_array(np.asarray(data), dtype)
     if isinstance(data, Tensor):
-        data = data.numpy()
-        return data.astype((dtype or from_numpy_dtype(data.dtype)).numpy, copy=False)
+        return _host_array(data.numpy(), dtype)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _tensors_to_lists(data)
     try:
@@ -69,7 +69,7 @@ def _host_array(data: Any, dtype: DType | None) -> np.ndarray:
             )
     elif kind == "b":
         inferred = bool_
-    elif kind == "O" or kind == "U" or kind == "S":
+    elif kind in "OUS":
         raise DTypeError(
             f"cannot make a tensor from {type(data).__name__} data holding "
             f"{_first_bad(data)}: tensors hold bool, int and float values"
@@ -202,13 +202,18 @@ def asarray(
                 "asarray(copy=False) cannot change a tensor's device or dtype without a copy"
             )
         return _handle("to")(obj, target_device, target_dtype, bool(copy))  # type: ignore[no-any-return]
-    if isinstance(obj, np.ndarray) and target_device in (None, Device("cpu")) and not copy:
-        if target_dtype in (None, from_numpy_dtype(obj.dtype)):
-            try:
-                return from_numpy(obj)
-            except ShapeError:
-                if copy is False:
-                    raise
+    shareable = (
+        isinstance(obj, np.ndarray)
+        and target_device in (None, Device("cpu"))
+        and not copy
+        and target_dtype in (None, from_numpy_dtype(obj.dtype))
+    )
+    if shareable:
+        try:
+            return from_numpy(obj)
+        except ShapeError:
+            if copy is False:
+                raise
     if copy is False:
         raise ArgumentError(
             f"asarray(copy=False) cannot share memory with {type(obj).__name__} data"

@@ -10,7 +10,7 @@ from ._dispatcher import OperatorHandle, handle
 
 # Pointwise
 neg: OperatorHandle = handle("pb::neg")
-abs: OperatorHandle = handle("pb::abs")  # noqa: A001 - PyTorch's name
+abs: OperatorHandle = handle("pb::abs")
 exp: OperatorHandle = handle("pb::exp")
 log: OperatorHandle = handle("pb::log")
 sqrt: OperatorHandle = handle("pb::sqrt")
@@ -20,7 +20,7 @@ sub: OperatorHandle = handle("pb::sub")
 mul: OperatorHandle = handle("pb::mul")
 div: OperatorHandle = handle("pb::div")
 remainder: OperatorHandle = handle("pb::remainder")
-pow: OperatorHandle = handle("pb::pow")  # noqa: A001 - PyTorch's name
+pow: OperatorHandle = handle("pb::pow")
 maximum: OperatorHandle = handle("pb::maximum")
 minimum: OperatorHandle = handle("pb::minimum")
 bitwise_and: OperatorHandle = handle("pb::bitwise_and")
@@ -36,7 +36,7 @@ where: OperatorHandle = handle("pb::where")
 relu: OperatorHandle = handle("pb::relu")
 softmax: OperatorHandle = handle("pb::softmax")
 # Reductions
-sum: OperatorHandle = handle("pb::sum")  # noqa: A001 - PyTorch's name
+sum: OperatorHandle = handle("pb::sum")
 mean: OperatorHandle = handle("pb::mean")
 amax: OperatorHandle = handle("pb::amax")
 argmax: OperatorHandle = handle("pb::argmax")

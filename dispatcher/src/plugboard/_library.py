@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import _registry
 from ._dtype import DType, as_dtype
@@ -117,6 +117,10 @@ class Library:
         self._defined.append(op.name)
         return OperatorHandle(op)
 
+    @overload
+    def register_meta(self, name: str) -> Callable[[F], F]: ...
+    @overload
+    def register_meta(self, name: str, fn: F) -> F: ...
     def register_meta(self, name: str, fn: F | None = None) -> Any:
         """Give an operator its meta function (decorator form when ``fn`` is omitted).
 
@@ -141,6 +145,39 @@ class Library:
         return register if fn is None else register(fn)
 
     # Implementation ------------------------------------------------------------
+    @overload
+    def impl(
+        self,
+        name: str,
+        dispatch_key: str | DispatchKey | None = None,
+        fn: None = None,
+        *,
+        dtypes: Iterable[DType | str] | None = None,
+        strided: bool = False,
+        mixed_dtypes: bool = False,
+    ) -> Callable[[F], F]: ...
+    @overload
+    def impl(
+        self,
+        name: str,
+        dispatch_key: str | DispatchKey | None = None,
+        *,
+        fn: F,
+        dtypes: Iterable[DType | str] | None = None,
+        strided: bool = False,
+        mixed_dtypes: bool = False,
+    ) -> F: ...
+    @overload
+    def impl(
+        self,
+        name: str,
+        dispatch_key: str | DispatchKey | None,
+        fn: F,
+        *,
+        dtypes: Iterable[DType | str] | None = None,
+        strided: bool = False,
+        mixed_dtypes: bool = False,
+    ) -> F: ...
     def impl(
         self,
         name: str,
@@ -151,7 +188,7 @@ class Library:
         strided: bool = False,
         mixed_dtypes: bool = False,
     ) -> Any:
-        """Register a kernel of ``name`` for ``dispatch_key`` (decorator form when ``fn`` is omitted).
+        """Register a kernel of ``name`` for a dispatch key (a decorator when ``fn`` is omitted).
 
         ``dtypes``: the computation dtypes the kernel handles (default: all);
         ``strided``: it handles any strides, so the core passes views as they

@@ -44,7 +44,7 @@ def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
         offset = ndim - len(shape)
         for i, size in enumerate(shape):
             current = result[offset + i]
-            if size == current or size == 1:
+            if size in (current, 1):
                 continue
             if current == 1:
                 result[offset + i] = size

@@ -13,6 +13,7 @@ Environment switches:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import threading
@@ -213,10 +214,8 @@ def backend_for_key(bit: int) -> LoadedBackend:
 def load_all() -> None:
     """Load every installed, switched-on plugin (failures are recorded, not raised)."""
     for name in installed_device_types():
-        try:
+        with contextlib.suppress(PluginError):  # recorded for `plugboard doctor`
             get_backend(name)
-        except PluginError:
-            pass
 
 
 def _load(device_type: str, ep: metadata.EntryPoint) -> None:

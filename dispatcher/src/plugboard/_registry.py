@@ -256,11 +256,11 @@ class Binder:
         if isinstance(value, (list, tuple)) and all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value
         ):
-            size = self.list_sizes[i]
-            if size is not None and len(value) != size:
+            fixed = self.list_sizes[i]
+            if fixed is not None and len(value) != fixed:
                 raise ArgumentError(
                     f"{self.schema.qualified_name}(): argument {self.names[i]!r} takes "
-                    f"{size} ints, got {len(value)}: {value!r}"
+                    f"{fixed} ints, got {len(value)}: {value!r}"
                 )
             return tuple(int(v) for v in value)
         if isinstance(value, Tensor) and not value.dtype.is_floating_point and value.ndim <= 1:

@@ -112,7 +112,7 @@ class OptionalType:
 
 @dataclass(frozen=True, slots=True)
 class ListType:
-    """``T[]`` (any length, ``size`` None) or ``T[N]`` (exactly ``size`` elements)."""
+    """``T[]`` (``size`` None) or ``T[N]``, whose single-value default stands for N copies."""
 
     elem: SchemaType
     size: int | None = None

@@ -8,6 +8,7 @@ Operators and Python's operator methods are attached to :class:`Tensor` by
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -51,10 +52,9 @@ class FreeingStorage(Storage):
     __slots__ = ()
 
     def __del__(self) -> None:
-        try:
+        # Nothing can be raised from a finalizer; a failing free only leaks.
+        with contextlib.suppress(Exception):
             self.runtime.free(self.handle, self.device.index)
-        except Exception:  # noqa: S110 - nothing can be raised from a finalizer
-            pass
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
@@ -205,10 +205,9 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         array = self.numpy()
         if dtype is not None and np.dtype(dtype) != array.dtype:
-            return array.astype(dtype)
-        if copy:
-            return array.copy()
-        return array
+            converted: np.ndarray = array.astype(dtype)
+            return converted
+        return array.copy() if copy else array
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists of Python numbers."""
@@ -224,10 +223,9 @@ class Tensor:
                 f"item() needs a tensor with one element; this one has shape {self._shape} "
                 f"({self.numel()} elements). Index it first, e.g. x[0].item()"
             )
-        value: bool | int | float = self.numpy().reshape(()).item()
-        if not isinstance(value, (bool, int, float)):
-            value = float(value)
-        return value
+        value: Any = self.numpy().reshape(()).item()
+        # bfloat16 items come back as ml_dtypes scalars: give a Python float.
+        return value if isinstance(value, (bool, int, float)) else float(value)
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
@@ -323,13 +321,14 @@ def host_array(t: Tensor) -> np.ndarray:
             "Use .numpy() to copy it to the host"
         )
     itemsize = t._dtype.itemsize
-    return np.ndarray(
+    view: np.ndarray = np.ndarray(
         t._shape,
         t._dtype.numpy,
         storage.handle,
         t._offset * itemsize,
         tuple(s * itemsize for s in t._strides),
     )
+    return view
 
 
 def check_same_device(op: str, tensors: Sequence[Tensor]) -> Device:

@@ -179,13 +179,11 @@ def install() -> None:
         if inplace_handle is not None:
             setattr(Tensor, name + "_", _method(inplace_handle))
     for dunder, (name, kwargs, reflected) in _OPERATORS.items():
-        inplace = name.endswith("_")
-        op = handle("pb::" + name.rstrip("_"), inplace=inplace)
-        setattr(Tensor, dunder, _binary(op, kwargs, reflected))
+        operator = handle("pb::" + name.rstrip("_"), inplace=name.endswith("_"))
+        setattr(Tensor, dunder, _binary(operator, kwargs, reflected))
     for dunder, name in _UNARY_OPERATORS.items():
         setattr(Tensor, dunder, _unary(handle("pb::" + name)))
-    Tensor.__pos__ = lambda self: self  # type: ignore[method-assign,assignment]
-    Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
+    setattr(Tensor, "__pos__", lambda self: self)  # noqa: B010 - attached like the rest
     Tensor.to = _to  # type: ignore[attr-defined]
     Tensor.cpu = lambda self: _to(self, "cpu")  # type: ignore[attr-defined]
     Tensor.copy_ = _copy.copy_  # type: ignore[attr-defined]

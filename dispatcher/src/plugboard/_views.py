@@ -191,7 +191,7 @@ def expand(self: Tensor, size: Sequence[int]) -> Tensor:
             strides.append(0)
             continue
         current, stride = self.shape[i - lead], self.stride()[i - lead]
-        if target == -1 or target == current:
+        if target in (-1, current):
             shape.append(current)
             strides.append(stride)
         elif current == 1:
@@ -267,7 +267,7 @@ def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
     size = self.shape[d]
     if start < 0:
         start += size
-    if not (0 <= start <= size and 0 <= length and start + length <= size):
+    if not (0 <= start <= size and length >= 0 and start + length <= size):
         raise IndexingError(
             f"narrow(dim={dim}, start={start}, length={length}) is out of range for "
             f"dimension {d} of size {size}"

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from plugboard.backend import host_array
-
 import plugboard as pb
+from plugboard.backend import host_array
 
 ALL = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
        pb.float16, pb.bfloat16, pb.float32, pb.float64)

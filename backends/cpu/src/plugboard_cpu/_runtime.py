@@ -8,10 +8,9 @@ import threading
 from typing import Any
 
 import numpy as np
+import plugboard as pb
 from plugboard import backend
 from plugboard.backend import Availability, DeviceProperties
-
-import plugboard as pb
 
 
 def _cpu_name() -> str:
