@@ -448,16 +448,18 @@ def test_set_default_dtype_rejects_non_floats(d: object) -> None:
 SCALARS: list[Any] = [None, False, True, 0, -3, 2.5, np.int64(1), np.int16(2), np.float64(1.0)]
 
 
+@pytest.fixture(scope="module")
+def torch() -> Any:
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def to_torch(torch: Any) -> dict[DType, Any]:
+    return {d: getattr(torch, d.name) for d in ALL_DTYPES}
+
+
 class TestAgainstTorch:
     """The same rules, checked against an installed PyTorch."""
-
-    @pytest.fixture(scope="class")
-    def torch(self) -> Any:
-        return pytest.importorskip("torch")
-
-    @pytest.fixture(scope="class")
-    def to_torch(self, torch: Any) -> dict[DType, Any]:
-        return {d: getattr(torch, d.name) for d in ALL_DTYPES}
 
     def test_promote_types(self, torch: Any, to_torch: dict[DType, Any]) -> None:
         for a, b in PAIRS:

@@ -88,21 +88,22 @@ def to_device(t: Tensor, device: Device) -> Tensor:
     """A contiguous copy of ``t`` on ``device`` (``t`` itself if it is there already)."""
     if t.device == device:
         return t
-    src = contiguous(t)
-    result = _new_like(src, device=device)
+    result = _new_like(t, device=device)
     if result.nbytes == 0:
         return result
-    src_storage, dst_storage = src.untyped_storage(), result.untyped_storage()
-    if src_storage.runtime is dst_storage.runtime:
-        src_storage.runtime.copy_between(
-            dst_storage.handle, 0, device.index,
-            src_storage.handle, src.storage_offset() * src.itemsize, src.device.index,
-            src.nbytes,
+    runtime = t.untyped_storage().runtime
+    if runtime is result.untyped_storage().runtime:
+        # Same backend, other device: the backend copies contiguous bytes directly.
+        src = contiguous(t)
+        runtime.copy_between(
+            result.untyped_storage().handle, 0, device.index,
+            src.untyped_storage().handle, src.storage_offset() * src.itemsize,
+            src.device.index, src.nbytes,
         )
-    elif src_storage.runtime.host_memory:
-        from_host(host_array(src), result)
+    elif runtime.host_memory:
+        from_host(host_array(t), result)
     else:
-        from_host(to_host(src), result)
+        from_host(to_host(t), result)
     return result
 
 

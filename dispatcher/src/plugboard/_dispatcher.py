@@ -182,15 +182,12 @@ def _no_kernel_message(
     where = backend.key.name
     if kernel is not None and kernel.dtypes is not None:
         declared = ", ".join(sorted(d.name for d in kernel.dtypes))
-        problem = (
-            f"the {where} kernel of {op.name} does not support {dtype} "
-            f"(it declares: {declared})"
-        )
+        problem = f"the {where} kernel does not support {dtype} (it declares: {declared})"
         names = {d.name for d in kernel.dtypes}
         suggestion = "float32" if "float32" in names else sorted(names)[0]
         fix = f"cast the inputs to a supported dtype, e.g. x.to(pb.{suggestion})"
     else:
-        problem = f"{op.name} has no {where} kernel and no decomposition"
+        problem = f"there is no {where} kernel and no decomposition"
         fix = (
             f"install or write a {backend.device_type} kernel for {op.name}, or move the "
             "inputs to a device that has one, e.g. .to('cpu')"
@@ -222,9 +219,27 @@ def _cpu_fallback(op: OperatorDef) -> Callable[..., Any]:
         cpu = Device("cpu")
         moved = [_to_device(v, cpu) for v in values]
         result = OperatorHandle(op)._call_values(moved, Variant.FUNCTIONAL, None)
+        if op.is_mutating:
+            # The kernel changed the CPU copies: write them back where they belong.
+            for name in op.schema.mutated_arguments:
+                i = op.binder.index[name]
+                _write_back(values[i], moved[i])
+            return values[0]
         return _to_device(result, device)
 
     return run_on_cpu
+
+
+def _write_back(target: Tensor, source: Tensor) -> None:
+    from ._copy import from_host
+    from ._tensor import host_array
+
+    if not target.is_contiguous():
+        raise KernelNotFoundError(
+            f"the CPU fallback cannot write into a non-contiguous tensor on {target.device}. "
+            f"Fix: give the {target.device.type} backend a pb::copy_ kernel"
+        )
+    from_host(host_array(source), target)
 
 
 def _to_device(value: Any, device: Device) -> Any:
@@ -327,6 +342,7 @@ class OperatorHandle:
         device_pos = op.binder.device_position
         if device_pos is not None and values[device_pos] is not None:
             backend = get_backend(values[device_pos].type)
+            backend.check_device(values[device_pos])
         else:
             backends = keyset & BACKEND_MASK
             if backends == 0:
@@ -506,23 +522,24 @@ def _adapt_inputs(
     from ._views import expand_to
 
     args = list(values)
-    for i in op.promoted:
-        v = args[i]
-        if isinstance(v, Tensor):
-            if v._dtype is not dtype and not kernel.mixed_dtypes:
-                v = cast(v, dtype)
+    if not kernel.mixed_dtypes:
+        for i in op.promoted:
+            v = args[i]
+            if isinstance(v, Tensor):
+                if v._dtype is not dtype:
+                    args[i] = cast(v, dtype)
+            elif isinstance(v, (bool, int, float)):
+                args[i] = cast_scalar(v, dtype)
+    if op.pointwise or not kernel.strided:
+        for i in op.binder.tensor_positions:
+            v = args[i]
+            if not isinstance(v, Tensor):
+                continue
             if op.pointwise and v._shape != shape:
                 v = expand_to(v, shape)
             if not kernel.strided and not v.is_contiguous():
                 v = contiguous(v)
             args[i] = v
-        elif isinstance(v, (bool, int, float)) and not kernel.mixed_dtypes:
-            args[i] = cast_scalar(v, dtype)
-    if not kernel.strided:
-        for i in op.binder.tensor_positions:
-            v = args[i]
-            if isinstance(v, Tensor) and not v.is_contiguous():
-                args[i] = contiguous(v)
     return args
 
 

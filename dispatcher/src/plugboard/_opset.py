@@ -204,8 +204,9 @@ def _where_meta(condition: Any, self: Any, other: Any) -> TensorSpec | MetaResul
 # copy_: the strided, cross-dtype copy behind contiguous, clone and casts ----------
 
 
+# copy_ is the cast itself: no argument is cast to a computation dtype before it runs.
 lib.define("copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)",
-            tags=POINTWISE, promotes=("src",))
+           tags=POINTWISE, promotes=())
 
 
 @lib.register_meta("copy_")

@@ -1,0 +1,358 @@
+"""The call path: key sets, kernel resolution order, the cache, adaptation, fallback."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+import plugboard as pb
+from plugboard import _dispatcher
+from plugboard.backend import TensorSpec, host_array
+from plugboard.library import Library, Path, record_paths
+
+pytestmark = pytest.mark.usefixtures("fresh_fallback_state")
+
+
+@pytest.fixture
+def lib() -> Iterator[Library]:
+    """A test namespace with one structured op: twice(x) = 2x."""
+    library = Library("dtest")
+    library.define("twice(Tensor self) -> Tensor", tags=("pointwise",))
+
+    @library.register_meta("twice")
+    def _meta(self: pb.Tensor) -> TensorSpec:
+        return TensorSpec(self.shape, self.dtype, self.device)
+
+    yield library
+    library.close()
+
+
+def _twice_cpu(self: pb.Tensor, *, out: pb.Tensor) -> None:
+    np.multiply(host_array(self), 2, out=host_array(out), casting="unsafe")
+
+
+def _twice_composite(self: pb.Tensor) -> pb.Tensor:
+    return self + self
+
+
+def _paths(fn: Any) -> list[tuple[str, str, Path]]:
+    with record_paths() as records:
+        fn()
+    return [(op, device, path) for op, device, path, _ in records]
+
+
+# 1. Resolution order --------------------------------------------------------------
+
+
+def test_backend_kernel_wins_over_composite(lib: Library) -> None:
+    lib.impl("twice", "CompositeImplicit", _twice_composite)
+    lib.impl("twice", "CPU", _twice_cpu)
+    x = pb.tensor([1.0, 2.0])
+    paths = _paths(lambda: pb.ops.dtest.twice(x))
+    assert paths[0] == ("dtest::twice", "cpu", Path.NATIVE)
+    assert pb.ops.dtest.twice(x).tolist() == [2.0, 4.0]
+
+
+def test_composite_runs_when_the_backend_has_no_kernel(lib: Library) -> None:
+    lib.impl("twice", "CompositeImplicit", _twice_composite)
+    paths = _paths(lambda: pb.ops.dtest.twice(pb.tensor([3])))
+    assert paths[0] == ("dtest::twice", "cpu", Path.COMPOSITE)
+    assert ("pb::add", "cpu", Path.NATIVE) in paths
+
+
+def test_composite_serves_dtypes_the_kernel_does_not_declare(lib: Library) -> None:
+    lib.impl("twice", "CompositeImplicit", _twice_composite)
+    lib.impl("twice", "CPU", _twice_cpu, dtypes=[pb.float32])
+    assert _paths(lambda: pb.ops.dtest.twice(pb.tensor([1.0])))[0][2] is Path.NATIVE
+    assert _paths(lambda: pb.ops.dtest.twice(pb.tensor([1])))[0][2] is Path.COMPOSITE
+
+
+def test_no_kernel_error_names_op_backend_dtype_and_fix(lib: Library) -> None:
+    lib.impl("twice", "CPU", _twice_cpu, dtypes=[pb.float32, pb.float64])
+    x = pb.tensor([1, 2], dtype=pb.int16)
+    with pytest.raises(pb.KernelNotFoundError) as info:
+        pb.ops.dtest.twice(x)
+    message = str(info.value)
+    assert "dtest::twice" in message
+    assert "CPU kernel does not support int16" in message
+    assert "float32, float64" in message
+    assert "int16[2] on cpu:0" in message
+    assert "Fix:" in message
+
+
+def test_no_kernel_at_all(lib: Library) -> None:
+    with pytest.raises(pb.KernelNotFoundError, match="no CPU kernel and no decomposition"):
+        pb.ops.dtest.twice(pb.tensor([1.0]))
+
+
+def test_resolution_function_order_is_direct_composite_fallback_error(lib: Library) -> None:
+    from plugboard._plugins import get_backend
+
+    op = pb.ops.dtest.twice.op
+    cpu = get_backend("cpu")
+    with pytest.raises(pb.KernelNotFoundError):
+        _dispatcher.resolve_kernel(op, cpu, pb.float32, "error")
+    lib.impl("twice", "CompositeImplicit", _twice_composite)
+    assert _dispatcher.resolve_kernel(op, cpu, pb.float32, "error").path is Path.COMPOSITE
+    lib.impl("twice", "CPU", _twice_cpu)
+    assert _dispatcher.resolve_kernel(op, cpu, pb.float32, "error").path is Path.NATIVE
+
+
+# 2. The dispatch cache --------------------------------------------------------------
+
+
+def test_repeat_calls_do_not_resolve_again(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib.impl("twice", "CPU", _twice_cpu)
+    calls: list[str] = []
+    real = _dispatcher.resolve_kernel
+
+    def counting(op: Any, *args: Any) -> Any:
+        calls.append(op.name)
+        return real(op, *args)
+
+    monkeypatch.setattr(_dispatcher, "resolve_kernel", counting)
+    x = pb.tensor([1.0, 2.0])
+    for _ in range(5):
+        pb.ops.dtest.twice(x)
+    assert calls.count("dtest::twice") == 1
+    pb.ops.dtest.twice(pb.tensor([1, 2]))  # another dtype: another cache entry
+    assert calls.count("dtest::twice") == 2
+
+
+def test_registration_invalidates_the_cache(lib: Library) -> None:
+    lib.impl("twice", "CompositeImplicit", _twice_composite)
+    x = pb.tensor([1.0])
+    assert _paths(lambda: pb.ops.dtest.twice(x))[0][2] is Path.COMPOSITE
+    lib.impl("twice", "CPU", _twice_cpu)
+    assert _paths(lambda: pb.ops.dtest.twice(x))[0][2] is Path.NATIVE
+    with Library("dtest") as extra:
+        extra.define("other(Tensor self) -> Tensor")
+    assert _paths(lambda: pb.ops.dtest.twice(x))[0][2] is Path.NATIVE
+
+
+# 3. Registration errors ---------------------------------------------------------------
+
+
+def test_duplicate_kernel_is_rejected_naming_both(lib: Library) -> None:
+    lib.impl("twice", "CPU", _twice_cpu)
+    with pytest.raises(pb.RegistrationError, match="already has a CPU kernel.*_twice_cpu"):
+        lib.impl("twice", "CPU", _twice_composite)
+
+
+def test_duplicate_definition_is_rejected(lib: Library) -> None:
+    with pytest.raises(pb.RegistrationError, match="dtest::twice is already defined"):
+        lib.define("twice(Tensor self) -> Tensor")
+
+
+def test_core_namespace_is_reserved() -> None:
+    with pytest.raises(pb.RegistrationError, match="core opset"):
+        Library("pb").define("mine(Tensor self) -> Tensor")
+
+
+def test_unknown_dispatch_key_lists_known_keys(lib: Library) -> None:
+    with pytest.raises(pb.RegistrationError, match="unknown dispatch key 'GPU'.*CPU"):
+        lib.impl("twice", "GPU", _twice_cpu)
+
+
+def test_close_removes_everything(lib: Library) -> None:
+    lib.impl("twice", "CPU", _twice_cpu)
+    lib.close()
+    with pytest.raises(pb.ArgumentError, match="no operator named 'dtest::twice'"):
+        pb.ops.dtest.twice(pb.tensor([1.0]))
+
+
+# 4. Structured kernels: what the core adapts ------------------------------------------
+
+
+def test_core_casts_and_makes_contiguous_for_a_naive_kernel() -> None:
+    seen: list[tuple[pb.DType, pb.DType, bool, bool]] = []
+    with Library("dtest2") as lib2:
+        lib2.define("plus(Tensor self, Tensor other) -> Tensor", tags=("pointwise",))
+
+        @lib2.register_meta("plus")
+        def _meta(self: Any, other: Any) -> TensorSpec:
+            dtype = pb.result_type(self, other)
+            return TensorSpec(pb.broadcast_shapes(self.shape, other.shape), dtype, self.device)
+
+        @lib2.impl("plus", "CPU", dtypes=[pb.float32])
+        def _plus(a: pb.Tensor, b: pb.Tensor, *, out: pb.Tensor) -> None:
+            seen.append((a.dtype, b.dtype, a.is_contiguous(), b.is_contiguous()))
+            np.add(host_array(a), host_array(b), out=host_array(out))
+
+        x = pb.tensor([[1, 2], [3, 4]], dtype=pb.int32)
+        y = pb.tensor([[0.5, 1.5], [2.5, 3.5]]).T
+        result = pb.ops.dtest2.plus(x, y)
+        assert seen == [(pb.float32, pb.float32, True, True)]
+        np.testing.assert_allclose(result.numpy(), x.numpy() + y.numpy())
+        # Broadcast inputs arrive expanded to the output's shape.
+        pb.ops.dtest2.plus(pb.tensor([1.0, 2.0]), pb.tensor([[1.0], [2.0]]))
+        assert seen[-1][2:] == (True, True)
+
+
+def test_strided_kernel_gets_views_as_they_are() -> None:
+    seen: list[tuple[int, ...]] = []
+    with Library("dtest3") as lib3:
+        lib3.define("ident(Tensor self) -> Tensor", tags=("pointwise",))
+        lib3.register_meta(
+            "ident", lambda self: TensorSpec(self.shape, self.dtype, self.device)
+        )
+
+        @lib3.impl("ident", "CPU", strided=True)
+        def _ident(a: pb.Tensor, *, out: pb.Tensor) -> None:
+            seen.append(a.stride())
+            np.copyto(host_array(out), host_array(a))
+
+        x = pb.tensor([[1.0, 2.0], [3.0, 4.0]])
+        pb.ops.dtest3.ident(x.T)
+        assert seen == [(1, 2)]
+
+
+def test_in_place_with_overlapping_input_goes_through_a_temporary() -> None:
+    x = pb.tensor([[1.0, 2.0], [3.0, 4.0]])
+    expected = x.numpy() + x.numpy().T
+    x.add_(x.T)
+    np.testing.assert_array_equal(x.numpy(), expected)
+
+
+def test_out_with_another_dtype_is_cast_into() -> None:
+    out = pb.empty(2, dtype=pb.float64)
+    pb.add(pb.tensor([1, 2]), 1, out=out)
+    assert out.tolist() == [2.0, 3.0]
+    with pytest.raises(pb.DTypeError, match="can't be cast"):
+        pb.add(pb.tensor([1.5]), 1, out=pb.empty(1, dtype=pb.int64))
+
+
+def test_errors_leave_every_tensor_unchanged() -> None:
+    x = pb.tensor([1, 2, 3])
+    out = pb.tensor([7, 7, 7])
+    with pytest.raises(pb.ShapeError):
+        pb.add(x, pb.tensor([1, 2]), out=out)
+    with pytest.raises(pb.DTypeError):
+        x.add_(0.5)
+    assert x.tolist() == [1, 2, 3]
+    assert out.tolist() == [7, 7, 7]
+
+
+def test_argument_errors_name_the_argument_and_schema() -> None:
+    with pytest.raises(pb.ArgumentError, match="argument 'other' must be Tensor or a Python"):
+        pb.add(pb.tensor([1.0]), "one")
+    with pytest.raises(pb.ArgumentError, match="unexpected keyword argument 'alfa'"):
+        pb.add(pb.tensor([1.0]), 1, alfa=2)
+    with pytest.raises(pb.ArgumentError, match="missing required argument 'dim'"):
+        pb.softmax(pb.tensor([1.0]))
+
+
+def test_mixed_devices_are_rejected(plugins: Any) -> None:
+    plugins.install("dual", plugins.host_backend("dual", "Dual"))
+    with pytest.raises(pb.DeviceError, match="one device"):
+        pb.add(pb.tensor([1.0]), pb.tensor([1.0], device="dual"))
+    with pytest.raises(pb.DeviceError, match="dual:0 and dual:1"):
+        pb.add(pb.tensor([1.0], device="dual:0"), pb.tensor([1.0], device="dual:1"))
+
+
+# 5. The fallback policy ---------------------------------------------------------------
+
+
+def test_fallback_is_an_error_by_default_and_says_how_to_allow_it(plugins: Any) -> None:
+    plugins.install("bare", plugins.host_backend("bare", "Bare"))
+    x = pb.tensor([1.0, 2.0], device="bare")
+    with pytest.raises(pb.KernelNotFoundError, match=r"fallback_policy\('cpu'\)"):
+        pb.exp(x)
+
+
+def test_cpu_fallback_runs_warns_once_and_counts(plugins: Any) -> None:
+    plugins.install("bare", plugins.host_backend("bare", "Bare"))
+    x = pb.tensor([0.0, 1.0], device="bare:1")
+    with pb.fallback_policy("cpu"):
+        with pytest.warns(pb.FallbackWarning, match="pb::exp has no bare kernel"):
+            y = pb.exp(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            pb.exp(x)
+        assert _paths(lambda: pb.exp(x))[0] == ("pb::exp", "bare", Path.FALLBACK)
+    assert y.device == pb.device("bare:1")
+    np.testing.assert_allclose(y.numpy(), np.exp([0.0, 1.0]), rtol=1e-6)
+    assert pb.fallback_counts()["pb::exp"] == 3
+
+
+def test_fallback_policy_from_the_environment(
+    plugins: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugins.install("bare", plugins.host_backend("bare", "Bare"))
+    monkeypatch.setenv("PLUGBOARD_FALLBACK", "cpu")
+    _dispatcher._env_policy = None
+    x = pb.tensor([4.0], device="bare")
+    with pytest.warns(pb.FallbackWarning):
+        assert pb.sqrt(x).tolist() == [2.0]
+    with pb.fallback_policy("error"), pytest.raises(pb.KernelNotFoundError):
+        pb.sqrt(x)
+
+
+def test_fallback_in_place_and_out_forms(plugins: Any) -> None:
+    plugins.install("bare", plugins.host_backend("bare", "Bare"))
+    x = pb.tensor([1.0, 2.0], device="bare")
+    with pb.fallback_policy("cpu"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", pb.FallbackWarning)
+        x.add_(1)
+        out = pb.empty(2, device="bare")
+        pb.mul(x, 2, out=out)
+    assert x.tolist() == [2.0, 3.0]
+    assert out.tolist() == [4.0, 6.0]
+
+
+def test_unknown_policy_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(pb.ArgumentError, match="unknown fallback policy 'gpu'"):
+        with pb.fallback_policy("gpu"):
+            pass
+    monkeypatch.setenv("PLUGBOARD_FALLBACK", "sometimes")
+    _dispatcher._env_policy = None
+    with pytest.raises(pb.ArgumentError, match="PLUGBOARD_FALLBACK='sometimes'"):
+        pb.tensor([1.0]) + 1
+
+
+# 6. Functionality keys ------------------------------------------------------------------
+
+
+def test_functionality_kernel_runs_first_and_redispatches(lib: Library) -> None:
+    from plugboard import _keys
+    from plugboard.library import include_keys, key_named, register_functionality_key
+
+    key = (
+        key_named("Logging")
+        if "Logging" in {k.name for k in _keys.all_keys()}
+        else register_functionality_key("Logging")
+    )
+    lib.impl("twice", "CPU", _twice_cpu)
+    log: list[str] = []
+
+    @lib.impl("twice", key)
+    def _logging(handle: Any, values: list[Any], out: Any) -> Any:
+        log.append(f"{handle!r} on {values[0].device}")
+        return handle.redispatch(values, out, below=key)
+
+    x = pb.tensor([1.0, 2.0])
+    assert pb.ops.dtest.twice(x).tolist() == [2.0, 4.0]
+    assert log == []  # the key is not in the key set unless included
+    with include_keys("Logging"):
+        assert pb.ops.dtest.twice(x).tolist() == [2.0, 4.0]
+    assert log == ["<operator dtest::twice> on cpu:0"]
+
+
+# 7. The meta device -----------------------------------------------------------------------
+
+
+def test_meta_device_computes_shapes_and_dtypes_without_data() -> None:
+    a = pb.empty(2, 3, device="meta")
+    b = pb.empty(3, 4, dtype=pb.float16, device="meta")
+    c = (a.to(pb.float16) @ b).sum(dim=0)
+    assert (c.shape, c.dtype, c.device) == ((4,), pb.float16, pb.device("meta"))
+    assert pb.softmax(a, 1).shape == (2, 3)
+    assert a.T.shape == (3, 2)
+    with pytest.raises(pb.ShapeError, match="inner dimensions differ"):
+        a @ a
+    with pytest.raises(pb.DeviceError, match="no data"):
+        a.numpy()
