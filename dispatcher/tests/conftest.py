@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from plugboard import _dispatcher, _plugins
 
 # A complete host-memory backend with two devices, for tests that need a

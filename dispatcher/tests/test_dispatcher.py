@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import pytest
-
 import plugboard as pb
+import pytest
 from plugboard import _dispatcher
 from plugboard.backend import TensorSpec, host_array
 from plugboard.library import Library, Path, record_paths
@@ -305,9 +304,11 @@ def test_fallback_in_place_and_out_forms(plugins: Any) -> None:
 
 
 def test_unknown_policy_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(pb.ArgumentError, match="unknown fallback policy 'gpu'"):
-        with pb.fallback_policy("gpu"):
-            pass
+    with (
+        pytest.raises(pb.ArgumentError, match="unknown fallback policy 'gpu'"),
+        pb.fallback_policy("gpu"),
+    ):
+        pass
     monkeypatch.setenv("PLUGBOARD_FALLBACK", "sometimes")
     _dispatcher._env_policy = None
     with pytest.raises(pb.ArgumentError, match="PLUGBOARD_FALLBACK='sometimes'"):

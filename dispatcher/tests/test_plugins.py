@@ -7,9 +7,8 @@ import sys
 from typing import Any
 
 import numpy as np
-import pytest
-
 import plugboard as pb
+import pytest
 from plugboard import _plugins
 
 CUSTOM_OP_PLUGIN = '''

@@ -29,6 +29,7 @@ from enum import Enum
 from typing import Any, Final
 
 from . import _keys
+from ._copy import cast, contiguous
 from ._device import Device
 from ._dtype import DType, can_cast
 from ._errors import (
@@ -44,6 +45,7 @@ from ._keys import BACKEND_MASK, FUNCTIONALITY_MASK, CompositeImplicit, Dispatch
 from ._plugins import LoadedBackend, backend_for_key, get_backend
 from ._registry import Kernel, MetaResult, OperatorDef, Path, TensorSpec, find_op, get_op
 from ._tensor import Tensor
+from ._views import expand_to
 
 __all__ = [
     "FALLBACK_POLICIES",
@@ -518,9 +520,6 @@ def _adapt_inputs(
     op: OperatorDef, kernel: Kernel, values: list[Any], dtype: DType, shape: tuple[int, ...]
 ) -> list[Any]:
     """What the kernel receives: inputs cast, broadcast and made contiguous as it declared."""
-    from ._copy import cast, contiguous
-    from ._views import expand_to
-
     args = list(values)
     if not kernel.mixed_dtypes:
         for i in op.promoted:

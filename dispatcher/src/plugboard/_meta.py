@@ -66,7 +66,7 @@ def common_device(*values: Any, default: Device | None = None) -> Device:
         if isinstance(value, Tensor):
             if device is None:
                 device = value.device
-            elif value.device != device:
+            elif value.device is not device and value.device != device:
                 raise DeviceError(
                     f"expected all tensors on one device, but found {device} and "
                     f"{value.device}. Fix: move them with .to('{device}') first"

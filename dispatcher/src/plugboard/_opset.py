@@ -30,9 +30,16 @@ POINTWISE = ("pointwise",)
 
 
 def _pointwise(dtype: DType, compute: DType, *operands: Any) -> TensorSpec | MetaResult:
-    shape = broadcast_shapes(*(shape_of(o) for o in operands))
+    shape = broadcast_shapes(*[shape_of(o) for o in operands])
     spec = TensorSpec(shape, dtype, common_device(*operands))
     return spec if compute is dtype else MetaResult((spec,), compute)
+
+
+def _promote(self: Any, other: Any) -> DType:
+    """``result_type(self, other)``, with the common case of one dtype made cheap."""
+    if type(self) is Tensor and type(other) is Tensor and self._dtype is other._dtype:
+        return self._dtype
+    return result_type(self, other)
 
 
 def _float_of(dtype: DType) -> DType:
@@ -94,13 +101,13 @@ def _check_alpha(dtype: DType, alpha: bool | int | float) -> None:
 
 
 def _add_meta(self: Any, other: Any, alpha: bool | int | float) -> TensorSpec | MetaResult:
-    dtype = result_type(self, other)
+    dtype = _promote(self, other)
     _check_alpha(dtype, alpha)
     return _pointwise(dtype, dtype, self, other)
 
 
 def _sub_meta(self: Any, other: Any, alpha: bool | int | float) -> TensorSpec | MetaResult:
-    dtype = result_type(self, other)
+    dtype = _promote(self, other)
     if dtype.is_bool:
         raise DTypeError(
             "subtraction of bool tensors is not supported. Fix: use x ^ y "
@@ -111,13 +118,13 @@ def _sub_meta(self: Any, other: Any, alpha: bool | int | float) -> TensorSpec | 
 
 
 def _same_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
-    dtype = result_type(self, other)
+    dtype = _promote(self, other)
     return _pointwise(dtype, dtype, self, other)
 
 
 def _numeric_binary(name: str) -> Callable[[Any, Any], TensorSpec | MetaResult]:
     def meta(self: Any, other: Any) -> TensorSpec | MetaResult:
-        dtype = result_type(self, other)
+        dtype = _promote(self, other)
         require_dtype(dtype, "numeric", f"{name} of bool inputs", "cast to an integer dtype")
         return _pointwise(dtype, dtype, self, other)
 
@@ -125,7 +132,7 @@ def _numeric_binary(name: str) -> Callable[[Any, Any], TensorSpec | MetaResult]:
 
 
 def _pow_meta(self: Any, exponent: Any) -> TensorSpec | MetaResult:
-    dtype = result_type(self, exponent)
+    dtype = _promote(self, exponent)
     require_dtype(dtype, "numeric", "pow of bool inputs", "cast to an integer dtype")
     if not dtype.is_floating_point and isinstance(exponent, int) and exponent < 0:
         raise DTypeError(
@@ -136,7 +143,7 @@ def _pow_meta(self: Any, exponent: Any) -> TensorSpec | MetaResult:
 
 
 def _div_meta(self: Any, other: Any, rounding_mode: str | None) -> TensorSpec | MetaResult:
-    dtype = result_type(self, other)
+    dtype = _promote(self, other)
     if rounding_mode is None:
         dtype = _float_of(dtype)
     elif rounding_mode in ("trunc", "floor"):
@@ -150,14 +157,14 @@ def _div_meta(self: Any, other: Any, rounding_mode: str | None) -> TensorSpec | 
 
 
 def _bitwise_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
-    dtype = result_type(self, other)
+    dtype = _promote(self, other)
     require_dtype(dtype, "integral", "bitwise operations on floating inputs",
                   "use integer or bool tensors")
     return _pointwise(dtype, dtype, self, other)
 
 
 def _comparison_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
-    return _pointwise(bool_, result_type(self, other), self, other)
+    return _pointwise(bool_, _promote(self, other), self, other)
 
 
 _BINARY: tuple[tuple[str, str, Callable[..., TensorSpec | MetaResult]], ...] = (
@@ -197,7 +204,7 @@ def _where_meta(condition: Any, self: Any, other: Any) -> TensorSpec | MetaResul
             f"where's condition must be a bool tensor, got {got}. Fix: compare to get a "
             "mask, e.g. pb.where(x > 0, x, 0), or cast with .to(pb.bool)"
         )
-    dtype = result_type(self, other)
+    dtype = _promote(self, other)
     return _pointwise(dtype, dtype, condition, self, other)
 
 

@@ -133,6 +133,7 @@ def _kind_of(t: SchemaType) -> tuple[_ArgKind, bool]:
 
 
 _NUMBER = (bool, int, float)
+_PYTHON_NUMBERS = frozenset(_NUMBER)
 
 
 class Binder:
@@ -187,8 +188,15 @@ class Binder:
                     "position and by keyword"
                 )
             values[i] = value
+        kinds = self.kinds
         for i in self._convert:
-            values[i] = self._check(i, values[i])
+            value = values[i]
+            # Tensors passed where tensors are expected need no checking.
+            if type(value) is Tensor and kinds[i] is _ArgKind.TENSOR:
+                continue
+            if type(value) in _PYTHON_NUMBERS and kinds[i] is _ArgKind.SCALAR:
+                continue
+            values[i] = self._check(i, value)
         return values
 
     def _check(self, i: int, value: Any) -> Any:
@@ -297,6 +305,7 @@ class OperatorDef:
         self.meta_library: str | None = None
         self.kernels: dict[DispatchKey, Kernel] = {}
         self.pointwise = "pointwise" in tags
+        self.is_mutating = schema.is_mutable
         self.binder = Binder(schema, numbers_as_tensors=self.pointwise)
         tensor_args = [schema.arguments[i].name for i in self.binder.tensor_positions]
         if promotes is None:
@@ -309,10 +318,6 @@ class OperatorDef:
         self.promoted = tuple(self.binder.index[name] for name in promotes)
         # (backend key, computation dtype, fallback policy) -> resolved kernel
         self.cache: dict[tuple[DispatchKey, DType | None, str], Any] = {}
-
-    @property
-    def is_mutating(self) -> bool:
-        return self.schema.is_mutable
 
     def __repr__(self) -> str:
         return f"<operator {self.name}>"

@@ -9,6 +9,7 @@ Operators and Python's operator methods are attached to :class:`Tensor` by
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -57,7 +58,8 @@ class FreeingStorage(Storage):
             self.runtime.free(self.handle, self.device.index)
 
 
-def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
+@functools.lru_cache(maxsize=1024)
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     """Row-major strides, in elements, of a tensor of ``shape``."""
     strides = []
     step = 1
@@ -82,7 +84,9 @@ class Tensor:
         [[2.0, 3.0], [4.0, 5.0]]
     """
 
-    __slots__ = ("__weakref__", "_dtype", "_keyset", "_offset", "_shape", "_storage", "_strides")
+    __slots__ = (
+        "__weakref__", "_dtype", "_host", "_keyset", "_offset", "_shape", "_storage", "_strides",
+    )
 
     _storage: Storage
     _shape: tuple[int, ...]
@@ -90,6 +94,7 @@ class Tensor:
     _offset: int
     _dtype: DType
     _keyset: int
+    _host: np.ndarray | None  # the NumPy view of a tensor in host memory, made once
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         raise TypeError(
@@ -113,6 +118,7 @@ class Tensor:
         self._offset = offset
         self._dtype = dtype
         self._keyset = storage.keyset
+        self._host = None
         return self
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Tensor:
@@ -314,6 +320,9 @@ def host_array(t: Tensor) -> np.ndarray:
         >>> x.tolist()
         [7, 2, 3]
     """
+    view = t._host
+    if view is not None:
+        return view
     storage = t._storage
     if not storage.runtime.host_memory:
         raise DeviceError(
@@ -328,6 +337,7 @@ def host_array(t: Tensor) -> np.ndarray:
         t._offset * itemsize,
         tuple(s * itemsize for s in t._strides),
     )
+    t._host = view
     return view
 
 
