@@ -320,9 +320,9 @@ def host_array(t: Tensor) -> np.ndarray:
         >>> x.tolist()
         [7, 2, 3]
     """
-    view = t._host
-    if view is not None:
-        return view
+    cached = t._host
+    if cached is not None:
+        return cached
     storage = t._storage
     if not storage.runtime.host_memory:
         raise DeviceError(
