@@ -15,6 +15,7 @@ import timeit
 from collections.abc import Callable
 
 import numpy as np
+
 import plugboard as pb
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from plugboard import _dispatcher, _plugins
 
 # A complete host-memory backend with two devices, for tests that need a

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import plugboard as pb
 import pytest
+
+import plugboard as pb
 from plugboard import _dispatcher
 from plugboard.backend import TensorSpec, host_array
 from plugboard.library import Library, Path, record_paths

@@ -11,6 +11,7 @@ from typing import Any
 import ml_dtypes
 import numpy as np
 import pytest
+
 from plugboard import _dtype as pbd
 from plugboard._dtype import (
     ALL_DTYPES,

@@ -7,8 +7,9 @@ import sys
 from typing import Any
 
 import numpy as np
-import plugboard as pb
 import pytest
+
+import plugboard as pb
 from plugboard import _plugins
 
 CUSTOM_OP_PLUGIN = '''

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from plugboard import _schema
 from plugboard._errors import SchemaError
 from plugboard._schema import (

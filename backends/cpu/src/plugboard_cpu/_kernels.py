@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 import plugboard as pb
 from plugboard.backend import host_array
 

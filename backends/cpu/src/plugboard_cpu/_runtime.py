@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import numpy as np
+
 import plugboard as pb
 from plugboard import backend
 from plugboard.backend import Availability, DeviceProperties

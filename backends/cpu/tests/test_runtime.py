@@ -1,0 +1,67 @@
+"""The CPU runtime: discovery, memory statistics and copies."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+
+import plugboard as pb
+from plugboard._plugins import get_backend
+
+ALL_DTYPES = [pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
+              pb.float16, pb.bfloat16, pb.float32, pb.float64]
+
+
+def test_one_available_device_with_properties() -> None:
+    assert pb.devices("cpu") == [pb.device("cpu:0")]
+    props = pb.device_properties("cpu")
+    assert props.name
+    assert props.total_memory > 0
+    assert props.driver.startswith("NumPy")
+    assert set(props.dtypes) == set(ALL_DTYPES)
+
+
+def test_memory_statistics_follow_allocations() -> None:
+    gc.collect()
+    before = pb.memory_stats("cpu")["allocated"]
+    x = pb.empty(1000, dtype=pb.float64)
+    assert pb.memory_stats("cpu")["allocated"] == before + 8000
+    assert pb.memory_stats("cpu")["peak"] >= before + 8000
+    del x
+    gc.collect()
+    assert pb.memory_stats("cpu")["allocated"] == before
+
+
+def test_from_numpy_memory_is_not_counted_as_allocated() -> None:
+    gc.collect()
+    before = pb.memory_stats("cpu")["allocated"]
+    x = pb.from_numpy(np.ones(100))
+    del x
+    gc.collect()
+    assert pb.memory_stats("cpu")["allocated"] == before
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=str)
+@pytest.mark.parametrize("size", [0, 1, 7, 1031])
+def test_host_round_trip_is_bit_exact(dtype: pb.DType, size: int) -> None:
+    rng = np.random.default_rng(size)
+    raw = rng.integers(0, 256, size * dtype.itemsize, dtype=np.uint8)
+    array = raw.view(dtype.numpy)
+    runtime = get_backend("cpu").runtime
+    handle = runtime.allocate(array.nbytes, 0)
+    runtime.copy_from_host(handle, 0, array, 0)
+    back = np.empty_like(array)
+    runtime.copy_to_host(back, handle, 0, 0)
+    assert back.tobytes() == array.tobytes()
+
+
+def test_copy_between_buffers_at_offsets() -> None:
+    runtime = get_backend("cpu").runtime
+    src = runtime.allocate(16, 0)
+    dst = runtime.allocate(16, 0)
+    src[:] = np.arange(16, dtype=np.uint8)
+    dst[:] = 0
+    runtime.copy_between(dst, 4, 0, src, 8, 0, 6)
+    assert dst.tolist() == [0] * 4 + list(range(8, 14)) + [0] * 6
