@@ -31,7 +31,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def row(output: str, first_cell: str) -> list[str]:
     """The cells of the table row whose first cell is ``first_cell``."""
     for line in output.splitlines():
-        cells = [c.strip() for c in re.split(r"[│|]", line) if c.strip()]
+        cells = [c.strip() for c in re.split(r"[│┃|]", line) if c.strip()]
         if cells and cells[0] == first_cell:
             return cells
     raise AssertionError(f"no table row for {first_cell!r} in:\n{output}")
@@ -101,6 +101,24 @@ def test_devices_lists_every_device_of_a_second_backend(
     assert code == 0
     assert row(out, "clitest:0")[1:3] == ["clitest device 0", "1.0 MiB"]
     assert row(out, "clitest:1")[1] == "clitest device 1"
+
+
+def test_devices_whose_properties_fail_are_shown_with_the_error(
+    plugins: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Error text is shown as is: "[red]" is not taken for rich markup.
+    failing = "def _fail(self, index): raise RuntimeError('[red]bad driver')\n"
+    failing += "Runtime.device_properties = _fail\n"
+    plugins.install("clitest", plugins.host_backend("clitest", "CLITest", failing))
+    code, out, _ = run(capsys, "devices")
+    assert code == 1
+    assert row(out, "cpu:0")[1] == pb.device_properties("cpu").name
+    assert row(out, "clitest:0")[1].startswith("error: RuntimeError: [red]bad")
+
+    code, out, _ = run(capsys, "devices", "--json")
+    assert code == 1
+    failed = next(d for d in json.loads(out)["devices"] if d["device"] == "clitest:1")
+    assert failed["error"] == "RuntimeError: [red]bad driver"
 
 
 @pytest.mark.parametrize(
@@ -235,7 +253,7 @@ def test_ops_namespace_filters_rows(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_ops_unknown_namespace_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "ops", "--namespace", "nosuch")
+    code, _, err = run(capsys, "ops", "--namespace", "nosuch")
     assert code == 2
     assert "no operators in namespace 'nosuch'" in err and "pb" in err
 
@@ -247,8 +265,9 @@ def test_ops_has_a_column_per_loaded_backend(
     plugins.install("clitest", plugins.host_backend("clitest", "CLITest", UNAVAILABLE))
     code, out, _ = run(capsys, "ops")
     assert code == 0
-    assert row(out, "operator")[2:] == ["cpu", "clitest"]
-    assert row(out, "pb::add")[2:] == ["native", "missing"]
+    # Backends in name order, like `plugboard doctor` and pb.backends().
+    assert row(out, "operator")[2:] == ["clitest", "cpu"]
+    assert row(out, "pb::add")[2:] == ["missing", "native"]
     assert row(out, "pb::mean")[2:] == ["composite", "composite"]
     assert row(out, "pb::transpose")[2:] == ["view", "view"]
     assert row(out, "pb::empty")[2:] == ["allocator", "allocator"]
@@ -305,6 +324,7 @@ def test_ops_json(clean_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert ops["pb::transpose"]["support"] == {"cpu": "view"}
     assert ops["pb::empty"]["support"] == {"cpu": "allocator"}
     assert data["counts"]["cpu"]["allocator"] == 2
+    assert data["counts"]["cpu"]["missing"] == 0
     assert sum(data["counts"]["cpu"].values()) == len(ops)
 
 

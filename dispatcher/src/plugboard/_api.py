@@ -45,8 +45,6 @@ def backends() -> list[BackendStatus]:
     return backend_statuses()
 
 
-
-
 def device_properties(device: DeviceLike) -> DeviceProperties:
     """Name, memory, driver and supported dtypes of a device."""
     d = Device(device)

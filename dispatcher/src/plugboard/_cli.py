@@ -173,8 +173,11 @@ def _print_devices(
     console: Console, rows: list[dict[str, Any]], missing: list[dict[str, str]]
 ) -> None:
     table = Table(title="Devices", title_justify="left")
-    for column in ("device", "name", "memory", "driver", "dtypes"):
-        table.add_column(column, overflow="fold")
+    table.add_column("device", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    table.add_column("memory", no_wrap=True)
+    table.add_column("driver", overflow="fold")
+    table.add_column("dtypes", overflow="fold")
     for row in rows:
         if row["error"] is not None:
             table.add_row(row["device"], Text(f"error: {row['error']}", style="red"))
@@ -300,10 +303,11 @@ def _print_backends(console: Console, statuses: list[BackendStatus]) -> None:
         ))
         return
     table = Table()
-    columns = ("device type", "distribution", "version", "built for API", "loaded",
-               "available", "devices", "reason / error")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    # Only the free text wraps: the identifying columns stay whole for grep.
+    for column in ("device type", "distribution", "version", "API", "loaded", "available",
+                   "devices"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason / error", overflow="fold")
     for s in statuses:
         # Errors can be long; the full text is in the next section, unwrapped.
         note = "failed to load (see below)" if s.error is not None else s.reason
@@ -322,12 +326,13 @@ def _print_failures(console: Console, failed: list[BackendStatus]) -> None:
     if not failed:
         return
     _heading(console, "Load errors")
-    for s in failed:
+    for i, s in enumerate(failed):
+        if i:
+            console.print()
         console.print(Text(f"{s.device_type} ({s.distribution}): {s.error}", style="red"),
                       soft_wrap=True)
         if s.traceback:
             console.print(Text(s.traceback.rstrip()), soft_wrap=True)
-        console.print()
 
 
 def _print_environment(
@@ -388,7 +393,10 @@ def _ops_command(args: argparse.Namespace, console: Console) -> int:
             "backends": [b.device_type for b in backends],
             "fallback_policy": policy,
             "operators": [_op_json(op, support) for op, support in rows],
-            "counts": {name: _ordered_counts(c) for name, c in counts.items()},
+            "counts": {
+                name: {status: c[status] for status in SUPPORT_STATUSES}
+                for name, c in counts.items()
+            },
         })
     else:
         _print_ops(console, backends, rows, counts, args.schemas)
@@ -448,7 +456,7 @@ def _kind(op: OperatorDef) -> str:
     return ", ".join(sorted(op.tags)) or "-"
 
 
-def _ordered_counts(counts: Counter[str]) -> dict[str, int]:
+def _nonzero_counts(counts: Counter[str]) -> dict[str, int]:
     return {status: counts[status] for status in SUPPORT_STATUSES if counts[status]}
 
 
@@ -475,10 +483,11 @@ def _print_ops(
     schemas: bool,
 ) -> None:
     table = Table(title="Operators", title_justify="left")
+    # Long schemas wrap; names and statuses stay whole so each row greps as one line.
     table.add_column("operator", no_wrap=True)
-    table.add_column("kind")
+    table.add_column("kind", no_wrap=True)
     for backend in backends:
-        table.add_column(backend.device_type)
+        table.add_column(backend.device_type, no_wrap=True)
     if schemas:
         table.add_column("schema", overflow="fold")
     for op, support in rows:
@@ -492,7 +501,7 @@ def _print_ops(
         table.add_row(*cells)
     console.print(table)
     for name, count in counts.items():
-        summary = ", ".join(f"{n} {status}" for status, n in _ordered_counts(count).items())
+        summary = ", ".join(f"{n} {status}" for status, n in _nonzero_counts(count).items())
         console.print(Text(f"{name}: {summary or 'no operators'}"), soft_wrap=True)
 
 

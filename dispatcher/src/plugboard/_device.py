@@ -163,11 +163,17 @@ def _malformed_message(spec: str) -> str:
 
 
 def _check_type(device_type: str) -> None:
-    from ._plugins import installed_device_types
+    from ._plugins import _discover, installed_device_types, switched_off
 
     installed = installed_device_types()
     if device_type in installed:
         return
+    off = switched_off(device_type) if device_type in _discover() else None
+    if off is not None:
+        raise DeviceError(
+            f"the {device_type} backend is installed but switched off: {off}. "
+            "Change the environment variable to use it"
+        )
     message = f"unknown device type {device_type!r}"
     close = difflib.get_close_matches(device_type, installed, n=3, cutoff=0.5)
     if close:
