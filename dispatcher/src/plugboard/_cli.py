@@ -30,9 +30,8 @@ from rich.text import Text
 
 import plugboard as pb
 from plugboard import _dispatcher, _plugins
-from plugboard._keys import CompositeImplicit, DispatchKey
 from plugboard._plugins import BackendStatus, LoadedBackend
-from plugboard._registry import OperatorDef, registered_ops
+from plugboard._registry import OperatorDef, Path, registered_ops
 
 __all__ = ["main"]
 
@@ -380,9 +379,8 @@ def _ops_command(args: argparse.Namespace, console: Console) -> int:
                   f"namespaces: {known}", file=sys.stderr)
             return USAGE
     policy = _dispatcher.current_fallback_policy()
-    cpu_key = next((b.key for b in loaded if b.device_type == "cpu"), None)
     rows = [
-        (op, {b.device_type: _support(op, b, policy, cpu_key) for b in backends})
+        (op, {b.device_type: _support(op, b, policy) for b in backends})
         for op in operators
     ]
     counts = {
@@ -434,22 +432,17 @@ def _namespace(op: OperatorDef) -> str:
     return op.name.partition("::")[0]
 
 
-def _support(
-    op: OperatorDef, backend: LoadedBackend, policy: str, cpu_key: DispatchKey | None
-) -> str:
-    """How ``op`` runs on ``backend``: the order the dispatcher's resolve_kernel uses."""
-    if "allocation" in op.tags:
-        return "allocator"
-    if backend.key in op.kernels:
-        return "native"
-    if CompositeImplicit in op.kernels:
+def _support(op: OperatorDef, backend: LoadedBackend, policy: str) -> str:
+    """How ``op`` runs on ``backend``, as the dispatcher itself resolves it (for any dtype)."""
+    try:
+        resolved = _dispatcher.resolve_kernel(op, backend, None, policy)
+    except pb.KernelNotFoundError:
+        return "missing"
+    if resolved.path is Path.NATIVE:
+        return "native" if resolved.fn is not None else "allocator"
+    if resolved.path is Path.COMPOSITE:
         return "view" if "view" in op.tags else "composite"
-    if (
-        policy == "cpu" and backend.device_type != "cpu" and cpu_key is not None
-        and cpu_key in op.kernels
-    ):
-        return "fallback"
-    return "missing"
+    return str(resolved.path.value)
 
 
 def _kind(op: OperatorDef) -> str:
