@@ -10,4 +10,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # Dependency groups (PEP 735) need pip 25.1 or newer.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-.venv/bin/python -m pip install --quiet --group dev -e dispatcher -e backends/cpu
+.venv/bin/python -m pip install --quiet --group dev \
+    -e dispatcher -e backends/cpu -e conformance

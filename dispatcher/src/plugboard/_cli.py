@@ -117,7 +117,38 @@ def _parser() -> argparse.ArgumentParser:
     ops.add_argument("--namespace", metavar="NS", help="show only the operators of NS (e.g. pb)")
     ops.add_argument("--schemas", action="store_true", help="show each operator's schema")
     ops.set_defaults(command=_ops_command)
+    _add_plugin_commands(commands, common)
     return parser
+
+
+COMMANDS_GROUP: Final = "plugboard.commands"
+
+
+def _add_plugin_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Subcommands that other distributions add (``plugboard conformance``).
+
+    An entry point of the group ``plugboard.commands`` names a function
+    ``register(commands, common)`` that adds its subparser, with
+    ``set_defaults(command=fn)`` where ``fn(args, console) -> int``. A command
+    that fails to load stays listed and reports its error when run.
+    """
+    from importlib import metadata
+
+    for ep in metadata.entry_points(group=COMMANDS_GROUP):
+        try:
+            ep.load()(commands, common)
+        except Exception as error:
+            broken = commands.add_parser(ep.name, help=f"(failed to load: {error})")
+            message = f"the {ep.name!r} command failed to load: {type(error).__name__}: {error}"
+            broken.set_defaults(command=_broken_command(message))
+
+
+def _broken_command(message: str) -> Command:
+    def run(args: argparse.Namespace, console: Console) -> int:
+        print(f"plugboard: error: {message}", file=sys.stderr)
+        return PROBLEM
+
+    return run
 
 
 def _console() -> Console:

@@ -1,0 +1,147 @@
+"""The report's data model: outcomes, one record per case, and the report itself.
+
+A *case* is one operator on one dtype in one variant (``functional``,
+``inplace``, ``out`` or ``errors``). Its record says what happened, which
+kernel ran, how large the error was and on which input. The JSON form is
+described by ``schema/report-v1.json``; ``Report.to_json`` and
+``Report.from_json`` are its only writer and reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+class Outcome(str, Enum):
+    """What happened to one case. The order is the order reports list them in."""
+
+    PASS = "pass"
+    FAIL = "fail"  # wrong values, dtype, shape or device; a mutated input; ran elsewhere
+    ERROR = "error"  # an unexpected exception
+    UNSUPPORTED = "unsupported"  # declared unsupported (kernel dtypes or the expectations file)
+    EXPECTED_FAILURE = "expected failure"  # a known bug listed in the expectations file
+    UNEXPECTED_PASS = "unexpected pass"  # listed as a known bug, but passed
+    SKIPPED = "skipped"  # not applicable here, with the reason
+    UNAVAILABLE = "unavailable"  # the backend is installed but has no device
+
+    @property
+    def is_problem(self) -> bool:
+        """Outcomes that make a conformance run fail."""
+        return self in (Outcome.FAIL, Outcome.ERROR, Outcome.UNEXPECTED_PASS)
+
+
+class Variant(str, Enum):
+    FUNCTIONAL = "functional"  # pb.op(x, ...)
+    INPLACE = "inplace"  # x.op_(...)
+    OUT = "out"  # pb.op(x, ..., out=y)
+    ERRORS = "errors"  # bad inputs that must raise a clear error
+
+
+@dataclass
+class CaseRecord:
+    """One operator, dtype and variant on one backend."""
+
+    op: str  # "pb::add"
+    dtype: str  # "float32"; "-" for dtype-independent cases
+    variant: str  # a Variant value
+    outcome: str  # an Outcome value
+    path: str | None = None  # how it ran: "native", "composite", "fallback" (None: did not run)
+    message: str = ""  # why, for anything but a plain pass
+    samples: int = 0  # sample inputs checked
+    max_abs_error: float | None = None
+    max_rel_error: float | None = None
+    max_ulp_error: float | None = None
+    worst_input: str | None = None  # the sample that produced the largest error
+    declared: bool | None = None  # whether the backend declares this dtype for the op
+    expectation: str | None = None  # the expectations file's reason, when an entry applies
+    time_s: float = 0.0
+    reproduce: str = ""  # a one-line command that runs this case alone
+
+
+@dataclass
+class ContractRecord:
+    """One device-contract check (allocation, copies, devices, ...)."""
+
+    name: str
+    outcome: str
+    message: str = ""
+    time_s: float = 0.0
+    reproduce: str = ""
+
+
+@dataclass
+class BackendIdentity:
+    device_type: str
+    distribution: str
+    version: str
+    api_version: list[int]
+    device: str  # the device the suite ran on, e.g. "opencl:0"
+    emulation: str = ""  # non-empty when the device is emulated, saying how
+
+
+@dataclass
+class Environment:
+    device_name: str
+    driver: str
+    os: str
+    python: str
+    numpy: str
+    machine: str
+
+
+@dataclass
+class Level:
+    """A conformance level (OPSET.md's profiles), computed from the cases."""
+
+    conformant: bool
+    ops_tested: int
+    ops_failing: list[str] = field(default_factory=list)
+    ops_not_in_suite: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    schema_version: str
+    suite_version: str
+    opset_version: str
+    plugboard_version: str
+    backend: BackendIdentity
+    environment: Environment
+    started: str  # ISO 8601, UTC
+    duration_s: float
+    summary: dict[str, int]  # outcome -> number of cases (contract checks included)
+    levels: dict[str, Level]  # "core", "nn"
+    contract: list[ContractRecord]
+    cases: list[CaseRecord]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            schema_version=data["schema_version"],
+            suite_version=data["suite_version"],
+            opset_version=data["opset_version"],
+            plugboard_version=data["plugboard_version"],
+            backend=BackendIdentity(**data["backend"]),
+            environment=Environment(**data["environment"]),
+            started=data["started"],
+            duration_s=data["duration_s"],
+            summary=dict(data["summary"]),
+            levels={name: Level(**level) for name, level in data["levels"].items()},
+            contract=[ContractRecord(**c) for c in data["contract"]],
+            cases=[CaseRecord(**c) for c in data["cases"]],
+        )
+
+    @property
+    def failed(self) -> bool:
+        """Whether any case or contract check has a problem outcome."""
+        problems = {o.value for o in Outcome if o.is_problem}
+        return any(c.outcome in problems for c in self.cases) or any(
+            c.outcome in problems for c in self.contract
+        )
