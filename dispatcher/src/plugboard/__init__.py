@@ -135,7 +135,7 @@ def split(
         >>> [p.tolist() for p in pb.split(pb.arange(5), 2)]
         [[0, 1], [2, 3], [4]]
     """
-    return tensor.split(split_size_or_sections, dim)  # type: ignore[attr-defined,no-any-return]
+    return tensor.split(split_size_or_sections, dim)  # type: ignore[no-any-return]
 
 
 __all__ = [

@@ -72,8 +72,8 @@ class IndexingError(PlugboardError, IndexError):
     """An index out of range or of an unsupported kind."""
 
 
-class ArgumentError(PlugboardError, TypeError):
-    """Arguments that do not match an operator's schema."""
+class ArgumentError(PlugboardError, TypeError, ValueError):
+    """Arguments of the wrong type or value for an operator's schema."""
 
 
 class SchemaError(PlugboardError, ValueError):

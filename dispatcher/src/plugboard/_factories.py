@@ -69,6 +69,11 @@ def _host_array(data: Any, dtype: DType | None) -> np.ndarray:
             )
     elif kind == "b":
         inferred = bool_
+    elif kind == "O" and all(isinstance(x, int) for x in _flat(data)):
+        raise DTypeError(
+            "an integer in the data does not fit in int64 (range -2**63 to 2**63-1). "
+            "Fix: pass floats, or split the value"
+        )
     elif kind in "OUS":
         raise DTypeError(
             f"cannot make a tensor from {type(data).__name__} data holding "
@@ -77,6 +82,15 @@ def _host_array(data: Any, dtype: DType | None) -> np.ndarray:
     else:
         inferred = from_numpy_dtype(array.dtype)
     target = dtype or inferred
+    if kind == "f" and not target.is_floating_point and not target.is_bool and array.size:
+        if not np.isfinite(array).all():
+            raise DTypeError(f"cannot store inf or nan in {target}. Fix: use a floating dtype")
+        low, high = float(array.min()), float(array.max())
+        if low < target.min or high > target.max:
+            raise DTypeError(
+                f"value {low if low < target.min else high} does not fit in {target} "
+                f"(range {target.min} to {target.max}). Fix: pick a wider dtype"
+            )
     if kind in "iu" and not target.is_floating_point and not target.is_bool and array.size:
         low, high = int(array.min()), int(array.max())
         if low < target.min or high > target.max:

@@ -50,3 +50,14 @@ def plugboard_register_kernels(library: Library) -> None:
     custom operators are defined on a ``plugboard.Library`` of the plugin's own
     namespace and implemented with qualified names (``library.impl("acme::fused")``).
     """
+
+
+@hookspec(firstresult=True)
+def plugboard_conformance_expectations() -> str | None:
+    """Optional: the path of the plugin's conformance expectations file (TOML).
+
+    Each entry names an operator (and optionally dtypes and variants), a kind
+    (``unsupported``: a permanent limitation; ``expected failure``: a known
+    bug), a reason and an optional link. The conformance suite fails on an
+    entry that matches no test, and on an expected failure that passes.
+    """

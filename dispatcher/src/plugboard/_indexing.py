@@ -75,6 +75,8 @@ def getitem(t: Tensor, index: Any) -> Tensor:
                 )
             offset += (position % size) * stride
         else:
+            if item.step == 0:
+                raise IndexingError("slice step cannot be zero")
             start, stop, step = item.indices(size)
             if step <= 0:
                 raise IndexingError(
@@ -92,4 +94,14 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     """Write ``value`` (a tensor or number, broadcast) into the view ``t[index]``."""
     from ._copy import copy_
 
-    copy_(getitem(t, index), value)
+    target = getitem(t, index)
+    if not isinstance(value, Tensor):
+        from ._factories import tensor
+
+        value = tensor(value, dtype=target.dtype, device=target.device)
+    if value.ndim > target.ndim:
+        # As in NumPy and PyTorch, leading size-1 dims of the value do not count.
+        extra = value.ndim - target.ndim
+        if all(s == 1 for s in value.shape[:extra]):
+            value = value.reshape(value.shape[extra:])
+    copy_(target, value)

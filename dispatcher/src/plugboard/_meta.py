@@ -84,7 +84,8 @@ def reduction_shape(
     if not dim:
         dims = tuple(range(ndim))
     else:
-        dims = tuple(wrap_dim(d, ndim) for d in dim)
+        # A 0-d tensor accepts dim 0 or -1 (as in PyTorch) and has nothing to reduce.
+        dims = tuple(wrap_dim(d, ndim) for d in dim) if ndim else ()
         if len(set(dims)) != len(dims):
             raise ShapeError(
                 f"dim {tuple(dim)} names a dimension twice; list each dimension once"

@@ -448,7 +448,8 @@ def _relu_meta(self: Tensor) -> TensorSpec:
 
 @lib.impl("relu", _COMPOSITE)
 def _relu(self: Tensor) -> Tensor:
-    return _op("where")(_op("gt")(self, 0), self, 0)  # type: ignore[no-any-return]
+    # NaN stays NaN, as in PyTorch: only values known to be negative become 0.
+    return _op("where")(_op("lt")(self, 0), 0, self)  # type: ignore[no-any-return]
 
 
 lib.define("softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor")

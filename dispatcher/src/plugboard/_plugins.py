@@ -207,6 +207,16 @@ def get_backend(device_type: str) -> LoadedBackend:
         return _loaded[device_type]
 
 
+def conformance_expectations(device_type: str) -> str | None:
+    """The path of a loaded plugin's conformance expectations file, if it ships one."""
+    get_backend(device_type)
+    plugin = _manager.get_plugin(device_type)
+    if plugin is None:
+        return None
+    path = _call_all(plugin, "plugboard_conformance_expectations")
+    return None if path is None else str(path)
+
+
 def backend_for_key(bit: int) -> LoadedBackend:
     return _by_bit[bit]
 

@@ -264,8 +264,9 @@ class Binder:
         if isinstance(value, (list, tuple)) and all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value
         ):
+            # int[N] pins the length for N > 1 (a conv's stride); int[1] is "one or more".
             fixed = self.list_sizes[i]
-            if fixed is not None and len(value) != fixed:
+            if fixed is not None and fixed > 1 and len(value) != fixed:
                 raise ArgumentError(
                     f"{self.schema.qualified_name}(): argument {self.names[i]!r} takes "
                     f"{fixed} ints, got {len(value)}: {value!r}"

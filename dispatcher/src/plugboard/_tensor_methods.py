@@ -192,5 +192,5 @@ def install() -> None:
     Tensor.reshape = _reshape  # type: ignore[attr-defined]
     Tensor.permute = _permute  # type: ignore[attr-defined]
     Tensor.expand = _expand  # type: ignore[attr-defined]
-    Tensor.T = property(_t_property)  # type: ignore[attr-defined]
-    Tensor.mT = property(_mt_property)  # type: ignore[attr-defined]
+    setattr(Tensor, "T", property(_t_property))  # noqa: B010 - declared for type checkers
+    setattr(Tensor, "mT", property(_mt_property))  # noqa: B010

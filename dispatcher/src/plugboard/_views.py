@@ -155,9 +155,9 @@ def permute(self: Tensor, dims: Sequence[int]) -> Tensor:
 
 
 def transpose(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    a, b = wrap_dim(dim0, self.ndim), wrap_dim(dim1, self.ndim)
     if self.ndim == 0:
         return self._view((), (), self.storage_offset())
-    a, b = wrap_dim(dim0, self.ndim), wrap_dim(dim1, self.ndim)
     order = list(range(self.ndim))
     order[a], order[b] = order[b], order[a]
     return permute(self, order)
@@ -176,6 +176,8 @@ def t(self: Tensor) -> Tensor:
 
 def expand(self: Tensor, size: Sequence[int]) -> Tensor:
     size = tuple(size)
+    if any(s < -1 for s in size):
+        raise ShapeError(f"expand{size}: sizes are >= 0, or -1 to keep a dimension's size")
     if len(size) < self.ndim:
         raise ShapeError(
             f"expand{size} has fewer dimensions than the tensor's shape {self.shape}"

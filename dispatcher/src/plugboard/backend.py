@@ -21,7 +21,7 @@ hooks, marked with :data:`hookimpl`::
 
 from ._backend import Availability, BackendInfo, DeviceProperties, DeviceRuntime
 from ._hookspecs import ENTRY_POINT_GROUP, hookimpl
-from ._plugins import BackendStatus
+from ._plugins import BackendStatus, conformance_expectations
 from ._registry import MetaResult, TensorSpec
 from ._tensor import Storage, contiguous_strides, host_array
 from ._version import API_VERSION
@@ -37,6 +37,7 @@ __all__ = [
     "MetaResult",
     "Storage",
     "TensorSpec",
+    "conformance_expectations",
     "contiguous_strides",
     "hookimpl",
     "host_array",

@@ -99,7 +99,12 @@ def _div(self: Any, other: Any, rounding_mode: str | None, *, out: pb.Tensor) ->
             negative = np.logical_xor(np.less(a, 0), np.less(b, 0))
             np.add(q, np.logical_and(inexact, negative), out=o, casting="unsafe")
         else:
-            np.trunc(np.true_divide(a, b), out=o)
+            # Reduced precision divides in float32 before truncating, as PyTorch does:
+            # a float16 quotient can round up to the next integer.
+            wide = _accumulator(o.dtype)
+            if wide is not None:
+                a, b = np.asarray(a, dtype=wide), np.asarray(b, dtype=wide)
+            np.copyto(o, np.trunc(np.true_divide(a, b)), casting="unsafe")
 
 
 def _remainder(self: Any, other: Any, *, out: pb.Tensor) -> None:
@@ -132,9 +137,9 @@ def _copy(self: pb.Tensor, src: Any, non_blocking: bool) -> None:
 
 
 def _axes(dim: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
-    if not dim:
+    if not dim or ndim == 0:
         return None
-    return tuple(d % max(ndim, 1) for d in dim)
+    return tuple(d % ndim for d in dim)
 
 
 def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, *,
@@ -152,7 +157,7 @@ def _amax(self: pb.Tensor, dim: Sequence[int], keepdim: bool, *, out: pb.Tensor)
 
 def _argmax(self: pb.Tensor, dim: int | None, keepdim: bool, *, out: pb.Tensor) -> None:
     a, o = host_array(self), host_array(out)
-    if dim is None:
+    if dim is None or a.ndim == 0:
         np.copyto(o, np.argmax(a.reshape(-1)).reshape(o.shape))
     else:
         np.copyto(o, np.argmax(a, axis=dim % max(a.ndim, 1), keepdims=keepdim).reshape(o.shape))
