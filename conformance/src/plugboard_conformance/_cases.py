@@ -1,0 +1,259 @@
+"""Running one case: an operator, a dtype and a variant on the device under test.
+
+For every sample input the case checks the result's values (against the
+reference), dtype, shape and device; that the inputs are unchanged; which
+kernel ran (native, composite, fallback) and that nothing ran on another
+device type. The ``inplace`` and ``out`` variants must agree with the
+reference as the functional form does. The ``errors`` variant checks that bad
+inputs raise the documented error, before changing anything.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import plugboard as pb
+from plugboard.library import Path, record_paths
+
+from ._checks import compare
+from ._model import CaseRecord, Outcome, Variant
+from ._opdb import ErrorSample, Layout, OpInfo, Sample
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    info: OpInfo
+    dtype: pb.DType | None  # None for the errors variant
+    variant: Variant
+
+    @property
+    def id(self) -> str:
+        dtype = self.dtype.name if self.dtype is not None else "any"
+        return f"{self.info.short_name}.{dtype}.{self.variant.value}"
+
+    @property
+    def dtype_name(self) -> str:
+        return self.dtype.name if self.dtype is not None else "-"
+
+
+class _Unsupported(Exception):
+    """The backend has no kernel for this case (KernelNotFoundError)."""
+
+
+def _to_device(value: Any, device: pb.Device) -> Any:
+    if isinstance(value, Layout):
+        base = pb.tensor(value.base, device=device)
+        return base.T if value.view == "T" else base[::2]
+    if isinstance(value, np.ndarray):
+        return pb.tensor(value, device=device)
+    return value
+
+
+def _host(value: Any) -> Any:
+    return value.host() if isinstance(value, Layout) else value
+
+
+def _wide(value: Any) -> Any:
+    """Reference inputs: floats in float64, integers and bool exactly as they are."""
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "biu":
+        return value.astype(np.float64)
+    return value
+
+
+def _reference(info: OpInfo, sample: Sample) -> np.ndarray:
+    args = [_wide(_host(a)) for a in sample.args]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # e.g. the mean of an empty slice
+        return np.asarray(info.reference(*args, **sample.kwargs))
+
+
+class CaseRunner:
+    """Runs the cases of one backend and device."""
+
+    def __init__(self, device: pb.Device):
+        self.device = device
+        self.device_type = device.type
+        self.declared_dtypes = {d.name for d in pb.device_properties(device).dtypes}
+
+    def run(self, spec: CaseSpec) -> CaseRecord:
+        record = CaseRecord(op=spec.info.name, dtype=spec.dtype_name, variant=spec.variant.value,
+                            outcome=Outcome.PASS.value)
+        start = time.perf_counter()
+        try:
+            if spec.variant is Variant.ERRORS:
+                self._run_errors(spec, record)
+            else:
+                self._run_values(spec, record)
+        except _Unsupported as unsupported:
+            record.outcome = Outcome.UNSUPPORTED.value
+            record.declared = False
+            record.message = str(unsupported)
+        except Exception as error:  # the case broke: an unexpected exception
+            record.outcome = Outcome.ERROR.value
+            record.message = f"{type(error).__name__}: {error}"
+        record.time_s = time.perf_counter() - start
+        if spec.dtype is not None and spec.dtype.name not in self.declared_dtypes:
+            self._undeclared_device_dtype(record)
+        return record
+
+    def _undeclared_device_dtype(self, record: CaseRecord) -> None:
+        if record.outcome == Outcome.PASS.value:
+            record.declared = False
+            record.message = (
+                f"passes, but the device does not declare {record.dtype} in its properties"
+            )
+        else:
+            record.outcome = Outcome.SKIPPED.value
+            record.message = f"the device does not declare {record.dtype}"
+
+    # Values ------------------------------------------------------------------------
+    def _run_values(self, spec: CaseSpec, record: CaseRecord) -> None:
+        info, dtype, variant = spec.info, spec.dtype, spec.variant
+        assert dtype is not None
+        rng = np.random.default_rng(zlib.crc32(spec.id.encode()))
+        tolerance = info.tolerance
+        paths: Counter[str] = Counter()
+        problems: list[str] = []
+        worst = -1.0
+        for sample in info.samples(dtype, rng):
+            expected = _reference(info, sample)
+            result_dtype = info.result_dtype(dtype, sample)
+            if variant is Variant.INPLACE and not self._inplace_applies(sample, expected,
+                                                                          result_dtype, dtype):
+                continue
+            result, path, elsewhere, changed = self._call(info, sample, variant, expected,
+                                                          result_dtype)
+            record.samples += 1
+            if path is not None:
+                paths[path] += 1
+            label = sample.name
+            if elsewhere:
+                problems.append(f"{label}: ran on {', '.join(sorted(elsewhere))}, not on "
+                                f"{self.device_type}")
+            if changed:
+                problems.append(f"{label}: the operator changed its input(s) {changed}")
+            problem = self._check_result(result, expected, result_dtype, tolerance, record,
+                                         label)
+            if problem:
+                problems.append(f"{label}: {problem}")
+            if record.max_ulp_error is not None and record.max_ulp_error > worst:
+                worst = record.max_ulp_error
+                record.worst_input = label
+            elif record.worst_input is None and record.max_abs_error is not None:
+                record.worst_input = label
+        record.path = paths.most_common(1)[0][0] if paths else None
+        record.declared = True
+        if problems:
+            record.outcome = Outcome.FAIL.value
+            record.message = "; ".join(problems[:5]) + (
+                f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            )
+
+    def _inplace_applies(
+        self, sample: Sample, expected: np.ndarray, result_dtype: pb.DType, dtype: pb.DType
+    ) -> bool:
+        first = _host(sample.args[0]) if sample.args else None
+        return (
+            isinstance(first, np.ndarray)
+            and first.shape == expected.shape
+            and result_dtype is dtype
+        )
+
+    def _call(
+        self, info: OpInfo, sample: Sample, variant: Variant, expected: np.ndarray,
+        result_dtype: pb.DType,
+    ) -> tuple[Any, str | None, set[str], list[int]]:
+        args = [_to_device(a, self.device) for a in sample.args]
+        kwargs = dict(sample.kwargs)
+        if info.creation:
+            kwargs["device"] = self.device
+        inputs = [(i, a) for i, a in enumerate(args) if isinstance(a, pb.Tensor)]
+        before = [a.numpy().tobytes() for _, a in inputs]
+        with record_paths() as records:
+            try:
+                if variant is Variant.FUNCTIONAL:
+                    result = info.call(*args, **kwargs)
+                elif variant is Variant.INPLACE:
+                    result = getattr(args[0], info.short_name + "_")(*args[1:], **kwargs)
+                    if result is not args[0]:
+                        raise AssertionError("the in-place form did not return its input")
+                else:
+                    out = pb.empty(expected.shape, dtype=result_dtype, device=self.device)
+                    result = info.call(*args, **kwargs, out=out)
+                    if result is not out:
+                        raise AssertionError("the out= form did not return out")
+            except pb.KernelNotFoundError as missing:
+                raise _Unsupported(str(missing).splitlines()[0]) from None
+        top = next((r for r in records if r[0] == info.name), None)
+        path = top[2].value if top is not None else None
+        if top is not None and top[2] is Path.META:
+            path = None
+        elsewhere = {device for _, device, _, _ in records if device != self.device_type}
+        skip = 0 if variant is Variant.INPLACE else -1  # the in-place target changes by design
+        changed = [
+            i for (i, a), old in zip(inputs, before, strict=True)
+            if i != skip and a.numpy().tobytes() != old
+        ]
+        return result, path, elsewhere, changed
+
+    def _check_result(
+        self, result: Any, expected: np.ndarray, dtype: pb.DType,
+        tolerance: dict[str, tuple[float, float]], record: CaseRecord, label: str,
+    ) -> str:
+        if not isinstance(result, pb.Tensor):
+            return f"returned {type(result).__name__}, not a Tensor"
+        if result.device != self.device:
+            return f"the result is on {result.device}, expected {self.device}"
+        if result.dtype is not dtype:
+            return f"the result dtype is {result.dtype}, expected {dtype}"
+        if result.shape != expected.shape:
+            return f"the result shape is {result.shape}, expected {expected.shape}"
+        comparison = compare(result.numpy(), expected, dtype, tolerance.get(dtype.name))
+        for field in ("max_abs", "max_rel", "max_ulp"):
+            value = getattr(comparison, field)
+            current = getattr(record, field + "_error")
+            if value is not None and (current is None or value > current):
+                setattr(record, field + "_error", value)
+        return comparison.problem
+
+    # Errors ------------------------------------------------------------------------
+    def _run_errors(self, spec: CaseSpec, record: CaseRecord) -> None:
+        assert spec.info.errors is not None
+        problems = []
+        for sample in spec.info.errors():
+            problem = self._check_error(spec.info, sample)
+            record.samples += 1
+            if problem:
+                problems.append(f"{sample.name}: {problem}")
+        if problems:
+            record.outcome = Outcome.FAIL.value
+            record.message = "; ".join(problems)
+
+    def _check_error(self, info: OpInfo, sample: ErrorSample) -> str:
+        args = [_to_device(a, self.device) for a in sample.args]
+        kwargs = dict(sample.kwargs)
+        if info.creation:
+            kwargs["device"] = self.device
+        tensors = [a for a in args if isinstance(a, pb.Tensor)]
+        before = [t.numpy().tobytes() for t in tensors]
+        try:
+            info.call(*args, **kwargs)
+        except sample.error as error:
+            if sample.match not in str(error):
+                return f"raised {type(error).__name__} without {sample.match!r}: {error}"
+            if not isinstance(error, pb.PlugboardError):
+                return f"raised {type(error).__name__}, not a plugboard error"
+        except Exception as error:
+            return f"raised {type(error).__name__} ({error}), expected {sample.error.__name__}"
+        else:
+            return f"raised nothing, expected {sample.error.__name__}"
+        if [t.numpy().tobytes() for t in tensors] != before:
+            return "an input changed although the call failed"
+        return ""
