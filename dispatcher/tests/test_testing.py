@@ -34,6 +34,7 @@ def test_install_writes_what_pip_leaves_and_the_plugin_loads(tmp_path: Path) -> 
         x = pb.tensor([1, 2, 3], device="kit:1")
         assert x.to("cpu").tolist() == [1, 2, 3]
         assert pb.device_properties("kit:0").name == "kit device 0"
+        assert pb.float32 in pb.device_properties("kit:1").dtypes
 
 
 def test_leaving_the_block_removes_everything(tmp_path: Path) -> None:

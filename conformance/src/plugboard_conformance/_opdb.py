@@ -306,7 +306,7 @@ def _where(condition: np.ndarray, a: Any, b: Any) -> Any:
 
 
 def _relu(x: np.ndarray) -> Any:
-    return np.where(x > 0, x, np.zeros_like(x))
+    return np.where(x < 0, np.zeros_like(x), x)  # NaN stays NaN, as in PyTorch
 
 
 def _pow(a: Any, b: Any) -> Any:

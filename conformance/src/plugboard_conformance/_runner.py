@@ -40,11 +40,14 @@ class _Collect:
 
     report: Report | None = None
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Any:
+        # A wrapper sees the session after every plugin's sessionfinish, the report's too.
+        result = yield
         from .plugin import REPORT_KEY
 
         self.report = session.config.stash.get(REPORT_KEY, None)
+        return result
 
 
 def run_suite(

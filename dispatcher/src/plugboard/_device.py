@@ -133,6 +133,12 @@ def device(spec: DeviceLike, index: int | None = None) -> Device:
     return Device(spec, index)
 
 
+def forget_type(device_type: str) -> None:
+    """Drop parsed devices of a type whose plugin was unloaded (their check is stale)."""
+    for spec in [s for s, d in _CACHE.items() if d.type == device_type]:
+        del _CACHE[spec]
+
+
 def _parse(spec: str) -> tuple[str, int | None]:
     match = _SPEC.fullmatch(spec)
     if match is None:

@@ -67,6 +67,7 @@ class LoadedBackend:
         self.availability = availability
         self.device_count = device_count
         self.is_meta = is_meta
+        self.library: Any = None  # the Library its kernels were registered on
         frees = type(runtime).free is not DeviceRuntime.free
         self._storage_type: type[Storage] = FreeingStorage if frees else Storage
         self._devices = [Device(self.device_type, i) for i in range(device_count)]
@@ -263,7 +264,9 @@ def _register(backend: LoadedBackend, plugin: Any) -> LoadedBackend:
     assert backend.key.bit is not None
     _by_bit[backend.key.bit] = backend
     if plugin is not None:
-        library = Library("pb", dispatch_key=backend.key, owner=backend.device_type)
+        library = backend.library = Library(
+            "pb", dispatch_key=backend.key, owner=backend.device_type
+        )
         try:
             _call_all(plugin, "plugboard_register_kernels", library=library)
         except Exception:
@@ -361,12 +364,16 @@ def forget(device_type: str) -> None:
         backend = _loaded.pop(device_type, None)
         if backend is not None and backend.key.bit is not None:
             _by_bit.pop(backend.key.bit, None)
+        if backend is not None and backend.library is not None:
+            backend.library.close()
         plugin = _manager.get_plugin(device_type)
         if plugin is not None:
             _manager.unregister(plugin)
+        from ._device import forget_type
         from ._library import close_owned
 
         close_owned(device_type)
+        forget_type(device_type)
 
 
 # The meta device: shapes and dtypes without data ---------------------------------

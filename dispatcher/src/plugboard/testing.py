@@ -53,7 +53,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from . import _device, _plugins
+from . import _plugins
 from ._hookspecs import ENTRY_POINT_GROUP
 
 __all__ = ["PluginInstaller", "host_backend_source", "installed_plugins"]
@@ -65,7 +65,11 @@ MODULE_PREFIX: Final = "plugboard_test_"
 # {extra} (more source appended to the module).
 _HOST_BACKEND: Final = '''
 import numpy as np
+import plugboard as pb
 from plugboard import backend
+
+DTYPES = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
+          pb.float16, pb.bfloat16, pb.float32, pb.float64)
 
 class Runtime(backend.DeviceRuntime):
     host_memory = True
@@ -77,7 +81,7 @@ class Runtime(backend.DeviceRuntime):
         return 2
 
     def device_properties(self, index):
-        return backend.DeviceProperties("{name} device " + str(index), 1 << 20, "test", ())
+        return backend.DeviceProperties("{name} device " + str(index), 1 << 20, "test", DTYPES)
 
     def allocate(self, nbytes, index):
         return np.empty(nbytes, np.uint8)
@@ -110,7 +114,7 @@ def host_backend_source(name: str, key: str, extra: str = "") -> str:
 
     The backend's device type is ``name`` and its dispatch key ``key``. Its
     runtime is the class ``Runtime`` (buffers are NumPy ``uint8`` arrays,
-    1 MiB of memory per device, no dtypes declared); it registers no kernels,
+    1 MiB of memory per device, every dtype declared); it registers no kernels,
     so tensors can be created, copied and viewed on it but operators need a
     composite or the CPU fallback. ``extra`` is dedented and appended to the
     module: more hooks, kernels, or changes to ``Runtime``.
@@ -185,9 +189,6 @@ class PluginInstaller:
     def _uninstall(self, device_type: str) -> None:
         module = _module_name(device_type)
         _plugins.forget(device_type)
-        for spec, device in list(_device._CACHE.items()):
-            if device.type == device_type:
-                del _device._CACHE[spec]
         sys.modules.pop(module, None)
         (self.site / f"{module}.py").unlink(missing_ok=True)
         for compiled in (self.site / "__pycache__").glob(f"{module}.*.pyc"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 from plugboard import Library, backend
 
 from . import __version__
@@ -29,3 +31,8 @@ def plugboard_device_runtime() -> backend.DeviceRuntime:
 def plugboard_register_kernels(library: Library) -> None:
     for kernel in KERNELS:
         library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True)
+
+
+@backend.hookimpl
+def plugboard_conformance_expectations() -> str:
+    return str(resources.files("plugboard_cpu") / "conformance-expectations.toml")

@@ -1,0 +1,200 @@
+"""The suite catches faulty backends: each defect gets the right outcome, and the run fails."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plugboard._cli import main as cli
+from plugboard.testing import PluginInstaller, host_backend_source, installed_plugins
+from plugboard_conformance._model import Report
+
+# A host-memory backend with correct copies and fills, and five defects.
+FAULTY_KERNELS = '''
+import numpy as np
+import plugboard as pb
+from plugboard.backend import host_array
+
+def _a(v):
+    return host_array(v) if isinstance(v, pb.Tensor) else v
+
+def _copy(self, src, non_blocking):
+    np.copyto(host_array(self), _a(src), casting="unsafe")
+
+def _full(size, fill_value, dtype, device, *, out):
+    host_array(out).fill(fill_value)
+
+def _wrong_add(self, other, alpha, *, out):
+    # Defect 1: wrong values.
+    np.add(_a(self), _a(other), out=host_array(out))
+    host_array(out)[...] += 1
+
+def _mutating_mul(self, other, *, out):
+    # Defect 2: writes its result into its input too.
+    a = host_array(self)
+    np.multiply(a, _a(other), out=host_array(out))
+    a[...] = host_array(out)
+
+def _wrong_dtype_clone(self):
+    # Defect 3: clone (no meta function: the kernel returns the result) changes the dtype.
+    result = pb.empty(self.shape, dtype=pb.float64, device=self.device)
+    np.copyto(host_array(result), host_array(self), casting="unsafe")
+    return result
+
+def _exp(self, *, out):
+    # Defect 4: declares float16 and gets it wrong.
+    if out.dtype is pb.float16:
+        host_array(out)[...] = 0
+    else:
+        np.exp(host_array(self), out=host_array(out))
+
+def _sqrt_elsewhere(self, *, out):
+    # Defect 5: silently computes on another backend.
+    host_array(out)[...] = pb.sqrt(self.to("cpu")).numpy()
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
+    library.impl("full", fn=_full, strided=True)
+    library.impl("add", fn=_wrong_add, strided=True, dtypes=[pb.float32])
+    library.impl("mul", fn=_mutating_mul, strided=True, dtypes=[pb.float32])
+    library.impl("clone", fn=_wrong_dtype_clone, dtypes=[pb.float32])
+    library.impl("exp", fn=_exp, strided=True, dtypes=[pb.float16, pb.float32])
+    library.impl("sqrt", fn=_sqrt_elsewhere, strided=True, dtypes=[pb.float32])
+'''
+
+EXPECTATIONS_KERNELS = '''
+import os
+import numpy as np
+import plugboard as pb
+from plugboard.backend import host_array
+
+def _copy(self, src, non_blocking):
+    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
+              casting="unsafe")
+
+def _neg(self, *, out):
+    np.negative(host_array(self), out=host_array(out))
+    if out.dtype is pb.int8:
+        host_array(out)[...] = 0  # a known bug
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
+    library.impl("neg", fn=_neg, strided=True, dtypes=[pb.int8, pb.int16, pb.float32])
+
+@backend.hookimpl
+def plugboard_conformance_expectations():
+    return os.environ["EXPECTING_FILE"]
+'''
+
+
+@pytest.fixture
+def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
+    with installed_plugins(tmp_path / "site") as installer:
+        yield installer
+
+
+def _cases(report: dict[str, Any], op: str, dtype: str) -> dict[str, dict[str, Any]]:
+    return {c["variant"]: c for c in report["cases"] if c["op"] == op and c["dtype"] == dtype}
+
+
+def test_each_defect_is_caught_and_the_run_fails(plugins: PluginInstaller, tmp_path: Path
+                                                 ) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
+    code = cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path),
+                "--no-progress"])
+    assert code != 0
+    report = json.loads((tmp_path / "faulty.json").read_text())
+    Report.from_json(report)  # the documented schema round-trips
+
+    add = _cases(report, "pb::add", "float32")["functional"]
+    assert add["outcome"] == "fail" and "outside tolerance" in add["message"]
+    assert add["path"] == "native"
+
+    mul = _cases(report, "pb::mul", "float32")["functional"]
+    assert mul["outcome"] == "fail" and "changed its input" in mul["message"]
+
+    clone = _cases(report, "pb::clone", "float32")["functional"]
+    assert clone["outcome"] == "fail" and "dtype is float64, expected float32" in clone["message"]
+
+    exp16, exp32 = (_cases(report, "pb::exp", d)["functional"] for d in ("float16", "float32"))
+    assert exp16["outcome"] == "fail" and exp16["declared"] is True
+    assert exp32["outcome"] == "pass"
+
+    sqrt = _cases(report, "pb::sqrt", "float32")["functional"]
+    assert sqrt["outcome"] == "fail" and "ran on cpu" in sqrt["message"]
+
+    # What the backend does not implement is unsupported, not failed.
+    matmul = _cases(report, "pb::matmul", "float32")["functional"]
+    assert matmul["outcome"] == "unsupported" and matmul["declared"] is False
+    assert not report["levels"]["core"]["conformant"]
+    assert "pb::add" in report["levels"]["core"]["ops_failing"]
+
+
+def test_diff_flags_the_regressions_from_cpu_to_the_faulty_backend(
+    plugins: PluginInstaller, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
+    assert cli(["conformance", "--backend", "cpu", "--report-dir", str(tmp_path / "cpu"),
+                "--no-progress"]) == 0
+    cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path / "faulty"),
+         "--no-progress"])
+    capsys.readouterr()
+    code = cli(["conformance", "diff", str(tmp_path / "cpu" / "cpu.json"),
+                str(tmp_path / "faulty" / "faulty.json")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "pb::add" in out and "float32" in out
+    assert "new failure" in out and "lost support" in out
+
+
+def test_expectations_file_expected_failure_unexpected_pass_and_stale_entries(
+    plugins: PluginInstaller, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expectations = tmp_path / "expectations.toml"
+    expectations.write_text('''
+[[expectation]]
+op = "pb::neg"
+dtypes = ["int8"]
+kind = "expected failure"
+reason = "int8 negation writes zeros"
+link = "https://example.com/issues/1"
+
+[[expectation]]
+op = "pb::neg"
+dtypes = ["int16"]
+kind = "expected failure"
+reason = "listed by mistake: it works"
+
+[[expectation]]
+op = "pb::matmul"
+dtypes = ["int8"]
+kind = "unsupported"
+reason = "no int8 GEMM"
+
+[[expectation]]
+op = "pb::no_such_op"
+kind = "unsupported"
+reason = "matches nothing"
+''')
+    monkeypatch.setenv("EXPECTING_FILE", str(expectations))
+    plugins.install("expecting", host_backend_source("expecting", "Expecting",
+                                                     EXPECTATIONS_KERNELS))
+    code = cli(["conformance", "--backend", "expecting", "--report-dir", str(tmp_path),
+                "--no-progress"])
+    assert code != 0
+    report = json.loads((tmp_path / "expecting.json").read_text())
+    neg8 = _cases(report, "pb::neg", "int8")["functional"]
+    assert neg8["outcome"] == "expected failure"
+    assert "int8 negation writes zeros" in neg8["expectation"]
+    neg16 = _cases(report, "pb::neg", "int16")["functional"]
+    assert neg16["outcome"] == "unexpected pass"
+    matmul = _cases(report, "pb::matmul", "int8")["functional"]
+    assert matmul["outcome"] == "unsupported" and matmul["expectation"] == "no int8 GEMM"
+    stale = [c for c in report["contract"] if c["name"] == "expectations file"]
+    assert stale and stale[0]["outcome"] == "error" and "pb::no_such_op" in stale[0]["message"]
