@@ -66,6 +66,8 @@ def run_suite(
         "--report-dir", str(report_dir),
         "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:doctest",
         "-o", "addopts=", "-o", "python_files=test_*.py",
+        # The command imported the package already; its asserts need no rewriting.
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",
         "--rootdir", str(Path(__file__).parent),
     ]
     if device:
