@@ -209,7 +209,7 @@ def test_cli_diff_unreadable_reports(
     bad = tmp_path / "bad.json"
     if content is not None:
         bad.write_text(content, encoding="utf-8")
-    code, out, err = run(capsys, good, str(bad))
+    code, _, err = run(capsys, good, str(bad))
     assert code == 2
     assert message in err
     assert "bad.json" in err

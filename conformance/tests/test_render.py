@@ -23,6 +23,8 @@ from plugboard_conformance._render import (
 )
 from plugboard_conformance._schema import ReportSchemaError
 
+UNSUPPORTED = "\N{EN DASH}"
+
 # Markdown ---------------------------------------------------------------------------
 
 
@@ -42,7 +44,7 @@ def matrix(markdown: str) -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
     for line in rows[2:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        table[cells[0].strip("`")] = dict(zip(header, cells))
+        table[cells[0].strip("`")] = dict(zip(header, cells, strict=True))
     return table
 
 
@@ -132,12 +134,12 @@ def test_matrix_cells(report: Report) -> None:
     add = table["pb::add"]
     assert add["float32"] == "✓"
     assert add["float16"] == "✗"  # a failing functional case beats a passing inplace one
-    assert add["int8"] == "–"
+    assert add["int8"] == UNSUPPORTED
     assert add["bool"] == ""
     assert add["path"] == "native"
     assert add["errors"] == "✓"
     assert table["pb::sum"]["bfloat16"] == "E"
-    assert table["pb::sum"]["bool"] == "–"
+    assert table["pb::sum"]["bool"] == UNSUPPORTED
     assert table["pb::sin"]["float32"] == "x"
     assert table["pb::sin"]["float64"] == "!"
     assert table["pb::relu"]["float32"] == "s"  # skipped beats pass
@@ -177,9 +179,9 @@ def test_worst_outcome(outcomes: list[str], worst: str) -> None:
 
 def test_legend_and_contract(report: Report) -> None:
     markdown = render_markdown(report)
-    assert "Legend: ✓ pass · ✗ fail · E error · – unsupported" in markdown
+    assert f"Legend: ✓ pass · ✗ fail · E error · {UNSUPPORTED} unsupported" in markdown
     contract = section(markdown, "Device contract")
-    assert "| copy to host | ✗ fail | copy\\_ to host returned stale data |" in contract
+    assert "| `copy to host` | ✗ fail | copy\\_ to host returned stale data |" in contract
 
 
 def test_problems_list_every_case_but_passes_and_skips(report: Report) -> None:
@@ -208,7 +210,8 @@ def test_markdown_hides_object_addresses(make_report: Any) -> None:
     def with_address(address: str) -> Report:
         case = CaseRecord("pb::add", "float32", "functional", "error",
                           message=f"TypeError: <object at {address}> is not a tensor")
-        return make_report(cases=[case])
+        built: Report = make_report(cases=[case])
+        return built
 
     first = render_markdown(with_address("0x7f3a2b1c9d10"))
     assert first == render_markdown(with_address("0x7f00aa000010"))

@@ -318,7 +318,8 @@ def _md_contract(contract: list[ContractRecord]) -> list[str]:
     for check in contract:
         message = _md_text(check.message, _MESSAGE_LIMIT)
         lines.append(
-            f"| {_md_text(check.name)} | {_symbol(check.outcome)} {check.outcome} | {message} |"
+            f"| {_md_code(check.name, in_table=True)} | {_symbol(check.outcome)} "
+            f"{check.outcome} | {message} |"
         )
     return [*lines, ""]
 
@@ -423,7 +424,7 @@ def render_html(report: Report) -> str:
 def _html_header(report: Report) -> str:
     b = report.backend
     identity = " · ".join(_e(part) for part in _identity_parts(report))
-    timing = f"started {_e(report.started)} · {report.duration_s:.1f} s"
+    timing = f"started {_e(report.started)} · took {report.duration_s:.1f} s"
     parts = [
         "<header>",
         f"<h1>Conformance report: <code>{_e(b.device_type)}</code></h1>",
@@ -611,8 +612,12 @@ h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 code, pre, .cmd { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   font-size: 12.5px; }
+h1 code { font-size: inherit; }
 pre.message { margin: 0; white-space: pre-wrap; word-break: break-word; max-height: 12em;
   overflow: auto; }
+#details pre.message, #details .reproduce { margin: .4rem 0 0; padding: .35rem .5rem;
+  background: #fff; border: 1px solid var(--border); border-radius: 4px; }
+#details .label { display: block; color: var(--muted); font-size: 12px; }
 .muted, .identity { color: var(--muted); }
 .emulation { display: inline-block; margin: .2rem 0; padding: .15rem .5rem; border-radius: 4px;
   background: #fff8c5; border: 1px solid #d4a72c; font-weight: 600; }
@@ -624,9 +629,9 @@ pre.message { margin: 0; white-space: pre-wrap; word-break: break-word; max-heig
 .chip { padding: .1rem .5rem; border-radius: 4px; border: 1px solid var(--border); }
 .environment table { border-collapse: collapse; margin: .3rem 0; }
 .environment th { text-align: left; padding-right: 1rem; font-weight: 600; }
-.layout { display: grid; grid-template-columns: minmax(0, 1fr) minmax(18rem, 28rem);
+.layout { display: grid; grid-template-columns: minmax(0, 1fr) minmax(16rem, 24rem);
   gap: 1.5rem; align-items: start; }
-@media (max-width: 1000px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 1100px) { .layout { grid-template-columns: minmax(0, 1fr); } }
 #details { position: sticky; top: 1rem; max-height: calc(100vh - 2rem); overflow: auto;
   border: 1px solid var(--border); border-radius: 6px; padding: .75rem 1rem;
   background: #f6f8fa; margin-top: 1.5rem; }
@@ -634,7 +639,7 @@ pre.message { margin: 0; white-space: pre-wrap; word-break: break-word; max-heig
 #details .case { border-top: 1px solid var(--border); padding: .5rem 0; }
 #details table { border-collapse: collapse; width: 100%; }
 #details th { text-align: left; font-weight: 600; padding-right: .75rem; vertical-align: top;
-  white-space: nowrap; }
+  white-space: nowrap; width: 1%; }
 #details td { word-break: break-word; }
 .hint { color: var(--muted); margin: 0; }
 #filter { margin: .25rem 0 .5rem; padding: .3rem .5rem; width: 18rem; max-width: 100%;
@@ -642,14 +647,14 @@ pre.message { margin: 0; white-space: pre-wrap; word-break: break-word; max-heig
 .matrix-wrap { overflow: auto; max-height: 75vh; border: 1px solid var(--border);
   border-radius: 6px; }
 table#matrix { border-collapse: separate; border-spacing: 0; }
-#matrix th, #matrix td { border-bottom: 1px solid #eaeef2; padding: .2rem .45rem; }
+#matrix th, #matrix td { border-bottom: 1px solid #eaeef2; padding: .2rem .35rem; }
 #matrix thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2;
   font-weight: 600; white-space: nowrap; }
 #matrix th.op { position: sticky; left: 0; background: #fff; text-align: left; z-index: 1;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight: 400;
   white-space: nowrap; }
 #matrix thead th.op { z-index: 3; background: #f6f8fa; }
-#matrix td.cell { text-align: center; min-width: 2.2rem; cursor: pointer; font-weight: 600; }
+#matrix td.cell { text-align: center; min-width: 2rem; cursor: pointer; font-weight: 600; }
 #matrix td.cell.empty { cursor: default; }
 #matrix td.cell:focus, #matrix td.cell.selected { outline: 2px solid #0969da;
   outline-offset: -2px; }
@@ -691,11 +696,14 @@ _JS: Final = r"""
   }
   function num(v) {
     if (v === null || v === undefined) { return "—"; }
-    return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+    return String(Number(v.toPrecision(4)));
   }
   function copyText(text, button) {
-    function done(label) { button.textContent = label;
-      setTimeout(function () { button.textContent = "copy"; }, 1500); }
+    function done(label) {
+      button.textContent = label;
+      button.setAttribute("data-state", label);
+      setTimeout(function () { button.textContent = "copy"; }, 2000);
+    }
     function fallback() {
       var area = el("textarea", {}, [text]);
       area.style.position = "fixed"; area.style.opacity = "0";
@@ -736,6 +744,7 @@ _JS: Final = r"""
     if (c.message) { block.appendChild(el("pre", {"class": "message"}, [c.message])); }
     if (c.reproduce) {
       block.appendChild(el("div", {"class": "reproduce"}, [
+        el("span", {"class": "label"}, ["reproduce"]),
         el("code", {"class": "cmd"}, [c.reproduce]), " ", copyButton(c.reproduce)]));
     }
     return block;

@@ -308,13 +308,8 @@ class OperatorHandle:
         """
         assert below.bit is not None
         mask = FUNCTIONALITY_MASK & ~((1 << below.bit) - 1)
-        tls = _keys.tls
-        saved = tls.excluded
-        tls.excluded = saved | mask
-        try:
+        with _keys.thread_keys("excluded", mask):
             return self._call_values(list(values), self._variant, out)
-        finally:
-            tls.excluded = saved
 
     def _call_values(self, values: list[Any], variant: Variant, out: Any) -> Any:
         op = self._op

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import Enum
 from typing import Final
 
@@ -163,27 +163,24 @@ tls: Final = _LocalKeys()
 
 
 @contextmanager
-def include_keys(*keys: str | DispatchKey) -> Iterator[None]:
-    """Add keys to every key set computed on this thread inside the block."""
-    mask = sum(key_named(k).mask for k in keys)
-    saved = tls.included
-    tls.included = saved | mask
+def thread_keys(field: str, mask: int) -> Iterator[None]:
+    """Add ``mask`` to this thread's ``included`` or ``excluded`` set inside the block."""
+    saved = getattr(tls, field)
+    setattr(tls, field, saved | mask)
     try:
         yield
     finally:
-        tls.included = saved
+        setattr(tls, field, saved)
 
 
-@contextmanager
-def exclude_keys(*keys: str | DispatchKey) -> Iterator[None]:
+def include_keys(*keys: str | DispatchKey) -> AbstractContextManager[None]:
+    """Add keys to every key set computed on this thread inside the block."""
+    return thread_keys("included", sum(key_named(k).mask for k in keys))
+
+
+def exclude_keys(*keys: str | DispatchKey) -> AbstractContextManager[None]:
     """Remove keys from every key set computed on this thread inside the block.
 
     A functionality kernel redispatches below itself by excluding its own key.
     """
-    mask = sum(key_named(k).mask for k in keys)
-    saved = tls.excluded
-    tls.excluded = saved | mask
-    try:
-        yield
-    finally:
-        tls.excluded = saved
+    return thread_keys("excluded", sum(key_named(k).mask for k in keys))
