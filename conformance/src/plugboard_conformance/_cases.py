@@ -10,6 +10,7 @@ inputs raise the documented error, before changing anything.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 import zlib
@@ -219,6 +220,8 @@ class CaseRunner:
         for field in ("max_abs", "max_rel", "max_ulp"):
             value = getattr(comparison, field)
             current = getattr(record, field + "_error")
+            if value is not None and not math.isfinite(value):
+                value = None  # JSON has no inf or NaN; the failure message says what happened
             if value is not None and (current is None or value > current):
                 setattr(record, field + "_error", value)
         return comparison.problem
