@@ -85,6 +85,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("op_case", cases, ids=[c.id for c in cases])
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    suite = Path(__file__).parent
+    if SESSION_KEY not in config.stash and any(suite in Path(i.path).parents for i in items):
+        _session(config)  # one clear usage error rather than one per test
+
+
 @pytest.fixture(scope="session")
 def conformance(request: pytest.FixtureRequest) -> ConformanceSession:
     return _session(request.config)
