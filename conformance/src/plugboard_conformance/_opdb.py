@@ -603,5 +603,19 @@ for _name, _value in (("zeros", 0), ("ones", 1)):
     ))
 
 
+def all_ops() -> list[OpInfo]:
+    """Every entry: the starter operators here, then each section's module."""
+    from . import (
+        _opdb_creation,
+        _opdb_elementwise,
+        _opdb_nn,
+        _opdb_reductions,
+        _opdb_shape,
+    )
+
+    sections = (_opdb_elementwise, _opdb_reductions, _opdb_shape, _opdb_nn, _opdb_creation)
+    return [*OPS, *(entry for section in sections for entry in section.ENTRIES)]
+
+
 def by_name() -> dict[str, OpInfo]:
-    return {info.name: info for info in OPS}
+    return {info.name: info for info in all_ops()}

@@ -6,17 +6,27 @@ dispatcher adds the operator's name and a description of its inputs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from ._device import Device
-from ._dtype import DType
+from ._dtype import DType, get_default_dtype, result_type
 from ._errors import DeviceError, DTypeError, ShapeError
+from ._registry import MetaResult, TensorSpec
 from ._tensor import Tensor, wrap_dim
 
 __all__ = [
     "broadcast_shapes",
+    "check_nonempty",
+    "check_size",
     "common_device",
+    "device_or_cpu",
+    "fill_dtype",
+    "float_of",
+    "op",
+    "pointwise_spec",
+    "promote",
     "reduction_shape",
     "require_dtype",
     "shape_of",
@@ -109,3 +119,68 @@ def require_dtype(dtype: DType, allowed: str, what: str, fix: str) -> None:
     }[allowed]
     if not ok:
         raise DTypeError(f"{what} does not support {dtype}. Fix: {fix}")
+
+
+def pointwise_spec(dtype: DType, compute: DType, *operands: Any) -> TensorSpec | MetaResult:
+    shape = broadcast_shapes(*[shape_of(o) for o in operands])
+    spec = TensorSpec(shape, dtype, common_device(*operands))
+    return spec if compute is dtype else MetaResult((spec,), compute)
+
+
+def promote(self: Any, other: Any) -> DType:
+    """``result_type(self, other)``, with the common case of one dtype made cheap."""
+    if type(self) is Tensor and type(other) is Tensor and self._dtype is other._dtype:
+        return self._dtype
+    return result_type(self, other)
+
+
+def float_of(dtype: DType) -> DType:
+    """The floating dtype an integer or bool input computes in (PyTorch: the default)."""
+    return dtype if dtype.is_floating_point else get_default_dtype()
+
+
+def check_size(size: Sequence[int]) -> tuple[int, ...]:
+    if any(s < 0 for s in size):
+        raise ShapeError(f"sizes must be >= 0, got {tuple(size)}")
+    return tuple(size)
+
+
+def device_or_cpu(device: Device | None) -> Device:
+    return device if device is not None else Device("cpu")
+
+
+def fill_dtype(fill_value: bool | int | float, dtype: DType | None) -> DType:
+    if dtype is None:
+        return result_type(fill_value)
+    if isinstance(fill_value, float) and not dtype.is_floating_point and math.isfinite(
+        fill_value
+    ) and fill_value != int(fill_value):
+        raise DTypeError(
+            f"fill value {fill_value!r} is not representable in {dtype}. Fix: pass a "
+            "floating dtype or an integral value"
+        )
+    if not dtype.is_floating_point and not dtype.is_bool:
+        if isinstance(fill_value, float) and not math.isfinite(fill_value):
+            raise DTypeError(f"fill value {fill_value!r} cannot be stored in {dtype}")
+        if not dtype.min <= fill_value <= dtype.max:
+            raise DTypeError(
+                f"fill value {fill_value!r} overflows {dtype} (range {dtype.min} to "
+                f"{dtype.max}). Fix: use a wider dtype"
+            )
+    return dtype
+
+
+def check_nonempty(self: Tensor, dims: Sequence[int], name: str) -> None:
+    for d in dims:
+        if self.shape[d] == 0:
+            raise ShapeError(
+                f"{name} of an empty dimension: dimension {d} has size 0, and {name} has "
+                "no identity. Fix: reduce over non-empty dims only"
+            )
+
+
+def op(name: str) -> Any:
+    """The handle of ``pb::name``, for composites that call other operators."""
+    from ._dispatcher import handle
+
+    return handle(f"pb::{name}")

@@ -18,6 +18,14 @@ from ._dtype import DType, bool_, get_default_dtype, int64, result_type
 from ._errors import ArgumentError, DTypeError, ShapeError
 from ._library import Library, open_core_definitions
 from ._meta import broadcast_shapes, common_device, reduction_shape, require_dtype, shape_of
+from ._meta import check_nonempty as _check_nonempty
+from ._meta import check_size as _check_size
+from ._meta import device_or_cpu as _device_or_cpu
+from ._meta import fill_dtype as _fill_dtype
+from ._meta import float_of as _float_of
+from ._meta import op as _op
+from ._meta import pointwise_spec as _pointwise
+from ._meta import promote as _promote
 from ._registry import MetaResult, TensorSpec
 from ._tensor import Tensor, wrap_dim
 
@@ -27,24 +35,6 @@ open_core_definitions(True)
 lib = Library("pb")
 
 POINTWISE = ("pointwise",)
-
-
-def _pointwise(dtype: DType, compute: DType, *operands: Any) -> TensorSpec | MetaResult:
-    shape = broadcast_shapes(*[shape_of(o) for o in operands])
-    spec = TensorSpec(shape, dtype, common_device(*operands))
-    return spec if compute is dtype else MetaResult((spec,), compute)
-
-
-def _promote(self: Any, other: Any) -> DType:
-    """``result_type(self, other)``, with the common case of one dtype made cheap."""
-    if type(self) is Tensor and type(other) is Tensor and self._dtype is other._dtype:
-        return self._dtype
-    return result_type(self, other)
-
-
-def _float_of(dtype: DType) -> DType:
-    """The floating dtype an integer or bool input computes in (PyTorch: the default)."""
-    return dtype if dtype.is_floating_point else get_default_dtype()
 
 
 # Unary pointwise ----------------------------------------------------------------
@@ -244,15 +234,6 @@ def _sum_meta(self: Tensor, dim: Sequence[int] | None, keepdim: bool,
     return TensorSpec(shape, dtype, self.device)
 
 
-def _check_nonempty(self: Tensor, dims: Sequence[int], name: str) -> None:
-    for d in dims:
-        if self.shape[d] == 0:
-            raise ShapeError(
-                f"{name} of an empty dimension: dimension {d} has size 0, and {name} has "
-                "no identity. Fix: reduce over non-empty dims only"
-            )
-
-
 lib.define("amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor")
 
 
@@ -314,16 +295,6 @@ def _matmul_meta(self: Tensor, other: Tensor) -> TensorSpec:
 # Factories ----------------------------------------------------------------------
 
 
-def _check_size(size: Sequence[int]) -> tuple[int, ...]:
-    if any(s < 0 for s in size):
-        raise ShapeError(f"sizes must be >= 0, got {tuple(size)}")
-    return tuple(size)
-
-
-def _device_or_cpu(device: Device | None) -> Device:
-    return device if device is not None else Device("cpu")
-
-
 lib.define(
     "empty(int[] size, *, ScalarType? dtype=None, Device? device=None) -> Tensor",
     tags=("allocation",),
@@ -344,27 +315,6 @@ lib.define(
 @lib.register_meta("empty_like")
 def _empty_like_meta(self: Tensor, dtype: DType | None, device: Device | None) -> TensorSpec:
     return TensorSpec(self.shape, dtype or self.dtype, device or self.device)
-
-
-def _fill_dtype(fill_value: bool | int | float, dtype: DType | None) -> DType:
-    if dtype is None:
-        return result_type(fill_value)
-    if isinstance(fill_value, float) and not dtype.is_floating_point and math.isfinite(
-        fill_value
-    ) and fill_value != int(fill_value):
-        raise DTypeError(
-            f"fill value {fill_value!r} is not representable in {dtype}. Fix: pass a "
-            "floating dtype or an integral value"
-        )
-    if not dtype.is_floating_point and not dtype.is_bool:
-        if isinstance(fill_value, float) and not math.isfinite(fill_value):
-            raise DTypeError(f"fill value {fill_value!r} cannot be stored in {dtype}")
-        if not dtype.min <= fill_value <= dtype.max:
-            raise DTypeError(
-                f"fill value {fill_value!r} overflows {dtype} (range {dtype.min} to "
-                f"{dtype.max}). Fix: use a wider dtype"
-            )
-    return dtype
 
 
 lib.define(
@@ -561,10 +511,7 @@ for _signature, _fn in _MULTI_VIEWS:
     _handle = lib.define(f"{_signature} -> Tensor(a)[]", tags=("view",))
     lib.impl(_handle.schema.name, _COMPOSITE, _fn)
 
+# The rest of the opset, one module per section of OPSET.md.
+
 open_core_definitions(False)
 
-
-def _op(name: str) -> Any:
-    from ._dispatcher import handle
-
-    return handle(f"pb::{name}")

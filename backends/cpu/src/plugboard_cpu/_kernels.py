@@ -12,8 +12,7 @@ PyTorch's CPU backend does, and round once at the end.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,44 +20,17 @@ import numpy as np
 import plugboard as pb
 from plugboard.backend import host_array
 
-ALL = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
-       pb.float16, pb.bfloat16, pb.float32, pb.float64)
-NUMERIC = tuple(d for d in ALL if d is not pb.bool)
-INTEGRAL = tuple(d for d in ALL if not d.is_floating_point)
-FLOATING = tuple(d for d in ALL if d.is_floating_point)
-_REDUCED = ("float16", "bfloat16")
-
-
-@dataclass(frozen=True)
-class CPUKernel:
-    op: str
-    fn: Callable[..., None]
-    dtypes: tuple[pb.DType, ...]
-
-
-def _a(value: Any) -> Any:
-    """A tensor's NumPy view; Python numbers pass through."""
-    return host_array(value) if isinstance(value, pb.Tensor) else value
-
-
-def _accumulator(dtype: np.dtype[Any]) -> Any:
-    return np.float32 if dtype.name in _REDUCED else None
-
-
-def _unary(ufunc: np.ufunc) -> Callable[..., None]:
-    def kernel(self: pb.Tensor, *, out: pb.Tensor) -> None:
-        with np.errstate(all="ignore"):
-            ufunc(host_array(self), out=host_array(out))
-
-    return kernel
-
-
-def _binary(ufunc: np.ufunc) -> Callable[..., None]:
-    def kernel(self: Any, other: Any, *, out: pb.Tensor) -> None:
-        with np.errstate(all="ignore"):
-            ufunc(_a(self), _a(other), out=host_array(out))
-
-    return kernel
+from ._kernel_tools import (
+    ALL,
+    FLOATING,
+    INTEGRAL,
+    NUMERIC,
+    CPUKernel,
+    accumulator,
+    binary,
+    unary,
+)
+from ._kernel_tools import array as _a
 
 
 def _add(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
@@ -101,7 +73,7 @@ def _div(self: Any, other: Any, rounding_mode: str | None, *, out: pb.Tensor) ->
         else:
             # Reduced precision divides in float32 before truncating, as PyTorch does:
             # a float16 quotient can round up to the next integer.
-            wide = _accumulator(o.dtype)
+            wide = accumulator(o.dtype)
             if wide is not None:
                 a, b = np.asarray(a, dtype=wide), np.asarray(b, dtype=wide)
             np.copyto(o, np.trunc(np.true_divide(a, b)), casting="unsafe")
@@ -145,8 +117,8 @@ def _axes(dim: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
 def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, *,
          out: pb.Tensor) -> None:
     a, o = host_array(self), host_array(out)
-    accumulator = _accumulator(o.dtype) or o.dtype
-    result = np.sum(a, axis=_axes(dim, a.ndim), keepdims=keepdim, dtype=accumulator)
+    wide = accumulator(o.dtype) or o.dtype
+    result = np.sum(a, axis=_axes(dim, a.ndim), keepdims=keepdim, dtype=wide)
     np.copyto(o, result, casting="unsafe")
 
 
@@ -165,9 +137,9 @@ def _argmax(self: pb.Tensor, dim: int | None, keepdim: bool, *, out: pb.Tensor) 
 
 def _matmul(self: pb.Tensor, other: pb.Tensor, *, out: pb.Tensor) -> None:
     a, b, o = host_array(self), host_array(other), host_array(out)
-    accumulator = _accumulator(o.dtype)
-    if accumulator is not None:
-        np.copyto(o, np.matmul(a.astype(accumulator), b.astype(accumulator)), casting="unsafe")
+    wide = accumulator(o.dtype)
+    if wide is not None:
+        np.copyto(o, np.matmul(a.astype(wide), b.astype(wide)), casting="unsafe")
     else:
         np.matmul(a, b, out=o)
 
@@ -186,29 +158,29 @@ def _arange(start: Any, end: Any, step: Any, dtype: Any, device: Any, *,
 
 
 KERNELS: tuple[CPUKernel, ...] = (
-    CPUKernel("neg", _unary(np.negative), NUMERIC),
-    CPUKernel("abs", _unary(np.absolute), NUMERIC),
-    CPUKernel("exp", _unary(np.exp), FLOATING),
-    CPUKernel("log", _unary(np.log), FLOATING),
-    CPUKernel("sqrt", _unary(np.sqrt), FLOATING),
-    CPUKernel("bitwise_not", _unary(np.invert), INTEGRAL),
+    CPUKernel("neg", unary(np.negative), NUMERIC),
+    CPUKernel("abs", unary(np.absolute), NUMERIC),
+    CPUKernel("exp", unary(np.exp), FLOATING),
+    CPUKernel("log", unary(np.log), FLOATING),
+    CPUKernel("sqrt", unary(np.sqrt), FLOATING),
+    CPUKernel("bitwise_not", unary(np.invert), INTEGRAL),
     CPUKernel("add", _add, ALL),
     CPUKernel("sub", _sub, NUMERIC),
-    CPUKernel("mul", _binary(np.multiply), ALL),
+    CPUKernel("mul", binary(np.multiply), ALL),
     CPUKernel("div", _div, NUMERIC),
     CPUKernel("remainder", _remainder, NUMERIC),
     CPUKernel("pow", _pow, NUMERIC),
-    CPUKernel("maximum", _binary(np.maximum), ALL),
-    CPUKernel("minimum", _binary(np.minimum), ALL),
-    CPUKernel("bitwise_and", _binary(np.bitwise_and), INTEGRAL),
-    CPUKernel("bitwise_or", _binary(np.bitwise_or), INTEGRAL),
-    CPUKernel("bitwise_xor", _binary(np.bitwise_xor), INTEGRAL),
-    CPUKernel("eq", _binary(np.equal), ALL),
-    CPUKernel("ne", _binary(np.not_equal), ALL),
-    CPUKernel("lt", _binary(np.less), ALL),
-    CPUKernel("le", _binary(np.less_equal), ALL),
-    CPUKernel("gt", _binary(np.greater), ALL),
-    CPUKernel("ge", _binary(np.greater_equal), ALL),
+    CPUKernel("maximum", binary(np.maximum), ALL),
+    CPUKernel("minimum", binary(np.minimum), ALL),
+    CPUKernel("bitwise_and", binary(np.bitwise_and), INTEGRAL),
+    CPUKernel("bitwise_or", binary(np.bitwise_or), INTEGRAL),
+    CPUKernel("bitwise_xor", binary(np.bitwise_xor), INTEGRAL),
+    CPUKernel("eq", binary(np.equal), ALL),
+    CPUKernel("ne", binary(np.not_equal), ALL),
+    CPUKernel("lt", binary(np.less), ALL),
+    CPUKernel("le", binary(np.less_equal), ALL),
+    CPUKernel("gt", binary(np.greater), ALL),
+    CPUKernel("ge", binary(np.greater_equal), ALL),
     CPUKernel("where", _where, ALL),
     CPUKernel("copy_", _copy, ALL),
     CPUKernel("sum", _sum, ALL),

@@ -6,8 +6,15 @@ from importlib import resources
 
 from plugboard import Library, backend
 
-from . import __version__
-from ._kernels import KERNELS
+from . import (
+    __version__,
+    _kernels,
+    _kernels_creation,
+    _kernels_elementwise,
+    _kernels_nn,
+    _kernels_reductions,
+    _kernels_shape,
+)
 from ._runtime import CPURuntime
 
 
@@ -29,8 +36,11 @@ def plugboard_device_runtime() -> backend.DeviceRuntime:
 
 @backend.hookimpl
 def plugboard_register_kernels(library: Library) -> None:
-    for kernel in KERNELS:
-        library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True)
+    for module in (_kernels, _kernels_elementwise, _kernels_reductions, _kernels_shape,
+                   _kernels_nn, _kernels_creation):
+        for kernel in module.KERNELS:
+            library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
+                         mixed_dtypes=kernel.mixed_dtypes)
 
 
 @backend.hookimpl

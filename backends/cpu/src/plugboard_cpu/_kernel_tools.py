@@ -1,0 +1,56 @@
+"""What the CPU kernels share: the kernel record, dtype groups and NumPy helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import plugboard as pb
+from plugboard.backend import host_array
+
+ALL = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
+       pb.float16, pb.bfloat16, pb.float32, pb.float64)
+NUMERIC = tuple(d for d in ALL if d is not pb.bool)
+INTEGRAL = tuple(d for d in ALL if not d.is_floating_point)
+FLOATING = tuple(d for d in ALL if d.is_floating_point)
+_REDUCED = ("float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class CPUKernel:
+    """One kernel: the operator, the function, and what it declares (see Library.impl)."""
+
+    op: str
+    fn: Callable[..., Any]
+    dtypes: tuple[pb.DType, ...]
+    mixed_dtypes: bool = False  # takes inputs of any dtype (the core casts nothing)
+
+
+def array(value: Any) -> Any:
+    """A tensor's NumPy view; Python numbers pass through."""
+    return host_array(value) if isinstance(value, pb.Tensor) else value
+
+
+def accumulator(dtype: np.dtype[Any]) -> Any:
+    return np.float32 if dtype.name in _REDUCED else None
+
+
+def unary(ufunc: np.ufunc) -> Callable[..., None]:
+    def kernel(self: pb.Tensor, *, out: pb.Tensor) -> None:
+        with np.errstate(all="ignore"):
+            ufunc(host_array(self), out=host_array(out))
+
+    return kernel
+
+
+def binary(ufunc: np.ufunc) -> Callable[..., None]:
+    def kernel(self: Any, other: Any, *, out: pb.Tensor) -> None:
+        with np.errstate(all="ignore"):
+            ufunc(array(self), array(other), out=host_array(out))
+
+    return kernel
+
+
