@@ -112,7 +112,7 @@ def _kind_of(t: SchemaType) -> tuple[_ArgKind, bool]:
     if isinstance(t, OptionalType):
         t = t.elem
     if isinstance(t, ListType):
-        if isinstance(t.elem, (BaseType, OptionalType)) and "Tensor" in str(t.elem):
+        if t.elem.is_tensor_like:
             return _ArgKind.TENSOR_LIST, optional
         if str(t.elem) in ("int", "SymInt"):
             return _ArgKind.INT_LIST, optional

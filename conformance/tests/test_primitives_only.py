@@ -1,0 +1,72 @@
+"""A backend with kernels for the primitives only passes the suite through decompositions.
+
+This is the proof that the composites of the core opset cover it: the
+backend registers the CPU backend's kernels for the operators OPSET.md marks
+as primitives (P), and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from plugboard._cli import main as cli
+from plugboard.testing import PluginInstaller, host_backend_source, installed_plugins
+from plugboard_conformance._opset_v1 import OPSET
+
+PRIMITIVES_ONLY = '''
+from plugboard_conformance._opset_v1 import OPSET
+from plugboard_cpu import (
+    _kernels, _kernels_creation, _kernels_elementwise, _kernels_nn, _kernels_reductions,
+    _kernels_shape,
+)
+
+PRIMITIVES = {entry.name.split("::", 1)[1] for entry in OPSET if entry.kind == "P"}
+MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_nn,
+           _kernels_reductions, _kernels_shape)
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    for module in MODULES:
+        for kernel in module.KERNELS:
+            if kernel.op in PRIMITIVES:
+                library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
+                             mixed_dtypes=kernel.mixed_dtypes)
+'''
+
+COMPOSITES = {entry.name for entry in OPSET if entry.kind == "C"}
+
+
+@pytest.fixture
+def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
+    with installed_plugins(tmp_path / "site") as installer:
+        yield installer
+
+
+def test_primitives_only_backend_passes_through_composites(
+    plugins: PluginInstaller, tmp_path: Path
+) -> None:
+    plugins.install("prims", host_backend_source("prims", "Prims", PRIMITIVES_ONLY))
+    assert cli(["conformance", "--backend", "prims", "--report-dir", str(tmp_path / "prims"),
+                "--no-progress"]) == 0
+    assert cli(["conformance", "--backend", "cpu", "--report-dir", str(tmp_path / "cpu"),
+                "--no-progress"]) == 0
+    prims = json.loads((tmp_path / "prims" / "prims.json").read_text())
+    cpu = json.loads((tmp_path / "cpu" / "cpu.json").read_text())
+
+    # The same cases pass on both: nothing depends on the CPU's native composites.
+    outcomes = {(c["op"], c["dtype"], c["variant"]): c["outcome"] for c in cpu["cases"]}
+    differ = [
+        (c["op"], c["dtype"], c["variant"], c["outcome"])
+        for c in prims["cases"]
+        if outcomes.get((c["op"], c["dtype"], c["variant"])) != c["outcome"]
+    ]
+    assert differ == []
+
+    composite_cases = [c for c in prims["cases"] if c["op"] in COMPOSITES and c["path"]]
+    assert composite_cases, "the suite has composite operators"
+    assert {c["path"] for c in composite_cases} == {"composite"}
+    assert prims["levels"]["core"] == {**cpu["levels"]["core"]}
