@@ -19,18 +19,13 @@ from plugboard_conformance._opset_v1 import OPSET
 
 PRIMITIVES_ONLY = '''
 from plugboard_conformance._opset_v1 import OPSET
-from plugboard_cpu import (
-    _kernels, _kernels_creation, _kernels_elementwise, _kernels_nn, _kernels_reductions,
-    _kernels_shape,
-)
+from plugboard_cpu._plugin import KERNEL_MODULES
 
 PRIMITIVES = {entry.name.split("::", 1)[1] for entry in OPSET if entry.kind == "P"}
-MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_nn,
-           _kernels_reductions, _kernels_shape)
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    for module in MODULES:
+    for module in KERNEL_MODULES:
         for kernel in module.KERNELS:
             if kernel.op in PRIMITIVES:
                 library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,

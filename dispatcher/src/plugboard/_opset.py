@@ -513,5 +513,14 @@ for _signature, _fn in _MULTI_VIEWS:
 
 # The rest of the opset, one module per section of OPSET.md.
 
+from . import (  # noqa: E402, F401 - defined while the core namespace is open
+    _ops_creation,
+    _ops_elementwise,
+    _ops_linalg,
+    _ops_nn,
+    _ops_reductions,
+    _ops_shape,
+)
+
 open_core_definitions(False)
 

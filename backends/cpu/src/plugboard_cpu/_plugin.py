@@ -11,11 +11,16 @@ from . import (
     _kernels,
     _kernels_creation,
     _kernels_elementwise,
+    _kernels_linalg,
     _kernels_nn,
     _kernels_reductions,
     _kernels_shape,
 )
 from ._runtime import CPURuntime
+
+# The kernel tables, one module per section of OPSET.md (the starter kernels first).
+KERNEL_MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_reductions,
+                  _kernels_linalg, _kernels_shape, _kernels_nn)
 
 
 @backend.hookimpl
@@ -36,8 +41,7 @@ def plugboard_device_runtime() -> backend.DeviceRuntime:
 
 @backend.hookimpl
 def plugboard_register_kernels(library: Library) -> None:
-    for module in (_kernels, _kernels_elementwise, _kernels_reductions, _kernels_shape,
-                   _kernels_nn, _kernels_creation):
+    for module in KERNEL_MODULES:
         for kernel in module.KERNELS:
             library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
                          mixed_dtypes=kernel.mixed_dtypes)
