@@ -608,14 +608,15 @@ def all_ops() -> list[OpInfo]:
     from . import (
         _opdb_creation,
         _opdb_elementwise,
+        _opdb_indexing,
         _opdb_linalg,
         _opdb_nn,
         _opdb_reductions,
         _opdb_shape,
     )
 
-    sections = (_opdb_elementwise, _opdb_reductions, _opdb_linalg, _opdb_shape, _opdb_nn,
-                _opdb_creation)
+    sections = (_opdb_elementwise, _opdb_reductions, _opdb_linalg, _opdb_shape,
+                _opdb_indexing, _opdb_nn, _opdb_creation)
     return [*OPS, *(entry for section in sections for entry in section.ENTRIES)]
 
 

@@ -516,6 +516,7 @@ for _signature, _fn in _MULTI_VIEWS:
 from . import (  # noqa: E402, F401 - defined while the core namespace is open
     _ops_creation,
     _ops_elementwise,
+    _ops_indexing,
     _ops_linalg,
     _ops_nn,
     _ops_reductions,

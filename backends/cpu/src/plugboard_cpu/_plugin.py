@@ -11,6 +11,7 @@ from . import (
     _kernels,
     _kernels_creation,
     _kernels_elementwise,
+    _kernels_indexing,
     _kernels_linalg,
     _kernels_nn,
     _kernels_reductions,
@@ -20,7 +21,7 @@ from ._runtime import CPURuntime
 
 # The kernel tables, one module per section of OPSET.md (the starter kernels first).
 KERNEL_MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_reductions,
-                  _kernels_linalg, _kernels_shape, _kernels_nn)
+                  _kernels_linalg, _kernels_shape, _kernels_indexing, _kernels_nn)
 
 
 @backend.hookimpl
