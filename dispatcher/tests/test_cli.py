@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -216,12 +217,17 @@ def test_doctor_json(
 # plugboard ops ---------------------------------------------------------------------
 
 
+def support(output: str, op: str) -> dict[str, str]:
+    """The backend columns of the ``plugboard ops`` row of ``op``: backend -> status."""
+    return dict(zip(row(output, "operator")[2:], row(output, op)[2:], strict=True))
+
+
 def test_ops_says_how_cpu_runs_each_operator(
     clean_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "ops")
+    code, out, _ = run(capsys, "ops", "--backend", "cpu")
     assert code == 0
-    assert row(out, "operator")[:3] == ["operator", "kind", "cpu"]
+    assert row(out, "operator") == ["operator", "kind", "cpu"]
     assert row(out, "pb::add")[1:] == ["pointwise", "native"]
     assert row(out, "pb::mean")[-1] == "composite"
     assert row(out, "pb::transpose")[1:] == ["view", "view"]
@@ -230,6 +236,17 @@ def test_ops_says_how_cpu_runs_each_operator(
     assert counts is not None
     assert re.search(r"\d+ native, \d+ composite, \d+ view, 2 allocator", counts.group(1))
     assert "missing" not in counts.group(1)
+
+
+def test_ops_has_a_column_per_loaded_backend_in_name_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "ops")
+    assert code == 0
+    # Backends in name order, like `plugboard doctor` and pb.backends().
+    loaded = [s.device_type for s in pb.backends() if s.loaded]
+    assert row(out, "operator")[2:] == loaded == sorted(loaded)
+    assert "cpu" in loaded
 
 
 def test_ops_schemas(capsys: pytest.CaptureFixture[str]) -> None:
@@ -242,7 +259,7 @@ def test_ops_namespace_filters_rows(capsys: pytest.CaptureFixture[str]) -> None:
     with pb.Library("clitest") as library:
         library.define("twice(Tensor self) -> Tensor")
         library.impl("twice", "CompositeImplicit", lambda x: x + x)
-        code, out, _ = run(capsys, "ops", "--namespace", "clitest")
+        code, out, _ = run(capsys, "ops", "--namespace", "clitest", "--backend", "cpu")
         assert code == 0
         assert row(out, "clitest::twice")[-1] == "composite"
         assert "pb::add" not in out
@@ -258,19 +275,21 @@ def test_ops_unknown_namespace_is_a_usage_error(capsys: pytest.CaptureFixture[st
     assert "no operators in namespace 'nosuch'" in err and "pb" in err
 
 
-def test_ops_has_a_column_per_loaded_backend(
+def test_ops_lists_an_installed_backend_without_its_hardware(
     clean_env: None, plugins: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Unavailable backends are listed too: their kernels are registered all the same.
     plugins.install("clitest", plugins.host_backend("clitest", "CLITest", UNAVAILABLE))
     code, out, _ = run(capsys, "ops")
     assert code == 0
-    # Backends in name order, like `plugboard doctor` and pb.backends().
-    assert row(out, "operator")[2:] == ["clitest", "cpu"]
-    assert row(out, "pb::add")[2:] == ["missing", "native"]
-    assert row(out, "pb::mean")[2:] == ["composite", "composite"]
-    assert row(out, "pb::transpose")[2:] == ["view", "view"]
-    assert row(out, "pb::empty")[2:] == ["allocator", "allocator"]
+    assert row(out, "operator")[2] == "clitest"  # first in name order
+    both = {"clitest", "cpu"}
+    assert {k: v for k, v in support(out, "pb::add").items() if k in both} == {
+        "clitest": "missing", "cpu": "native"}
+    for op, status in (("pb::mean", "composite"), ("pb::transpose", "view"),
+                       ("pb::empty", "allocator")):
+        assert {k: v for k, v in support(out, op).items() if k in both} == {
+            "clitest": status, "cpu": status}
     assert re.search(r"^clitest: .*\d+ missing$", out, re.MULTILINE)
 
     code, out, _ = run(capsys, "ops", "--backend", "clitest")
@@ -292,6 +311,69 @@ def test_ops_shows_the_cpu_fallback_when_the_policy_allows_it(
     assert row(out, "pb::add")[2:] == ["fallback", "native"]
 
 
+def test_ops_fallback_policy_option_overrides_the_environment(
+    clean_env: None, plugins: Any, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plugins.install("clitest", plugins.host_backend("clitest", "CLITest"))
+    code, out, _ = run(capsys, "ops", "--backend", "clitest", "--fallback-policy", "cpu")
+    assert code == 0
+    assert row(out, "pb::add")[2:] == ["fallback"]
+    assert row(out, "pb::mean")[2:] == ["composite"]  # a decomposition comes first
+    assert row(out, "pb::empty")[2:] == ["allocator"]
+
+    monkeypatch.setenv("PLUGBOARD_FALLBACK", "cpu")
+    code, out, _ = run(capsys, "ops", "--backend", "clitest", "--fallback-policy", "error",
+                       "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["fallback_policy"] == "error"
+    support = {op["name"]: op["support"]["clitest"] for op in data["operators"]}
+    assert support["pb::add"] == "missing"
+    assert data["counts"]["clitest"]["fallback"] == 0
+
+
+def test_ops_fallback_policy_option_takes_only_known_policies(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "ops", "--fallback-policy", "gpu")
+    assert code == 2
+    assert "invalid choice: 'gpu'" in err
+
+
+def test_ops_creation_and_random_operators(
+    clean_env: None, plugins: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugins.install("clitest", plugins.host_backend("clitest", "CLITest"))
+    code, out, _ = run(capsys, "ops", "--fallback-policy", "cpu", "--backend", "clitest",
+                       "--backend", "cpu")
+    assert code == 0
+    # Primitives: native on cpu, and the cpu kernel with copies on a backend without one.
+    for name in ("pb::rand", "pb::randn", "pb::randint", "pb::full", "pb::arange"):
+        assert row(out, name)[2:] == ["fallback", "native"], name
+    for name in ("pb::linspace", "pb::eye", "pb::zeros_like"):
+        assert row(out, name)[2:] == ["composite", "composite"], name
+    # A primitive with a decomposition too: the cpu kernel, else the composite (not the
+    # fallback, which is the last resort).
+    assert row(out, "pb::full_like")[2:] == ["composite", "native"]
+    assert row(out, "pb::empty_like")[2:] == ["allocator", "allocator"]
+
+
+def test_ops_without_the_cpu_backend_the_fallback_is_missing(plugins: Any) -> None:
+    # A fresh process, so that the cpu backend was never loaded.
+    plugins.install("clitest", plugins.host_backend("clitest", "CLITest"))
+    env = {**os.environ, "PYTHONPATH": str(plugins.site), "PLUGBOARD_BACKENDS": "clitest",
+           "PLUGBOARD_FALLBACK": "cpu"}
+    result = subprocess.run(
+        [sys.executable, "-m", "plugboard._cli", "ops", "--namespace", "pb"],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert row(result.stdout, "operator")[2:] == ["clitest"]
+    assert row(result.stdout, "pb::add")[2:] == ["missing"]
+    assert row(result.stdout, "pb::mean")[2:] == ["composite"]
+
+
 def test_ops_backend_that_does_not_exist_is_a_usage_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -311,7 +393,7 @@ def test_ops_backend_that_is_switched_off_is_a_problem(
 
 
 def test_ops_json(clean_env: None, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "ops", "--json")
+    code, out, _ = run(capsys, "ops", "--json", "--backend", "cpu")
     assert code == 0
     data = json.loads(out)
     assert data["backends"] == ["cpu"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -227,22 +228,20 @@ def test_two_ellipses_raise(index: Any) -> None:
 @pytest.mark.parametrize(
     ("index", "what"),
     [
-        ([0, 1], "list"),
-        ((slice(None), [0, 2]), "list"),
-        (pb.tensor([0, 1]), "int64 tensor"),
-        (pb.tensor([True, False]), "bool tensor"),
-        (pb.tensor(True), "bool tensor"),
-        (pb.tensor(1.0), "float32 tensor"),
-        (np.array([0, 1]), "ndarray"),
-        (1.0, "float"),
-        ("a", "str"),
+        (1.0, "a float"),
+        ("a", "a str"),
+        ((slice(None), {0: 1}), "a dict"),
+        (pb.tensor(1.0), "float32"),
+        (pb.tensor([0.0, 1.0]), "float32"),
+        (pb.tensor([0, 1], dtype=pb.uint8), "uint8"),
+        (pb.tensor([0, 1], dtype=pb.int16), "int16"),
+        ([0.5, 1.0], "float64 values"),
+        (np.array([1.5]), "float64 values"),
     ],
 )
-def test_advanced_indexing_raises_clearly(index: Any, what: str) -> None:
-    x = root(*X)
-    error = _assert_indexing_error(x, index, "advanced indexing", "not supported", what)
-    # The message says what basic indexing takes.
-    assert "ints, slices, None and ..." in str(error)
+def test_unsupported_indices_raise_clearly(index: Any, what: str) -> None:
+    error = _assert_indexing_error(root(*X), index, what)
+    assert "Fix:" in str(error)
 
 
 # __setitem__ ---------------------------------------------------------------------------
@@ -352,7 +351,7 @@ def test_setitem_strips_leading_unit_dims_of_the_value() -> None:
         pytest.param(0, pb.ones(2, 3, 4), pb.ShapeError, id="value-larger"),
         pytest.param((slice(None), 0), [1.0, 2.0, 3.0], pb.ShapeError, id="list-mismatch"),
         pytest.param(5, 1.0, pb.IndexingError, id="index-out-of-range"),
-        pytest.param([0, 1], 1.0, pb.IndexingError, id="advanced-index"),
+        pytest.param([0, 5], 1.0, pb.IndexingError, id="advanced-index-out-of-range"),
         pytest.param(slice(None, None, -1), 1.0, pb.IndexingError, id="negative-step"),
         pytest.param(0, "a", pb.DTypeError, id="string-value"),
         pytest.param(0, [[1.0, 2.0], [3.0]], pb.ShapeError, id="ragged-value"),
@@ -376,3 +375,333 @@ def test_setitem_value_out_of_range_for_an_int_dtype_raises(dtype: pb.DType, val
     with pytest.raises(pb.DTypeError, match=str(dtype)):
         x[0] = value
     assert x.tolist() == [0, 0, 0]
+
+
+# Advanced indexing: x[idx], x[mask] ----------------------------------------------------
+
+# Masks over X = (2, 3, 4), fixed so that every case selects something and not everything.
+_MASK_0 = np.array([True, False])
+_MASK_1 = np.array([True, False, True])
+_MASK_12 = (np.arange(12) % 5 == 1).reshape(3, 4)
+_MASK_ALL = (np.arange(24) % 3 == 0).reshape(X)
+
+
+def _to_pb(index: Any, dtype: pb.DType = pb.int64) -> Any:
+    """A NumPy-style index with its arrays as plugboard tensors (integer ones in ``dtype``)."""
+    items = index if isinstance(index, tuple) else (index,)
+    converted = tuple(
+        pb.tensor(i, dtype=pb.bool if i.dtype == np.bool_ else dtype)
+        if isinstance(i, np.ndarray) else i
+        for i in items
+    )
+    return converted if isinstance(index, tuple) else converted[0]
+
+
+# Indices on which NumPy's rules and PyTorch's agree.
+ADVANCED = [
+    pytest.param(np.array([1, 0, 1]), id="positions-dim0"),
+    pytest.param(np.array([[0, 1], [1, 1]]), id="2d-positions"),
+    pytest.param((slice(None), np.array([2, 0])), id="positions-dim1"),
+    pytest.param((Ellipsis, np.array([3, -1, 0])), id="negative-positions-last-dim"),
+    pytest.param((np.array([0, 1]), np.array([2, 0])), id="two-adjacent"),
+    pytest.param((slice(None), np.array([0, 2]), np.array([3, 1])), id="adjacent-after-slice"),
+    pytest.param((np.array([1, 0]), slice(None), np.array([3, 1])), id="separated-go-first"),
+    pytest.param((np.array([[0], [1]]), np.array([0, 1, 2])), id="broadcast-(2,1)-(3,)"),
+    pytest.param((np.array([[0], [1]]), slice(1, None), np.array([1, 2, 3])),
+                 id="broadcast-separated"),
+    pytest.param((None, np.array([1, 0])), id="none-then-positions"),
+    pytest.param((np.array([1, 0]), None, slice(None), np.array([0, 1])),
+                 id="none-separates"),
+    pytest.param((slice(None), slice(1, None), np.array([0, 3])), id="after-basic-slices"),
+    pytest.param((slice(None, None, 2), np.array([1, 1])), id="after-a-step"),
+    pytest.param([1, 0], id="list"),
+    pytest.param(([0, 1], [2, 0], [3, 3]), id="three-lists"),
+    pytest.param([[0, 1], [1, 0]], id="nested-list"),
+    pytest.param((slice(None), (2, 0)), id="inner-tuple-is-a-sequence"),
+    pytest.param(_MASK_0, id="mask-dim0"),
+    pytest.param((slice(None), _MASK_1), id="mask-dim1"),
+    pytest.param((slice(None), _MASK_12), id="2d-mask"),
+    pytest.param(_MASK_ALL, id="mask-everything"),
+    pytest.param(np.zeros(X, np.bool_), id="all-false-mask"),
+    pytest.param(np.ones(3, np.bool_)[None].repeat(2, 0), id="all-true-mask"),
+    pytest.param((_MASK_0, slice(None), np.array([1, 2])), id="mask-and-positions"),
+    pytest.param((slice(None), _MASK_12, ), id="mask-of-last-two"),
+    pytest.param([True, False], id="list-of-bools-is-a-mask"),
+]
+
+
+@pytest.mark.parametrize("index", ADVANCED)
+def test_advanced_indexing_matches_numpy(index: Any) -> None:
+    x = root(*X)
+    expected = x.numpy().copy()[index]
+    result = x[_to_pb(index)]
+    assert result.shape == expected.shape
+    assert result.dtype is pb.float32
+    np.testing.assert_array_equal(result.numpy(), expected)
+    if result.numel():
+        # Advanced indexing copies: the result does not alias x.
+        assert result.untyped_storage() is not x.untyped_storage()
+
+
+@pytest.mark.parametrize("index", ADVANCED)
+def test_advanced_indexing_of_a_strided_view(index: Any) -> None:
+    x = root(4, 3, 2).permute(2, 1, 0)  # (2, 3, 4), strides (1, 2, 6)
+    np.testing.assert_array_equal(x[_to_pb(index)].numpy(), x.numpy()[index])
+
+
+def test_int32_positions_equal_int64_positions() -> None:
+    x = root(*X)
+    index = (slice(None), np.array([2, -1, 0]), np.array([[1], [3]]))
+    a, b = x[_to_pb(index, pb.int32)], x[_to_pb(index, pb.int64)]
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    np.testing.assert_array_equal(a.numpy(), x.numpy()[index])
+
+
+def test_numpy_arrays_index_like_tensors() -> None:
+    x = root(*X)
+    np.testing.assert_array_equal(x[np.array([1, 0])].numpy(), x.numpy()[[1, 0]])
+    np.testing.assert_array_equal(x[:, np.array([True, False, True])].numpy(),
+                                  x.numpy()[:, [0, 2]])
+
+
+def test_ints_apply_before_index_tensors_as_in_pytorch() -> None:
+    # NumPy puts the broadcast dims first for x[0, :, idx] (the int counts as an index
+    # separated from idx); PyTorch selects with the int first, then indexes the view.
+    x = root(*X)
+    result = x[0, :, [0, 1]]
+    assert result.shape == (3, 2)
+    np.testing.assert_array_equal(result.numpy(), x.numpy()[0][:, [0, 1]])
+    assert x.numpy()[0, :, [0, 1]].shape == (2, 3)
+
+
+def test_0d_integer_tensors_stay_basic_among_index_tensors() -> None:
+    x = root(*X)
+    result = x[pb.tensor(1), [0, 2]]
+    np.testing.assert_array_equal(result.numpy(), x.numpy()[1][[0, 2]])
+
+
+@pytest.mark.parametrize(
+    ("index", "shape"),
+    [(True, (1, 2, 3, 4)), (False, (0, 2, 3, 4)), ((slice(None), True), (2, 1, 3, 4)),
+     (pb.tensor(True), (1, 2, 3, 4)), (pb.tensor(False), (0, 2, 3, 4))],
+)
+def test_boolean_scalars_add_a_masked_dimension(index: Any, shape: tuple[int, ...]) -> None:
+    x = root(*X)
+    result = x[index]
+    assert result.shape == shape
+    plain = index if not isinstance(index, pb.Tensor) else bool(index.item())
+    np.testing.assert_array_equal(result.numpy(), x.numpy()[plain])
+
+
+def test_boolean_scalar_on_a_0d_tensor() -> None:
+    x = pb.tensor(3.5)
+    assert x[True].tolist() == [3.5]
+    assert x[False].shape == (0,)
+
+
+def test_an_empty_list_selects_nothing() -> None:
+    x = root(*X)
+    assert x[[]].shape == (0, 3, 4)
+    assert x[:, []].shape == (2, 0, 4)
+
+
+def test_masks_of_a_large_tensor() -> None:
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((1025, 3)).astype(np.float32)
+    x = pb.tensor(a)
+    mask = a[:, 0] > 0.3
+    np.testing.assert_array_equal(x[pb.tensor(mask)].numpy(), a[mask])
+    np.testing.assert_array_equal(x[x > 0].numpy(), a[a > 0])
+
+
+def test_index_tensors_from_another_device_are_moved(plugins: Any) -> None:
+    plugins.install("twin", plugins.host_backend("twin", "Twin"))
+    x = pb.tensor(np.arange(6.0, dtype=np.float32), device="twin")
+    # The twin backend has no kernels: its operators run on the CPU with copies.
+    with pb.fallback_policy("cpu"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", pb.FallbackWarning)
+        result = x[pb.tensor([5, 0])]
+    assert result.device == x.device
+    assert result.tolist() == [5.0, 0.0]
+
+
+def test_provenance_of_indexing() -> None:
+    from plugboard.library import Path, record_paths
+
+    x = root(*X)
+    with record_paths() as records:
+        x[1:, ::2]
+    assert [(r[0], r[2]) for r in records] == [("indexing:basic", Path.COMPOSITE)]
+    with record_paths() as records:
+        x[[1, 0]]
+    names = [r[0] for r in records]
+    assert names[0] == "indexing:advanced"
+    assert records[0][2] is Path.COMPOSITE
+    assert "pb::index_select" in names  # built from pb operators
+
+
+def test_meta_tensors_index_with_positions_but_not_masks() -> None:
+    x = pb.empty(2, 3, 4, device="meta")
+    positions = pb.empty(5, dtype=pb.int64, device="meta")
+    assert x[:, positions].shape == (2, 5, 4)
+    assert x[positions, :, positions].shape == (5, 3)
+    with pytest.raises(pb.IndexingError, match="meta"):
+        x[pb.empty(2, dtype=pb.bool, device="meta")]
+
+
+# Advanced indexing errors --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("index", "fragments"),
+    [
+        (pb.tensor([0, 2]), ("index 2 is out of range", "dimension 0 of size 2")),
+        ((slice(None), [0, -4]), ("index -4 is out of range", "dimension 1 of size 3")),
+        ((0, slice(None), pb.tensor([4], dtype=pb.int32)),
+         ("index 4 is out of range", "dimension 2 of size 4")),
+        (pb.tensor([True, False, True]), ("mask's shape (3,)", "(2,) of dimension 0")),
+        ((slice(None), pb.ones(3, 3, dtype=pb.bool)),
+         ("mask's shape (3, 3)", "(3, 4) of dimensions 1 to 2")),
+        ((pb.tensor([0, 1]), pb.tensor([0, 1, 2])), ("cannot be broadcast", "(2,), (3,)")),
+        ((pb.ones(2, 3, dtype=pb.bool), 0, 0), ("too many indices",)),
+        (([0], [0], [0], [0]), ("too many indices",)),
+        ((Ellipsis, [0], Ellipsis), ("single ellipsis",)),
+    ],
+)
+def test_advanced_indexing_errors(index: Any, fragments: tuple[str, ...]) -> None:
+    error = _assert_indexing_error(root(*X), index, *fragments)
+    assert "Fix:" in str(error) or "too many" in str(error) or "ellipsis" in str(error)
+
+
+def test_an_empty_dimension_has_no_valid_position() -> None:
+    _assert_indexing_error(pb.zeros(0, 3), pb.tensor([0]), "out of range", "size 0")
+    assert pb.zeros(0, 3)[pb.tensor([], dtype=pb.int64)].shape == (0, 3)
+
+
+# Advanced __setitem__ ------------------------------------------------------------------
+
+
+def _put(index: Any) -> Any:
+    """The NumPy write that matches PyTorch's for ``index`` (NumPy's own, here)."""
+
+    def write(a: np.ndarray, value: Any) -> None:
+        a[index] = value
+
+    return write
+
+
+SET_ADVANCED = [
+    pytest.param(np.array([1, 0]), np.arange(24.0).reshape(2, 3, 4), None,
+                 id="positions-full-value"),
+    pytest.param(np.array([1]), 5.0, None, id="positions-number"),
+    pytest.param((slice(None), np.array([2, 0])), np.arange(4.0), None, id="broadcast-value"),
+    pytest.param((np.array([0, 1]), np.array([2, 0])), np.arange(8.0).reshape(2, 4), None,
+                 id="two-indices"),
+    pytest.param((np.array([1, 0]), slice(None), np.array([3, 1])),
+                 np.arange(6.0).reshape(2, 3), None, id="separated"),
+    pytest.param((0, slice(None), [1, 2]), np.arange(6.0).reshape(3, 2),
+                 lambda a, v: a[0].__setitem__((slice(None), [1, 2]), v), id="int-first"),
+    pytest.param(_MASK_ALL, -1.0, None, id="mask-number"),
+    pytest.param(_MASK_ALL, -np.arange(float(_MASK_ALL.sum())), None, id="mask-values"),
+    pytest.param((slice(None), _MASK_12), np.arange(2.0 * _MASK_12.sum()).reshape(2, -1), None,
+                 id="2d-mask-values"),
+    pytest.param((_MASK_0, slice(None), [1, 2]), 9.0, None, id="mask-and-positions"),
+    pytest.param((slice(None), _MASK_1), np.arange(4.0), None, id="mask-broadcast-row"),
+    pytest.param(np.zeros(2, np.bool_), 3.0, None, id="all-false-mask"),
+    pytest.param([[0, 1]], np.ones((1, 2, 3, 4)),
+                 lambda a, v: a.__setitem__([[0, 1]], v[0]), id="leading-unit-dims-of-value"),
+    pytest.param(True, np.full((1, 2, 3, 4), 8.0), lambda a, v: a.__setitem__(Ellipsis, v[0]),
+                 id="true"),
+]
+
+
+@pytest.mark.parametrize(("index", "value", "numpy_write"), SET_ADVANCED)
+@pytest.mark.parametrize("as_tensor", [False, True], ids=["number-or-array", "tensor"])
+def test_advanced_setitem_matches_numpy(index: Any, value: Any, numpy_write: Any,
+                                        as_tensor: bool) -> None:
+    x = root(*X)
+    storage = x.untyped_storage()
+    expected = x.numpy().copy()
+    (numpy_write or _put(index))(expected, value)
+    x[_to_pb(index)] = pb.tensor(np.asarray(value, np.float64)) if as_tensor else value
+    np.testing.assert_array_equal(x.numpy(), expected)
+    assert x.untyped_storage() is storage
+    assert x.dtype is pb.float32
+
+
+def test_setitem_through_a_transposed_view_writes_the_base() -> None:
+    x = root(4, 6)
+    expected = x.numpy().copy()
+    x.mT[[1, 4], 1:3] = pb.tensor([[-1.0, -2.0], [-3.0, -4.0]])
+    expected.T[[1, 4], 1:3] = [[-1.0, -2.0], [-3.0, -4.0]]
+    np.testing.assert_array_equal(x.numpy(), expected)
+    x.mT[x.mT > 20] = 0.0
+    expected[expected > 20] = 0.0
+    np.testing.assert_array_equal(x.numpy(), expected)
+
+
+def test_setitem_reads_a_value_that_overlaps_the_target() -> None:
+    x = root(5)
+    x[[0, 1, 2]] = x[2:]  # the value is a view of x itself
+    assert x.tolist() == [2.0, 3.0, 4.0, 3.0, 4.0]
+    y = root(4)
+    y[[0, 1, 2, 3]] = y[[3, 2, 1, 0]]
+    assert y.tolist() == [3.0, 2.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value", "expected"),
+    [
+        (pb.int64, pb.tensor([1.7, -2.5]), [1, -2]),
+        (pb.float16, 0.1, [0.0999755859375, 0.0999755859375]),
+        (pb.bool, pb.tensor([2, 0]), [True, False]),
+        (pb.uint8, 200, [200, 200]),
+    ],
+)
+def test_advanced_setitem_casts_the_value(dtype: pb.DType, value: Any, expected: list) -> None:
+    x = pb.zeros(4, dtype=dtype)
+    x[[1, 3]] = value
+    assert x[[1, 3]].tolist() == expected
+    assert x.dtype is dtype
+
+
+@pytest.mark.parametrize(
+    ("index", "value", "error", "fragment"),
+    [
+        pytest.param([0, 7], 1.0, pb.IndexingError, "out of range", id="out-of-range"),
+        pytest.param(([0, 1], [0, 3]), 1.0, pb.IndexingError, "out of range",
+                     id="second-index-out-of-range"),
+        pytest.param([0, 1], pb.ones(3), pb.ShapeError, "cannot be broadcast",
+                     id="value-shape"),
+        pytest.param(pb.ones(3, dtype=pb.bool), 1.0, pb.IndexingError, "mask's shape",
+                     id="mask-shape"),
+        pytest.param(_to_pb(_MASK_0), pb.ones(5, 3, 4), pb.ShapeError, "cannot be broadcast",
+                     id="mask-value-shape"),
+        pytest.param(pb.tensor([0.0]), 1.0, pb.IndexingError, "int64, int32 or bool",
+                     id="float-index"),
+    ],
+)
+def test_failing_advanced_setitem_leaves_x_unchanged(
+    index: Any, value: Any, error: type, fragment: str
+) -> None:
+    x = root(*X)
+    before = x.numpy().copy()
+    with pytest.raises(error, match=fragment):
+        x[index] = value
+    np.testing.assert_array_equal(x.numpy(), before)
+
+
+def test_masks_over_a_size_0_dimension() -> None:
+    x = pb.zeros(2, 0, 3)
+    mask = pb.zeros(0, 3, dtype=pb.bool)
+    assert x[:, mask].shape == (2, 0)
+    x[:, mask] = 1.0
+    x[:, mask] = pb.ones(2, 1)
+    assert x.shape == (2, 0, 3)
+
+
+def test_empty_views_that_start_past_the_end_of_their_storage() -> None:
+    x = pb.zeros(0, 3)
+    assert x[:, 1:].numpy().shape == (0, 2)
+    assert x.narrow(1, 2, 1).tolist() == []
+    assert x[:, 2:][[]].shape == (0, 1)

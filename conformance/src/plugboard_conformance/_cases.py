@@ -5,7 +5,9 @@ reference), dtype, shape and device; that the inputs are unchanged; which
 kernel ran (native, composite, fallback) and that nothing ran on another
 device type. The ``inplace`` and ``out`` variants must agree with the
 reference as the functional form does. The ``errors`` variant checks that bad
-inputs raise the documented error, before changing anything.
+inputs raise the documented error, before changing anything. Entries with a
+``check`` function (random numbers, uninitialized memory) have their values
+judged by it instead of by the reference, which then only gives the shape.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 import warnings
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +57,14 @@ def _to_device(value: Any, device: pb.Device) -> Any:
         return base.T if value.view == "T" else base[::2]
     if isinstance(value, np.ndarray):
         return pb.tensor(value, device=device)
+    if isinstance(value, list) and any(isinstance(v, (np.ndarray, Layout)) for v in value):
+        return [_to_device(v, device) for v in value]  # a Tensor[] argument (cat, stack)
     return value
 
 
 def _host(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_host(v) for v in value]
     return value.host() if isinstance(value, Layout) else value
 
 
@@ -65,14 +72,25 @@ def _wide(value: Any) -> Any:
     """Reference inputs: floats in float64, integers and bool exactly as they are."""
     if isinstance(value, np.ndarray) and value.dtype.kind not in "biu":
         return value.astype(np.float64)
+    if isinstance(value, list):
+        return [_wide(v) for v in value]
     return value
 
 
-def _reference(info: OpInfo, sample: Sample) -> np.ndarray:
+def _reference(info: OpInfo, sample: Sample) -> np.ndarray | tuple[np.ndarray, ...]:
     args = [_wide(_host(a)) for a in sample.args]
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # e.g. the mean of an empty slice
-        return np.asarray(info.reference(*args, **sample.kwargs))
+        result = info.reference(*args, **sample.kwargs)
+    if isinstance(result, tuple):  # an operator with several outputs (values, indices)
+        return tuple(np.asarray(r) for r in result)
+    return np.asarray(result)
+
+
+def _output_dtypes(
+    expected: tuple[np.ndarray, ...], dtype: pb.DType | tuple[pb.DType, ...]
+) -> tuple[pb.DType, ...]:
+    return dtype if isinstance(dtype, tuple) else (dtype,) * len(expected)
 
 
 class CaseRunner:
@@ -141,7 +159,7 @@ class CaseRunner:
             if changed:
                 problems.append(f"{label}: the operator changed its input(s) {changed}")
             problem = self._check_result(result, expected, result_dtype, tolerance, record,
-                                         label)
+                                         label, info.check, sample)
             if problem:
                 problems.append(f"{label}: {problem}")
             if record.max_ulp_error is not None and record.max_ulp_error > worst:
@@ -158,18 +176,21 @@ class CaseRunner:
             )
 
     def _inplace_applies(
-        self, sample: Sample, expected: np.ndarray, result_dtype: pb.DType, dtype: pb.DType
+        self, sample: Sample, expected: np.ndarray | tuple[np.ndarray, ...],
+        result_dtype: pb.DType | tuple[pb.DType, ...], dtype: pb.DType,
     ) -> bool:
         first = _host(sample.args[0]) if sample.args else None
         return (
             isinstance(first, np.ndarray)
+            and not isinstance(expected, tuple)
             and first.shape == expected.shape
             and result_dtype is dtype
         )
 
     def _call(
-        self, info: OpInfo, sample: Sample, variant: Variant, expected: np.ndarray,
-        result_dtype: pb.DType,
+        self, info: OpInfo, sample: Sample, variant: Variant,
+        expected: np.ndarray | tuple[np.ndarray, ...],
+        result_dtype: pb.DType | tuple[pb.DType, ...],
     ) -> tuple[Any, str | None, set[str], list[int]]:
         args = [_to_device(a, self.device) for a in sample.args]
         kwargs = dict(sample.kwargs)
@@ -186,9 +207,24 @@ class CaseRunner:
                     if result is not args[0]:
                         raise AssertionError("the in-place form did not return its input")
                 else:
-                    out = pb.empty(expected.shape, dtype=result_dtype, device=self.device)
+                    out: Any
+                    if isinstance(expected, tuple):
+                        out = tuple(
+                            pb.empty(e.shape, dtype=d, device=self.device)
+                            for e, d in zip(expected, _output_dtypes(expected, result_dtype),
+                                            strict=True)
+                        )
+                    else:
+                        assert not isinstance(result_dtype, tuple)
+                        out = pb.empty(expected.shape, dtype=result_dtype, device=self.device)
                     result = info.call(*args, **kwargs, out=out)
-                    if result is not out:
+                    # Several outputs come back as a named tuple of the out= tensors.
+                    same_tensors = (
+                        isinstance(out, tuple) and isinstance(result, tuple)
+                        and len(result) == len(out)
+                        and all(r is o for r, o in zip(result, out, strict=True))
+                    )
+                    if result is not out and not same_tensors:
                         raise AssertionError("the out= form did not return out")
             except pb.KernelNotFoundError as missing:
                 raise _Unsupported(str(missing).splitlines()[0]) from None
@@ -205,9 +241,24 @@ class CaseRunner:
         return result, path, elsewhere, changed
 
     def _check_result(
-        self, result: Any, expected: np.ndarray, dtype: pb.DType,
+        self, result: Any, expected: np.ndarray | tuple[np.ndarray, ...],
+        dtype: pb.DType | tuple[pb.DType, ...],
         tolerance: dict[str, tuple[float, float]], record: CaseRecord, label: str,
+        check: Callable[[np.ndarray, Sample], str] | None = None,
+        sample: Sample | None = None,
     ) -> str:
+        if isinstance(expected, tuple):
+            # Several outputs: each is checked like a single one.
+            if not isinstance(result, tuple) or len(result) != len(expected):
+                return f"returned {type(result).__name__}, not {len(expected)} tensors"
+            for i, (r, e, d) in enumerate(
+                zip(result, expected, _output_dtypes(expected, dtype), strict=True)
+            ):
+                problem = self._check_result(r, e, d, tolerance, record, label)
+                if problem:
+                    return f"output {i}: {problem}"
+            return ""
+        assert not isinstance(dtype, tuple)
         if not isinstance(result, pb.Tensor):
             return f"returned {type(result).__name__}, not a Tensor"
         if result.device != self.device:
@@ -216,6 +267,8 @@ class CaseRunner:
             return f"the result dtype is {result.dtype}, expected {dtype}"
         if result.shape != expected.shape:
             return f"the result shape is {result.shape}, expected {expected.shape}"
+        if check is not None and sample is not None:
+            return check(result.numpy(), sample)
         comparison = compare(result.numpy(), expected, dtype, tolerance.get(dtype.name))
         for field in ("max_abs", "max_rel", "max_ulp"):
             value = getattr(comparison, field)

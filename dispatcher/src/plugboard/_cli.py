@@ -3,7 +3,9 @@
 - ``plugboard devices``: the available devices, and why other backends are not available;
 - ``plugboard doctor``: versions, installed backend plugins, load errors with their
   tracebacks, and the environment switches in force;
-- ``plugboard ops``: every operator and, per backend, how it runs there.
+- ``plugboard ops``: every operator and, per backend, how it runs there (native,
+  composite, view, allocator, fallback or missing; ``--fallback-policy cpu`` shows
+  what the CPU fallback would run without setting ``PLUGBOARD_FALLBACK``).
 
 Each command takes ``--json`` for machine-readable output. Exit codes: 0 when all is
 well, 1 when something is wrong (a plugin failed to load, a device could not be
@@ -108,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Every registered operator and, per loaded backend, how it runs there: "
         "native (the backend's kernel), composite (a decomposition into other operators), "
         "view (a view decomposition), allocator (the backend's allocator), fallback (on the "
-        "CPU with copies, under PLUGBOARD_FALLBACK=cpu) or missing.",
+        "CPU with copies, under the fallback policy cpu: PLUGBOARD_FALLBACK=cpu or "
+        "--fallback-policy cpu) or missing.",
     )
     ops.add_argument(
         "--backend", action="append", metavar="NAME",
@@ -116,6 +119,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ops.add_argument("--namespace", metavar="NS", help="show only the operators of NS (e.g. pb)")
     ops.add_argument("--schemas", action="store_true", help="show each operator's schema")
+    ops.add_argument(
+        "--fallback-policy", choices=_dispatcher.FALLBACK_POLICIES, metavar="POLICY",
+        help="say how operators run under this fallback policy (error or cpu) instead of "
+        "the one in force (PLUGBOARD_FALLBACK)",
+    )
     ops.set_defaults(command=_ops_command)
     _add_plugin_commands(commands, common)
     return parser
@@ -409,7 +417,7 @@ def _ops_command(args: argparse.Namespace, console: Console) -> int:
             print(f"plugboard ops: error: no operators in namespace {args.namespace!r}; "
                   f"namespaces: {known}", file=sys.stderr)
             return USAGE
-    policy = _dispatcher.current_fallback_policy()
+    policy = args.fallback_policy or _dispatcher.current_fallback_policy()
     rows = [
         (op, {b.device_type: _support(op, b, policy) for b in backends})
         for op in operators
@@ -464,10 +472,17 @@ def _namespace(op: OperatorDef) -> str:
 
 
 def _support(op: OperatorDef, backend: LoadedBackend, policy: str) -> str:
-    """How ``op`` runs on ``backend``, as the dispatcher itself resolves it (for any dtype)."""
+    """How ``op`` runs on ``backend``, as the dispatcher itself resolves it (for any dtype).
+
+    ``fallback``: the policy in force would run it on the CPU with copies.
+    """
     try:
         resolved = _dispatcher.resolve_kernel(op, backend, None, policy)
     except pb.KernelNotFoundError:
+        return "missing"
+    except (pb.DeviceError, pb.PluginError):
+        # The fallback needs the cpu backend, which is switched off or failed to load:
+        # nothing can run the operator (`plugboard doctor` says why).
         return "missing"
     if resolved.path is Path.NATIVE:
         return "native" if resolved.fn is not None else "allocator"

@@ -401,8 +401,8 @@ def execute(
         if op.is_mutating:
             return values[0]
         if targets is not None:
-            return _single(targets)
-        return _single(tuple(backend.new_tensor(s) for s in specs))
+            return _single(targets, op)
+        return _single(tuple(backend.new_tensor(s) for s in specs), op)
     if path is not Path.NATIVE or specs is None:
         # Composites, the fallback, and kernels of operators without a meta function
         # compute their own results; in-place and out= forms copy them into place.
@@ -414,11 +414,12 @@ def execute(
                 raise
             raise error.in_op(op.name, describe_inputs(op, values)) from None
         if targets is None:
-            return result
+            named = op.result_tuple
+            return named(*result) if named is not None and type(result) is tuple else result
         results = result if isinstance(result, tuple) else (result,)
         for target, value in zip(targets, results, strict=True):
             copy_into(target, value)
-        return _single(targets)
+        return _single(targets, op)
 
     kernel = resolved.kernel
     assert kernel is not None and resolved.fn is not None and compute_dtype is not None
@@ -437,11 +438,11 @@ def execute(
             outputs.append(backend.new_tensor(spec))
     _call_kernel(op, resolved.fn, args, values, outputs[0] if len(outputs) == 1 else tuple(outputs))
     if targets is None:
-        return _single(tuple(outputs))
+        return _single(tuple(outputs), op)
     for target, output in zip(targets, outputs, strict=True):
         if target is not output:
             copy_into(target, output)
-    return _single(targets)
+    return _single(targets, op)
 
 
 def _call_kernel(
@@ -458,8 +459,11 @@ def _call_kernel(
         raise error.in_op(op.name, describe_inputs(op, values)) from None
 
 
-def _single(results: tuple[Tensor, ...]) -> Any:
-    return results[0] if len(results) == 1 else results
+def _single(results: tuple[Tensor, ...], op: OperatorDef | None = None) -> Any:
+    if len(results) == 1:
+        return results[0]
+    named = op.result_tuple if op is not None else None
+    return named(*results) if named is not None else results
 
 
 def _targets(
@@ -556,6 +560,10 @@ def _writable_directly(
             )
             if not (pointwise and same_layout):
                 return False
+        elif isinstance(a, tuple) and any(
+            isinstance(t, Tensor) and t._storage is target._storage for t in a
+        ):
+            return False  # a tensor of a Tensor[] argument (cat) shares memory with out
     return True
 
 

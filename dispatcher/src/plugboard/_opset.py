@@ -27,7 +27,7 @@ from ._meta import op as _op
 from ._meta import pointwise_spec as _pointwise
 from ._meta import promote as _promote
 from ._registry import MetaResult, TensorSpec
-from ._tensor import Tensor, wrap_dim
+from ._tensor import Tensor
 
 OPSET_VERSION = "1"
 
@@ -400,28 +400,6 @@ def _relu_meta(self: Tensor) -> TensorSpec:
 def _relu(self: Tensor) -> Tensor:
     # NaN stays NaN, as in PyTorch: only values known to be negative become 0.
     return _op("where")(_op("lt")(self, 0), 0, self)  # type: ignore[no-any-return]
-
-
-lib.define("softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor")
-
-
-@lib.register_meta("softmax")
-def _softmax_meta(self: Tensor, dim: int, dtype: DType | None) -> TensorSpec:
-    out_dtype = dtype or self.dtype
-    require_dtype(out_dtype, "floating", "softmax of a non-floating tensor",
-                  "pass dtype=pb.float32 or cast the input")
-    wrap_dim(dim, self.ndim)
-    return TensorSpec(self.shape, out_dtype, self.device)
-
-
-@lib.impl("softmax", _COMPOSITE)
-def _softmax(self: Tensor, dim: int, dtype: DType | None) -> Tensor:
-    x = _copy.cast(self, dtype) if dtype is not None else self
-    if x.numel() == 0:
-        return _copy.clone(x)
-    shifted = _op("sub")(x, _op("amax")(x, dim, True))  # exp of <= 0 cannot overflow
-    e = _op("exp")(shifted)
-    return _op("div")(e, _op("sum")(e, dim, True))  # type: ignore[no-any-return]
 
 
 for _name, _value in (("zeros", 0), ("ones", 1)):

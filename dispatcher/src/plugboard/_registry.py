@@ -8,6 +8,7 @@ the schema's arguments.
 from __future__ import annotations
 
 import threading
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -19,6 +20,7 @@ from ._device import Device
 from ._dtype import DType, as_dtype
 from ._errors import ArgumentError, RegistrationError
 from ._keys import DispatchKey
+from ._random import Generator
 from ._schema import NO_DEFAULT, BaseType, FunctionSchema, ListType, OptionalType, SchemaType
 from ._tensor import Tensor
 
@@ -103,6 +105,7 @@ class _ArgKind(Enum):
     STR = "str"
     DTYPE = "ScalarType"
     DEVICE = "Device"
+    GENERATOR = "Generator"
     OTHER = "other"
 
 
@@ -128,8 +131,16 @@ def _kind_of(t: SchemaType) -> tuple[_ArgKind, bool]:
         "str": _ArgKind.STR,
         "ScalarType": _ArgKind.DTYPE,
         "Device": _ArgKind.DEVICE,
+        "Generator": _ArgKind.GENERATOR,
     }
     return simple.get(name, _ArgKind.OTHER), optional
+
+
+def _list_size(t: SchemaType) -> int | None:
+    """The N of an ``int[N]`` argument (optional or not), else None."""
+    if isinstance(t, OptionalType):
+        t = t.elem
+    return t.size if isinstance(t, ListType) else None
 
 
 _NUMBER = (bool, int, float)
@@ -149,9 +160,8 @@ class Binder:
         kinds = [_kind_of(a.type) for a in args]
         self.kinds = tuple(k for k, _ in kinds)
         self.optional = tuple(o for _, o in kinds)
-        self.list_sizes = tuple(
-            a.type.size if isinstance(a.type, ListType) else None for a in args
-        )
+        # int[2]? (an optional pair, e.g. max_pool2d's stride) pins its length like int[2].
+        self.list_sizes = tuple(_list_size(a.type) for a in args)
         self.numbers_as_tensors = numbers_as_tensors
         self.tensor_positions = tuple(
             i
@@ -249,6 +259,8 @@ class Binder:
             return value if isinstance(value, DType) else as_dtype(value)
         if kind is _ArgKind.DEVICE:
             return value if isinstance(value, Device) else Device(value)
+        if kind is _ArgKind.GENERATOR:
+            return value if isinstance(value, Generator) else self._fail(i, value)
         if kind is _ArgKind.TENSOR_LIST:
             if isinstance(value, (list, tuple)) and all(
                 v is None or isinstance(v, Tensor) for v in value
@@ -319,9 +331,27 @@ class OperatorDef:
         self.promoted = tuple(self.binder.index[name] for name in promotes)
         # (backend key, computation dtype, fallback policy) -> resolved kernel
         self.cache: dict[tuple[DispatchKey, DType | None, str], Any] = {}
+        # Several named returns, "-> (Tensor values, Tensor indices)": results are a
+        # named tuple, as PyTorch's torch.return_types.
+        self.result_tuple = named_results(schema)
 
     def __repr__(self) -> str:
         return f"<operator {self.name}>"
+
+
+def named_results(schema: FunctionSchema) -> type[tuple[Any, ...]] | None:
+    """The named tuple of an operator's results, when it has several named returns.
+
+    Example:
+        >>> from plugboard._schema import parse_schema
+        >>> pair = named_results(parse_schema("f(Tensor x) -> (Tensor values, Tensor indices)"))
+        >>> pair._fields
+        ('values', 'indices')
+    """
+    names = [r.name for r in schema.returns if r.name is not None]
+    if len(names) < 2 or len(names) != len(schema.returns):
+        return None
+    return namedtuple(schema.name, names)
 
 
 _lock = threading.RLock()

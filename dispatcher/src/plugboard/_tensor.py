@@ -283,11 +283,33 @@ class Tensor:
         return (self[i] for i in range(self._shape[0]))
 
     def __getitem__(self, index: Any) -> Tensor:
+        """``x[index]``, with PyTorch's rules.
+
+        Ints, slices, None and ``...`` give a view; integer tensors or lists and
+        bool masks (advanced indexing) give a new tensor.
+
+        Example:
+            >>> import plugboard as pb
+            >>> x = pb.tensor([[1, 2, 3], [4, 5, 6]])
+            >>> x[:, 1:].tolist(), x[[1, 0], 0].tolist(), x[x > 3].tolist()
+            ([[2, 3], [5, 6]], [4, 1], [4, 5, 6])
+        """
         from ._indexing import getitem
 
         return getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        """``x[index] = value``: writes ``value`` (cast, broadcast) into ``x`` in place.
+
+        Example:
+            >>> import plugboard as pb
+            >>> x = pb.zeros(2, 3)
+            >>> x[0, 1:] = 1.0
+            >>> x[x == 0] = -1.0
+            >>> x[[1], [2]] = 7.0
+            >>> x.tolist()
+            [[-1.0, 1.0, 1.0], [-1.0, -1.0, 7.0]]
+        """
         from ._indexing import setitem
 
         setitem(self, index, value)
@@ -321,6 +343,12 @@ class Tensor:
         def __ror__(self, other: Any) -> Tensor: ...
         def __xor__(self, other: Any) -> Tensor: ...
         def __rxor__(self, other: Any) -> Tensor: ...
+        def __lshift__(self, other: Any) -> Tensor: ...
+        def __rlshift__(self, other: Any) -> Tensor: ...
+        def __rshift__(self, other: Any) -> Tensor: ...
+        def __rrshift__(self, other: Any) -> Tensor: ...
+        def __ilshift__(self, other: Any) -> Tensor: ...
+        def __irshift__(self, other: Any) -> Tensor: ...
         def __lt__(self, other: Any) -> Tensor: ...
         def __le__(self, other: Any) -> Tensor: ...
         def __gt__(self, other: Any) -> Tensor: ...
@@ -377,11 +405,14 @@ def host_array(t: Tensor) -> np.ndarray:
             "Use .numpy() to copy it to the host"
         )
     itemsize = t._dtype.itemsize
+    # An empty view may start past the end of its storage (x[:, 1:] of a (0, 3) tensor);
+    # it reads nothing, and NumPy only accepts offsets inside the buffer.
+    offset = t._offset * itemsize if math.prod(t._shape) else 0
     view: np.ndarray = np.ndarray(
         t._shape,
         t._dtype.numpy,
         storage.handle,
-        t._offset * itemsize,
+        offset,
         tuple(s * itemsize for s in t._strides),
     )
     t._host = view

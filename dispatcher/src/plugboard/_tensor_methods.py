@@ -41,6 +41,10 @@ _OPERATORS: dict[str, tuple[str, dict[str, Any], bool]] = {
     "__ror__": ("bitwise_or", {}, True),
     "__xor__": ("bitwise_xor", {}, False),
     "__rxor__": ("bitwise_xor", {}, True),
+    "__lshift__": ("bitwise_left_shift", {}, False),
+    "__rlshift__": ("bitwise_left_shift", {}, True),
+    "__rshift__": ("bitwise_right_shift", {}, False),
+    "__rrshift__": ("bitwise_right_shift", {}, True),
     "__eq__": ("eq", {}, False),
     "__ne__": ("ne", {}, False),
     "__lt__": ("lt", {}, False),
@@ -57,6 +61,8 @@ _OPERATORS: dict[str, tuple[str, dict[str, Any], bool]] = {
     "__iand__": ("bitwise_and_", {}, False),
     "__ior__": ("bitwise_or_", {}, False),
     "__ixor__": ("bitwise_xor_", {}, False),
+    "__ilshift__": ("bitwise_left_shift_", {}, False),
+    "__irshift__": ("bitwise_right_shift_", {}, False),
 }
 
 _UNARY_OPERATORS = {"__neg__": "neg", "__abs__": "abs", "__invert__": "bitwise_not"}
@@ -156,6 +162,21 @@ def _expand(self: Tensor, *size: Any) -> Tensor:
     return handle("pb::expand")(self, shape)  # type: ignore[no-any-return]
 
 
+def _sizes_varargs(name: str) -> Callable[..., Tensor]:
+    """``x.name(2, 3)`` or ``x.name((2, 3))``, as PyTorch's ``repeat``, ``tile`` and ``flip``."""
+    op = handle("pb::" + name)
+
+    def method(self: Tensor, *sizes: Any, **kwargs: Any) -> Tensor:
+        if not sizes:
+            return op(self, **kwargs)  # type: ignore[no-any-return]
+        listed = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        return op(self, listed, **kwargs)  # type: ignore[no-any-return]
+
+    method.__name__ = name
+    method.__doc__ = f"{op!r}: {op.schema}"
+    return method
+
+
 def _t_property(self: Tensor) -> Tensor:
     return handle("pb::permute")(self, tuple(range(self.ndim - 1, -1, -1)))  # type: ignore[no-any-return]
 
@@ -184,6 +205,12 @@ def install() -> None:
     for dunder, name in _UNARY_OPERATORS.items():
         setattr(Tensor, dunder, _unary(handle("pb::" + name)))
     setattr(Tensor, "__pos__", lambda self: self)  # noqa: B010 - attached like the rest
+    # Operators whose PyTorch method has several forms: the front ends choose.
+    from ._ops_reductions import max, min
+    from ._ops_shape import scatter
+
+    for front_end in (max, min, scatter):
+        setattr(Tensor, front_end.__name__, front_end)
     Tensor.to = _to  # type: ignore[attr-defined]
     Tensor.cpu = lambda self: _to(self, "cpu")  # type: ignore[attr-defined]
     Tensor.copy_ = _copy.copy_  # type: ignore[attr-defined]
@@ -192,5 +219,7 @@ def install() -> None:
     Tensor.reshape = _reshape  # type: ignore[attr-defined]
     Tensor.permute = _permute  # type: ignore[attr-defined]
     Tensor.expand = _expand  # type: ignore[attr-defined]
+    for name in ("repeat", "tile", "flip"):
+        setattr(Tensor, name, _sizes_varargs(name))
     setattr(Tensor, "T", property(_t_property))  # noqa: B010 - declared for type checkers
     setattr(Tensor, "mT", property(_mt_property))  # noqa: B010

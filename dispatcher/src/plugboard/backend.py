@@ -22,6 +22,7 @@ hooks, marked with :data:`hookimpl`::
 from ._backend import Availability, BackendInfo, DeviceProperties, DeviceRuntime
 from ._hookspecs import ENTRY_POINT_GROUP, hookimpl
 from ._plugins import BackendStatus, conformance_expectations
+from ._random import Generator, PhiloxState, philox_reserve, philox_words
 from ._registry import MetaResult, TensorSpec
 from ._tensor import Storage, contiguous_strides, host_array
 from ._version import API_VERSION
@@ -34,11 +35,15 @@ __all__ = [
     "BackendStatus",
     "DeviceProperties",
     "DeviceRuntime",
+    "Generator",
     "MetaResult",
+    "PhiloxState",
     "Storage",
     "TensorSpec",
     "conformance_expectations",
     "contiguous_strides",
     "hookimpl",
     "host_array",
+    "philox_reserve",
+    "philox_words",
 ]
