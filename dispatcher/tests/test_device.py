@@ -180,7 +180,7 @@ def test_unknown_type_without_close_match_lists_installed_backends() -> None:
     ],
 )
 def test_known_but_uninstalled_backend_names_its_package(spec: str, package: str) -> None:
-    if spec.split(":")[0] in {b.device_type for b in pb.backends()}:
+    if spec.partition(":")[0] in {b.device_type for b in pb.backends()}:
         pytest.skip(f"{package} is installed here")
     with pytest.raises(pb.DeviceError) as info:
         pb.device(spec)

@@ -25,7 +25,6 @@ from ._opdb import (
     Layout,
     OpInfo,
     Sample,
-    boolean,
     int64,
     random_values,
     same,
@@ -243,12 +242,17 @@ def _logical_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Samp
     yield Sample("special values", (special_values(dtype),))
 
 
+def _logical_result(dtype: pb.DType, sample: Sample) -> pb.DType:
+    # As PyTorch: uint8 inputs give uint8, every other dtype gives bool.
+    return pb.uint8 if dtype is pb.uint8 else pb.bool
+
+
 for _name, _fn in (("all", np.all), ("any", np.any)):
     ENTRIES.append(OpInfo(
         f"pb::{_name}", _handle(_name), ALL, _logical_samples,
         lambda x, dim=None, keepdim=False, _f=_fn: _f(x, axis=_axes(dim) if x.ndim else None,
                                                      keepdims=keepdim),
-        boolean, errors=_errors(_dim_out_of_range()),
+        _logical_result, errors=_errors(_dim_out_of_range()),
     ))
 
 

@@ -152,10 +152,15 @@ for _name, _fn in (("var", _var), ("std", _std)):
 # all and any -----------------------------------------------------------------------
 
 
+def _logical_dtype(dtype: DType) -> DType:
+    # PyTorch keeps uint8 (a legacy of masks before bool existed); every other dtype gives bool.
+    return uint8 if dtype is uint8 else bool_
+
+
 def _logical_reduction_meta(self: Tensor, dim: Sequence[int] | None,
                             keepdim: bool) -> TensorSpec:
     shape, _ = reduction_shape(self.shape, dim, keepdim)
-    return TensorSpec(shape, bool_, self.device)
+    return TensorSpec(shape, _logical_dtype(self.dtype), self.device)
 
 
 def _zero(t: Tensor) -> bool | int:
@@ -165,12 +170,17 @@ def _zero(t: Tensor) -> bool | int:
 def _all(self: Tensor, dim: Sequence[int] | None, keepdim: bool) -> Tensor:
     # True where no element is zero (NaN counts as true); an empty reduction is True.
     zeros = _op("sum")(_op("eq")(self, _zero(self)), dim, keepdim)
-    return _op("eq")(zeros, 0)  # type: ignore[no-any-return]
+    return _as_logical(_op("eq")(zeros, 0), self.dtype)
 
 
 def _any(self: Tensor, dim: Sequence[int] | None, keepdim: bool) -> Tensor:
     nonzeros = _op("sum")(_op("ne")(self, _zero(self)), dim, keepdim)
-    return _op("ne")(nonzeros, 0)  # type: ignore[no-any-return]
+    return _as_logical(_op("ne")(nonzeros, 0), self.dtype)
+
+
+def _as_logical(result: Tensor, dtype: DType) -> Tensor:
+    target = _logical_dtype(dtype)
+    return result if target is bool_ else _copy.cast(result, target)
 
 
 for _name, _logical in (("all", _all), ("any", _any)):

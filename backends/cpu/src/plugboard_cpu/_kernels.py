@@ -99,8 +99,10 @@ def _pow(self: Any, exponent: Any, *, out: pb.Tensor) -> None:
 
 def _where(condition: pb.Tensor, self: Any, other: Any, *, out: pb.Tensor) -> None:
     o = host_array(out)
-    np.copyto(o, _a(other), casting="unsafe")
-    np.copyto(o, _a(self), casting="unsafe", where=host_array(condition))
+    # Python numbers arrive as the computation dtype's values; an overflowing float is inf.
+    with np.errstate(all="ignore"):
+        np.copyto(o, _a(other), casting="unsafe")
+        np.copyto(o, _a(self), casting="unsafe", where=host_array(condition))
 
 
 def _copy(self: pb.Tensor, src: Any, non_blocking: bool) -> None:
