@@ -264,8 +264,10 @@ class Tensor:
         suffix = f"dtype={self._dtype!r}, device='{self.device}'"
         if self.device.type == "meta":
             return f"tensor(..., shape={self._shape}, {suffix})"
+        # Four decimals, as PyTorch prints; the values themselves keep their precision.
         values = np.array2string(
-            np.asarray(self.numpy()), separator=", ", prefix="tensor(", threshold=1000
+            np.asarray(self.numpy()), separator=", ", prefix="tensor(", threshold=1000,
+            precision=4, floatmode="maxprec_equal",
         )
         return f"tensor({values}, {suffix})"
 
