@@ -16,7 +16,6 @@ import pytest
 
 import plugboard as pb
 
-P = pb.ops.pb
 RTOL, ATOL = 1e-5, 1e-5
 
 
@@ -37,10 +36,10 @@ MLP_SHAPES = {"w1": (32, 20), "b1": (32,), "ln_w": (32,), "ln_b": (32,), "w2": (
 
 def mlp_plugboard(x: pb.Tensor, target: pb.Tensor, p: dict[str, pb.Tensor]
                   ) -> tuple[pb.Tensor, pb.Tensor]:
-    h = P.gelu(P.linear(x, p["w1"], p["b1"]))
-    h = P.layer_norm(h, [32], p["ln_w"], p["ln_b"])
-    logits = P.linear(h, p["w2"], p["b2"])
-    return P.softmax(logits, -1), P.cross_entropy(logits, target)
+    h = pb.gelu(pb.linear(x, p["w1"], p["b1"]))
+    h = pb.layer_norm(h, [32], p["ln_w"], p["ln_b"])
+    logits = pb.linear(h, p["w2"], p["b2"])
+    return pb.softmax(logits, -1), pb.cross_entropy(logits, target)
 
 
 def mlp_numpy(x: np.ndarray, target: np.ndarray, p: dict[str, np.ndarray]
@@ -62,9 +61,9 @@ CNN_SHAPES = {"c1": (8, 3, 3, 3), "c1_b": (8,), "c2": (16, 8, 3, 3), "c2_b": (16
 
 
 def cnn_plugboard(x: pb.Tensor, p: dict[str, pb.Tensor]) -> pb.Tensor:
-    h = P.max_pool2d(P.relu(P.conv2d(x, p["c1"], p["c1_b"], padding=1)), 2)
-    h = P.max_pool2d(P.relu(P.conv2d(h, p["c2"], p["c2_b"])), 2)
-    return P.linear(P.flatten(h, 1), p["fc"], p["fc_b"])  # type: ignore[no-any-return]
+    h = pb.max_pool2d(pb.relu(pb.conv2d(x, p["c1"], p["c1_b"], padding=1)), 2)
+    h = pb.max_pool2d(pb.relu(pb.conv2d(h, p["c2"], p["c2_b"])), 2)
+    return pb.linear(pb.flatten(h, 1), p["fc"], p["fc_b"])  # type: ignore[no-any-return]
 
 
 def _conv2d_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray, padding: int) -> np.ndarray:
