@@ -19,17 +19,13 @@ from plugboard_conformance._opset_v1 import OPSET
 
 PRIMITIVES_ONLY = '''
 from plugboard_conformance._opset_v1 import OPSET
-from plugboard_cpu._plugin import KERNEL_MODULES
+from plugboard_cpu._plugin import register_kernels
 
 PRIMITIVES = {entry.name.split("::", 1)[1] for entry in OPSET if entry.kind == "P"}
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    for module in KERNEL_MODULES:
-        for kernel in module.KERNELS:
-            if kernel.op in PRIMITIVES:
-                library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
-                             mixed_dtypes=kernel.mixed_dtypes)
+    register_kernels(library, only=PRIMITIVES)
 '''
 
 COMPOSITES = {entry.name for entry in OPSET if entry.kind == "C"}

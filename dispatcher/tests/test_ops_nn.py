@@ -279,6 +279,16 @@ def test_attention_of_a_query_that_sees_no_key_is_zero() -> None:
     assert y.tolist() == [[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]
 
 
+def test_attention_mask_must_broadcast_to_the_weights() -> None:
+    q = pb.ones(8, 4)
+    mask = pb.ones(2, 8, 8, dtype=pb.bool)  # a batch the query does not have
+    with pytest.raises(pb.ShapeError, match="does not broadcast to the attention weights"):
+        P.scaled_dot_product_attention(q, q, q, attn_mask=mask)
+    batched = pb.ones(2, 8, 4)
+    assert P.scaled_dot_product_attention(batched, batched, batched,
+                                          attn_mask=mask[0]).shape == (2, 8, 4)
+
+
 def test_grouped_query_attention_repeats_each_kv_head() -> None:
     rng = np.random.default_rng(2)
     q, k, v = rng.normal(size=(4, 3, 2)), rng.normal(size=(2, 5, 2)), rng.normal(size=(2, 5, 3))

@@ -944,7 +944,13 @@ def _sdpa_meta(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | No
                 f"attn_mask must be bool or the query's dtype {query.dtype}, got "
                 f"{attn_mask.dtype}. Fix: attn_mask.to(pb.{query.dtype}) or a bool mask"
             )
-        broadcast_shapes(attn_mask.shape, (*batch, length, source))
+        weights = (*batch, length, source)
+        if broadcast_shapes(attn_mask.shape, weights) != weights:
+            raise ShapeError(
+                f"attn_mask of shape {attn_mask.shape} does not broadcast to the attention "
+                f"weights' shape {weights}. Fix: give the mask the weights' shape, or 1 "
+                "where it repeats"
+            )
     return TensorSpec((*batch, length, value.shape[-1]), query.dtype,
                       common_device(query, key, value, attn_mask))
 

@@ -35,27 +35,49 @@ def _write(out: pb.Tensor, result: Any) -> None:
 # softmax, log_softmax -----------------------------------------------------------------
 
 
-def _shifted(self: pb.Tensor, dim: int) -> tuple[np.ndarray, int | None]:
-    x = _wide(host_array(self))
+def _buffer(out: pb.Tensor) -> np.ndarray:
+    """Where a kernel computes: ``out`` itself, or a float32 array for half types."""
+    o = host_array(out)
+    wide = accumulator(o.dtype)
+    return o if wide is None else np.empty(o.shape, wide)
+
+
+def _finish(out: pb.Tensor, buffer: np.ndarray) -> None:
+    o = host_array(out)
+    if buffer is not o:
+        np.copyto(o, buffer, casting="unsafe")
+
+
+# The kernels below work in out (or one float32 buffer) in place: on large rows the
+# temporaries of a straightforward NumPy expression cost as much as the arithmetic.
+
+
+def _shift_into(buffer: np.ndarray, self: pb.Tensor, dim: int) -> int | None:
+    x = host_array(self)
     axis = dim % x.ndim if x.ndim else None
-    return x - np.max(x, axis=axis, keepdims=True), axis
+    np.subtract(x, np.max(x, axis=axis, keepdims=True), out=buffer)
+    return axis
 
 
 def _softmax(self: pb.Tensor, dim: int, dtype: Any, *, out: pb.Tensor) -> None:
     if self.numel() == 0:
         return
+    buffer = _buffer(out)
     with np.errstate(all="ignore"):
-        shifted, axis = _shifted(self, dim)
-        e = np.exp(shifted)
-        _write(out, e / np.sum(e, axis=axis, keepdims=True))
+        axis = _shift_into(buffer, self, dim)
+        np.exp(buffer, out=buffer)
+        buffer /= np.sum(buffer, axis=axis, keepdims=True)
+    _finish(out, buffer)
 
 
 def _log_softmax(self: pb.Tensor, dim: int, dtype: Any, *, out: pb.Tensor) -> None:
     if self.numel() == 0:
         return
+    buffer = _buffer(out)
     with np.errstate(all="ignore"):
-        shifted, axis = _shifted(self, dim)
-        _write(out, shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)))
+        axis = _shift_into(buffer, self, dim)
+        buffer -= np.log(np.sum(np.exp(buffer), axis=axis, keepdims=True))
+    _finish(out, buffer)
 
 
 # layer_norm ---------------------------------------------------------------------------
@@ -63,17 +85,18 @@ def _log_softmax(self: pb.Tensor, dim: int, dtype: Any, *, out: pb.Tensor) -> No
 
 def _layer_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Tensor | None,
                 bias: pb.Tensor | None, eps: float, *, out: pb.Tensor) -> None:
-    x = _wide(host_array(input))
+    x = host_array(input)
+    buffer = _buffer(out)
     axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
     with np.errstate(all="ignore"):
-        centered = x - np.mean(x, axis=axes, keepdims=True)
-        var = np.mean(np.square(centered), axis=axes, keepdims=True)
-        y = centered / np.sqrt(var + np.asarray(eps, dtype=x.dtype))
+        np.subtract(x, np.mean(x, axis=axes, keepdims=True, dtype=buffer.dtype), out=buffer)
+        var = np.mean(np.square(buffer), axis=axes, keepdims=True)
+        buffer *= 1 / np.sqrt(var + np.asarray(eps, dtype=buffer.dtype))
         if weight is not None:
-            y *= host_array(weight).astype(x.dtype)
+            buffer *= host_array(weight)
         if bias is not None:
-            y += host_array(bias).astype(x.dtype)
-    _write(out, y)
+            buffer += host_array(bias)
+    _finish(out, buffer)
 
 
 # conv2d -------------------------------------------------------------------------------
@@ -125,7 +148,8 @@ def _sdpa(query: pb.Tensor, key: pb.Tensor, value: pb.Tensor, attn_mask: pb.Tens
     k, v = _repeat_heads(k, group), _repeat_heads(v, group)
     factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     with np.errstate(all="ignore"):
-        scores = np.matmul(q, np.swapaxes(k, -2, -1)) * np.asarray(factor, dtype=q.dtype)
+        scores = np.matmul(q, np.swapaxes(k, -2, -1))
+        scores *= np.asarray(factor, dtype=q.dtype)
         allowed = None
         if is_causal:
             allowed = np.tri(q.shape[-2], k.shape[-2], dtype=np.bool_)  # top-left aligned
@@ -133,14 +157,18 @@ def _sdpa(query: pb.Tensor, key: pb.Tensor, value: pb.Tensor, attn_mask: pb.Tens
         if mask is not None and mask.dtype == np.bool_:
             allowed = mask if allowed is None else allowed & mask
         elif mask is not None:
-            scores = scores + mask.astype(q.dtype)
+            scores = scores + mask.astype(q.dtype)  # a new array: the mask may broadcast it
         if allowed is not None:
-            scores = np.where(allowed, scores, -np.inf)
+            np.copyto(scores, -np.inf, where=~allowed)
+        # The softmax over keys, in place in scores.
         peak = np.max(scores, axis=-1, keepdims=True)
-        e = np.exp(scores - peak)
-        weights = e / np.sum(e, axis=-1, keepdims=True)
-        # A query that may see no key attends to nothing, as PyTorch's safe softmax.
-        weights = np.where(peak == -np.inf, 0.0, weights).astype(q.dtype)
+        scores -= peak
+        np.exp(scores, out=scores)
+        scores /= np.sum(scores, axis=-1, keepdims=True)
+        if mask is not None or allowed is not None:
+            # A query that may see no key attends to nothing, as PyTorch's safe softmax.
+            np.copyto(scores, 0.0, where=peak == -np.inf)
+        weights = scores
         if dropout_p > 0:
             weights = _dropout(weights, dropout_p, out.device)
         _write(out, np.matmul(weights, v))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from importlib import resources
 
 from plugboard import Library, backend
@@ -42,10 +43,21 @@ def plugboard_device_runtime() -> backend.DeviceRuntime:
 
 @backend.hookimpl
 def plugboard_register_kernels(library: Library) -> None:
+    register_kernels(library)
+
+
+def register_kernels(library: Library, only: Collection[str] | None = None) -> None:
+    """Register the CPU kernels on ``library``; with ``only``, those of these operators.
+
+    ``only`` makes test and benchmark backends from the CPU kernels: with the
+    names of OPSET.md's primitives, a backend that runs every composite by
+    its decomposition.
+    """
     for module in KERNEL_MODULES:
         for kernel in module.KERNELS:
-            library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
-                         mixed_dtypes=kernel.mixed_dtypes)
+            if only is None or kernel.op in only:
+                library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
+                             mixed_dtypes=kernel.mixed_dtypes)
 
 
 @backend.hookimpl
