@@ -5,12 +5,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The HTML report's browser test drives Debian's Chromium through chromedriver.
+# System packages, each group checked by the files it provides:
+# - the HTML report's browser test drives Debian's Chromium through chromedriver;
+# - the OpenCL backend runs on PoCL, Debian's OpenCL implementation for the CPU (its ICD
+#   file in /etc/OpenCL/vendors is what the OpenCL ICD loader, pyopencl's included, reads).
 BROWSER_PACKAGES=(chromium chromium-driver)
+OPENCL_PACKAGES=(pocl-opencl-icd)
+packages=()
+needs=()
 missing=()
 for path in /usr/bin/chromium /usr/bin/chromedriver; do
     [ -x "$path" ] || missing+=("$path")
 done
+if [ "${#missing[@]}" -gt 0 ]; then
+    packages+=("${BROWSER_PACKAGES[@]}")
+    needs+=("the HTML report's browser test needs ${BROWSER_PACKAGES[*]}")
+fi
+if [ ! -e /etc/OpenCL/vendors/pocl.icd ]; then
+    missing+=(/etc/OpenCL/vendors/pocl.icd)
+    packages+=("${OPENCL_PACKAGES[@]}")
+    needs+=("the OpenCL backend needs ${OPENCL_PACKAGES[*]}")
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     as_root=()
     can_install=false
@@ -23,19 +38,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
         fi
     fi
     if "$can_install"; then
-        echo "bootstrap: missing ${missing[*]}; installing ${BROWSER_PACKAGES[*]} with apt-get" >&2
+        echo "bootstrap: missing ${missing[*]}; installing ${packages[*]} with apt-get" >&2
         apt=(${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get -qq
              -o DPkg::Lock::Timeout=600)
         if ! { "${apt[@]}" update \
-               && "${apt[@]}" install -y --no-install-recommends "${BROWSER_PACKAGES[@]}"; }
+               && "${apt[@]}" install -y --no-install-recommends "${packages[@]}"; }
         then
-            echo "bootstrap: apt-get could not install ${BROWSER_PACKAGES[*]} (see above);" \
-                 "the HTML report's browser test needs them" >&2
+            echo "bootstrap: apt-get could not install ${packages[*]} (see above);" \
+                 "$(IFS=';'; echo "${needs[*]}")" >&2
         fi
     else
-        echo "bootstrap: missing ${missing[*]}; the HTML report's browser test needs" \
-             "Chromium and chromedriver. Install Debian's packages as root:" \
-             "apt-get install --no-install-recommends ${BROWSER_PACKAGES[*]}" \
+        echo "bootstrap: missing ${missing[*]}; $(IFS=';'; echo "${needs[*]}")." \
+             "Install Debian's packages as root:" \
+             "apt-get install --no-install-recommends ${packages[*]}" \
              "(continuing without them)" >&2
     fi
 fi
@@ -47,4 +62,4 @@ fi
 # Dependency groups (PEP 735) need pip 25.1 or newer.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 .venv/bin/python -m pip install --quiet --group dev \
-    -e dispatcher -e backends/cpu -e conformance
+    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e conformance
