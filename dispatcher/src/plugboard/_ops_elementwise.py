@@ -19,7 +19,7 @@ do not depend on how many steps the decomposition takes.
 Example:
     >>> import plugboard as pb
     >>> x = pb.tensor([-1.5, 0.5, 2.5])
-    >>> pb.ops.pb.clamp(x, min=0, max=2).tolist()
+    >>> pb.clamp(x, min=0, max=2).tolist()
     [0.0, 0.5, 2.0]
     >>> x.round().tolist()  # halves go to even, as in PyTorch
     [-2.0, 0.0, 2.0]

@@ -12,9 +12,9 @@ that writes only the indexed elements. Advanced indexing itself (``x[idx]``,
 Example:
     >>> import plugboard as pb
     >>> x = pb.tensor([[1, 2], [3, 4], [5, 6]])
-    >>> pb.ops.pb.index_select(x, 0, pb.tensor([2, 0])).tolist()
+    >>> pb.index_select(x, 0, pb.tensor([2, 0])).tolist()
     [[5, 6], [1, 2]]
-    >>> pb.ops.pb.index_put(x, (pb.tensor([0, 0]),), pb.tensor([10, 20]), True).tolist()
+    >>> pb.index_put(x, (pb.tensor([0, 0]),), pb.tensor([10, 20]), True).tolist()
     [[21, 42], [3, 4], [5, 6]]
 """
 

@@ -14,10 +14,10 @@ rounded once at the end, as PyTorch's CPU kernels do.
 Example:
     >>> import plugboard as pb
     >>> images = pb.ones(2, 3, 8, 8)
-    >>> features = pb.ops.pb.conv2d(images, pb.ones(4, 3, 3, 3), padding=1)
-    >>> pb.ops.pb.max_pool2d(features, 2).shape
+    >>> features = pb.conv2d(images, pb.ones(4, 3, 3, 3), padding=1)
+    >>> pb.max_pool2d(features, 2).shape
     (2, 4, 4, 4)
-    >>> round(pb.ops.pb.cross_entropy(pb.zeros(2, 4), pb.tensor([0, 3])).item(), 4)  # log 4
+    >>> round(pb.cross_entropy(pb.zeros(2, 4), pb.tensor([0, 3])).item(), 4)  # log 4
     1.3863
 """
 

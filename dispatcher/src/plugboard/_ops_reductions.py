@@ -350,13 +350,12 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *,
 
     Example:
         >>> import plugboard as pb
-        >>> from plugboard._ops_reductions import max
         >>> x = pb.tensor([[1.0, 5.0], [7.0, 2.0]])
-        >>> max(x).item()
+        >>> pb.max(x).item()
         7.0
-        >>> max(x, 0, keepdim=True).indices.tolist()
+        >>> pb.max(x, 0, keepdim=True).indices.tolist()
         [[1, 0]]
-        >>> max(x, pb.tensor(3.0)).tolist()
+        >>> pb.max(x, pb.tensor(3.0)).tolist()
         [[3.0, 5.0], [7.0, 3.0]]
     """
     return _extremum("max", "maximum", input, dim, keepdim, other, out)
@@ -368,11 +367,10 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *,
 
     Example:
         >>> import plugboard as pb
-        >>> from plugboard._ops_reductions import min
         >>> x = pb.tensor([[1.0, 5.0], [7.0, 2.0]])
-        >>> min(x).item()
+        >>> pb.min(x).item()
         1.0
-        >>> min(x, 1).values.tolist()
+        >>> pb.min(x, 1).values.tolist()
         [1.0, 2.0]
     """
     return _extremum("min", "minimum", input, dim, keepdim, other, out)

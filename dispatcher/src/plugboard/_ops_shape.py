@@ -546,8 +546,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
 
     Example:
         >>> import plugboard as pb
-        >>> from plugboard._ops_shape import scatter
-        >>> scatter(pb.zeros(2, 3), 1, pb.tensor([[2], [0]]), 5.0).tolist()
+        >>> pb.scatter(pb.zeros(2, 3), 1, pb.tensor([[2], [0]]), 5.0).tolist()
         [[0.0, 0.0, 5.0], [5.0, 0.0, 0.0]]
     """
     if src is not None and not isinstance(src, Tensor):
