@@ -220,20 +220,40 @@ def _basic(t: Tensor, index: Any) -> tuple[Tensor, list[_Advanced]]:
 # Index tensors to positions ----------------------------------------------------------
 
 
+def first_out_of_range(index: Tensor, low: int, high: int) -> int | None:
+    """The first value of ``index`` outside ``[low, high)``, or None when all are inside.
+
+    The check runs on the index's device with plugboard operators and reads one
+    number back (a wait); only when a value is out of range are the indices
+    read to find it, for the error message. Meta tensors have no values: None.
+    Kernels of any backend call it before they write anything.
+
+    Example:
+        >>> import plugboard as pb
+        >>> from plugboard.backend import first_out_of_range
+        >>> first_out_of_range(pb.tensor([0, 5, -1]), 0, 3)
+        5
+    """
+    if not index.numel() or index.device.type == "meta":
+        return None
+    bad = _op("bitwise_or")(_op("ge")(index, high), _op("lt")(index, low))
+    if not _op("any")(bad).item():
+        return None
+    values = index.numpy()[bad.numpy()]
+    return int(values.reshape(-1)[0])
+
+
 def _checked(entry: _Advanced, size: int) -> Tensor:
     """An integer index as int64 positions in [0, size): out of range is an error."""
     index = entry.index
-    # Meta tensors have no values to check (their shapes are all that is computed).
-    if index.numel() and index.device.type != "meta":
-        bad = _op("bitwise_or")(_op("ge")(index, size), _op("lt")(index, -size))
-        if _op("sum")(bad).item():
-            values = index.numpy()[bad.numpy()]
-            where = f"dimension {entry.source_dim}" if entry.source_dim is not None else \
-                "the new dimension"
-            raise IndexingError(
-                f"index {int(values.reshape(-1)[0])} is out of range for {where} of size "
-                f"{size}. Fix: use indices in [-{size}, {size - 1}]"
-            )
+    value = first_out_of_range(index, -size, size)
+    if value is not None:
+        where = f"dimension {entry.source_dim}" if entry.source_dim is not None else \
+            "the new dimension"
+        raise IndexingError(
+            f"index {value} is out of range for {where} of size {size}. Fix: use indices "
+            f"in [-{size}, {size - 1}]"
+        )
     from ._copy import cast
 
     return _op("remainder")(cast(index, int64), max(size, 1))  # type: ignore[no-any-return]

@@ -21,6 +21,7 @@ hooks, marked with :data:`hookimpl`::
 
 from ._backend import Availability, BackendInfo, DeviceProperties, DeviceRuntime
 from ._hookspecs import ENTRY_POINT_GROUP, hookimpl
+from ._indexing import first_out_of_range
 from ._plugins import BackendStatus, conformance_expectations
 from ._random import Generator, PhiloxState, philox_reserve, philox_words
 from ._registry import MetaResult, TensorSpec
@@ -42,6 +43,7 @@ __all__ = [
     "TensorSpec",
     "conformance_expectations",
     "contiguous_strides",
+    "first_out_of_range",
     "hookimpl",
     "host_array",
     "philox_reserve",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
+from plugboard.backend import first_out_of_range
 
 from ._errors import translated
 from ._kernel_tools import ALL, OpenCLKernel
@@ -67,14 +68,10 @@ __kernel void put(long n, pb_layout l, long base, int accumulate, __global {c.st
 def check_range(index: pb.Tensor, size: int, dim: int, negative: bool = True) -> None:
     """Raise unless every position is in range (``negative``: from -size, else from 0);
     the check runs on the device and waits for it."""
-    if index.numel() == 0:
-        return
     low = -size if negative else 0
-    bad = _P.logical_or(_P.lt(index, low), _P.ge(index, size))
-    if not bool(bad.to(pb.uint8).amax().item()):
+    value = first_out_of_range(index, low, size)
+    if value is None:
         return
-    values = index.numpy()
-    value = int(values[(values < low) | (values >= size)].reshape(-1)[0])
     allowed = f"[{low}, {size - 1}]" if size else "none (the dimension is empty)"
     raise pb.IndexingError(
         f"index {value} is out of range for dimension {dim} of size {size} (valid: "

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
+from plugboard.backend import first_out_of_range
 
 from ._errors import translated
 from ._kernel_tools import ALL, NUMERIC, OpenCLKernel
@@ -173,13 +174,9 @@ def _topk(self: pb.Tensor, k: int, dim: int, largest: bool, sorted: bool, *,
 
 def check_bounds(index: pb.Tensor, size: int, dim: int) -> None:
     """Raise ``IndexingError`` unless every index is in ``[0, size)`` (waits for the device)."""
-    if index.numel() == 0:
+    value = first_out_of_range(index, 0, size)
+    if value is None:
         return
-    bad = pb.ops.pb.logical_or(pb.ops.pb.lt(index, 0), pb.ops.pb.ge(index, size))
-    if not bool(bad.to(pb.uint8).amax().item()):
-        return
-    values = index.numpy()
-    value = int(values[(values < 0) | (values >= size)].flat[0])
     raise pb.IndexingError(
         f"index {value} is out of bounds for dimension {dim} with size {size}. Fix: use "
         f"indices from 0 to {size - 1}"
