@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import pickle
+import subprocess
+import sys
 
 import pytest
 
@@ -189,6 +191,35 @@ def test_known_but_uninstalled_backend_names_its_package(spec: str, package: str
     assert "cpu" in message.split("Installed backends:", 1)[1]
     assert isinstance(info.value, pb.PlugboardError)
     assert isinstance(info.value, ValueError)
+
+
+# A process in which the opencl distribution's entry point is not installed: the
+# metadata scan plugboard makes is filtered, as if plugboard-opencl were uninstalled.
+_WITHOUT_OPENCL = """
+import importlib.metadata as metadata
+scan = metadata.entry_points
+metadata.entry_points = lambda **kw: metadata.EntryPoints(
+    ep for ep in scan(**kw) if not (kw.get("group") == "plugboard.backends"
+                                    and ep.name == "opencl"))
+import plugboard as pb
+x = pb.tensor([1.0])
+try:
+    x.to("opencl")
+except pb.PlugboardError as error:
+    print(type(error).__name__, error, sep="|")
+print(x.tolist(), x.device)
+"""
+
+
+def test_moving_to_an_uninstalled_backend_says_which_package_to_install() -> None:
+    result = subprocess.run([sys.executable, "-c", _WITHOUT_OPENCL], capture_output=True,
+                            text=True, check=True, timeout=120)
+    error, state = result.stdout.strip().splitlines()
+    kind, message = error.split("|", 1)
+    assert kind == "DeviceError"
+    assert "unknown device type 'opencl'" in message
+    assert "pip install plugboard-opencl" in message
+    assert state == "[1.0] cpu:0"  # the tensor is unchanged
 
 
 @pytest.mark.parametrize(
