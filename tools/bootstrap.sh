@@ -21,8 +21,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
     packages+=("${BROWSER_PACKAGES[@]}")
     needs+=("the HTML report's browser test needs ${BROWSER_PACKAGES[*]}")
 fi
-if [ ! -e /etc/OpenCL/vendors/pocl.icd ]; then
-    missing+=(/etc/OpenCL/vendors/pocl.icd)
+# Removed Debian packages leave their configuration behind (the ICD file among it), so
+# where dpkg can tell, the package itself is checked.
+pocl_installed() {
+    if command -v dpkg-query >/dev/null 2>&1; then
+        [ "$(dpkg-query -W -f='${Status}' pocl-opencl-icd 2>/dev/null)" = "install ok installed" ]
+    else
+        [ -e /etc/OpenCL/vendors/pocl.icd ]
+    fi
+}
+if ! pocl_installed; then
+    missing+=(pocl-opencl-icd)
     packages+=("${OPENCL_PACKAGES[@]}")
     needs+=("the OpenCL backend needs ${OPENCL_PACKAGES[*]}")
 fi
