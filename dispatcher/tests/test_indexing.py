@@ -705,3 +705,16 @@ def test_empty_views_that_start_past_the_end_of_their_storage() -> None:
     assert x[:, 1:].numpy().shape == (0, 2)
     assert x.narrow(1, 2, 1).tolist() == []
     assert x[:, 2:][[]].shape == (0, 1)
+
+
+def test_indexing_errors_name_the_indexing_and_its_inputs() -> None:
+    x = pb.arange(6).reshape(2, 3)
+    with pytest.raises(pb.IndexingError) as info:
+        x[5]
+    message = str(info.value)
+    assert message.startswith("x[index]: index 5 is out of range for dimension 0 of size 2")
+    assert "Fix: use an index in [-2, 1]" in message
+    assert "inputs: x=int64[2, 3] on cpu:0, index=5" in message
+    with pytest.raises(pb.IndexingError, match=r"(?s)x\[index\] = value: .*inputs: .*value=1"):
+        x[0.5] = 1
+    assert x.tolist() == [[0, 1, 2], [3, 4, 5]]

@@ -20,15 +20,16 @@ with the primitives has them.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ._dtype import int32, int64
-from ._errors import IndexingError
+from ._errors import IndexingError, PlugboardError
 from ._tensor import Tensor, contiguous_strides
 
 __all__ = ["getitem", "setitem"]
@@ -198,7 +199,9 @@ def _basic(t: Tensor, index: Any) -> tuple[Tensor, list[_Advanced]]:
         if isinstance(item, int):
             if not -size <= item < size:
                 raise IndexingError(
-                    f"index {item} is out of range for dimension {dim} of size {size}"
+                    f"index {item} is out of range for dimension {dim} of size {size}. "
+                    + (f"Fix: use an index in [-{size}, {size - 1}]" if size else
+                       "The dimension is empty: nothing can be indexed in it")
                 )
             offset += (item % size) * stride
         else:
@@ -307,6 +310,11 @@ def _unravel(flat: Tensor, shape: Sequence[int]) -> list[Tensor]:
 
 def getitem(t: Tensor, index: Any) -> Tensor:
     """``t[index]``: a view for basic indexing, a new tensor for advanced indexing."""
+    with _naming("x[index]", t, index):
+        return _getitem(t, index)
+
+
+def _getitem(t: Tensor, index: Any) -> Tensor:
     view, advanced = _basic(t, index)
     if not advanced:
         _record(t, BASIC_FEATURE)
@@ -384,6 +392,11 @@ def _strip_leading_ones(value: Tensor, ndim: int) -> Tensor:
 
 def setitem(t: Tensor, index: Any, value: Any) -> None:
     """Write ``value`` (a tensor or number, broadcast) into ``t[index]``, in place."""
+    with _naming("x[index] = value", t, index, value):
+        _setitem(t, index, value)
+
+
+def _setitem(t: Tensor, index: Any, value: Any) -> None:
     from ._copy import copy_
 
     view, advanced = _basic(t, index)
@@ -414,3 +427,29 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
 
     target, _ = indexed_shape(view.shape, indices)
     _op("index_put_")(view, indices, _strip_leading_ones(value, len(target)), False)
+
+
+# Errors of indexing ---------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Tensor):
+        return f"{value.dtype}[{', '.join(str(s) for s in value.shape)}] on {value.device}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_describe(v) for v in value) + ")"
+    return f"{value!r:.40}"
+
+
+@contextlib.contextmanager
+def _naming(what: str, t: Tensor, index: Any, *value: Any) -> Iterator[None]:
+    """Errors raised by indexing itself name it and its inputs, as operators' errors do;
+    errors of the operators it calls already name those."""
+    try:
+        yield
+    except PlugboardError as error:
+        if error.op is not None:
+            raise
+        inputs = f"x={_describe(t)}, index={_describe(index)}"
+        if value:
+            inputs += f", value={_describe(value[0])}"
+        raise error.in_op(what, inputs) from None

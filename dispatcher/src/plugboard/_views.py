@@ -287,7 +287,9 @@ def select(self: Tensor, dim: int, index: int) -> Tensor:
     size = self.shape[d]
     if not -size <= index < size:
         raise IndexingError(
-            f"index {index} is out of range for dimension {d} of size {size}"
+            f"index {index} is out of range for dimension {d} of size {size}. "
+            + (f"Fix: use an index in [-{size}, {size - 1}]" if size else
+               "The dimension is empty: nothing can be selected from it")
         )
     if index < 0:
         index += size
