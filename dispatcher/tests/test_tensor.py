@@ -420,6 +420,12 @@ def test_repr_shows_values_dtype_and_device(x: pb.Tensor, fragments: list[str]) 
         assert fragment in text
 
 
+def test_repr_prints_four_decimals_as_pytorch() -> None:
+    x = pb.tensor([0.123456789, 2.0])
+    assert repr(x).startswith("tensor([0.1235, 2.0000]")
+    assert x.tolist()[0] == pytest.approx(0.123456789)  # only the printing rounds
+
+
 def test_len_iter_and_bool() -> None:
     x = pb.tensor([[1, 2], [3, 4], [5, 6]])
     assert len(x) == 3

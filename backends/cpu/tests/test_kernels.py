@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,13 @@ def test_integer_division_and_remainder_by_zero_raise() -> None:
 def test_integer_negative_power_of_a_tensor_exponent_raises() -> None:
     with pytest.raises(pb.DTypeError, match="negative integer powers"):
         pb.tensor([2, 3]) ** pb.tensor([1, -1])
+
+
+def test_where_with_a_number_beyond_the_dtype_gives_inf_without_a_warning() -> None:
+    condition = pb.tensor([True, False])
+    x = pb.tensor([1.0, 2.0], dtype=pb.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = pb.where(condition, 1e10, x)
+    assert result.dtype is pb.float16
+    assert result.tolist() == [float("inf"), 2.0]
