@@ -18,7 +18,7 @@ import pytest
 
 import plugboard as pb
 from plugboard._cli import main
-from plugboard._plugins import BackendStatus
+from plugboard._plugins.registry import BackendStatus
 from plugboard_conformance._model import Report
 from plugboard_conformance._render import ENVIRONMENT_START, write_reports
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plugboard import _dispatcher
+from plugboard._dispatch import fallback as _fallback
 from plugboard.testing import PluginInstaller, installed_plugins
 
 
@@ -24,8 +24,8 @@ def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
 
 @pytest.fixture
 def fresh_fallback_state() -> Iterator[None]:
-    _dispatcher.reset_fallback_counts()
-    _dispatcher._env_policy = None
+    _fallback.reset_fallback_counts()
+    _fallback._env_policy = None
     yield
-    _dispatcher.reset_fallback_counts()
-    _dispatcher._env_policy = None
+    _fallback.reset_fallback_counts()
+    _fallback._env_policy = None

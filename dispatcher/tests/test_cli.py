@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import plugboard as pb
-from plugboard import _dispatcher
+from plugboard._dispatch import fallback as _fallback
 from plugboard._cli import _human_bytes, main
 
 # A host backend (conftest's) whose driver is missing.
@@ -41,9 +41,9 @@ def row(output: str, first_cell: str) -> list[str]:
 @pytest.fixture
 def env_policy_cache() -> Iterator[None]:
     # The dispatcher reads PLUGBOARD_FALLBACK once and caches it: forget it around the test.
-    _dispatcher._env_policy = None
+    _fallback._env_policy = None
     yield
-    _dispatcher._env_policy = None
+    _fallback._env_policy = None
 
 
 @pytest.fixture

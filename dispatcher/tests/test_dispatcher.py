@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard import _dispatcher
+from plugboard._dispatch import dispatcher as _dispatcher
+from plugboard._dispatch import fallback as _fallback
+from plugboard._plugins.registry import registry
 from plugboard.backend import TensorSpec, host_array
 from plugboard.library import Library, Path, record_paths
 
@@ -90,10 +92,9 @@ def test_no_kernel_at_all(lib: Library) -> None:
 
 
 def test_resolution_function_order_is_direct_composite_fallback_error(lib: Library) -> None:
-    from plugboard._plugins import get_backend
 
     op = pb.ops.dtest.twice.op
-    cpu = get_backend("cpu")
+    cpu = registry().get("cpu")
     with pytest.raises(pb.KernelNotFoundError):
         _dispatcher.resolve_kernel(op, cpu, pb.float32, "error")
     lib.impl("twice", "CompositeImplicit", _twice_composite)
@@ -284,7 +285,7 @@ def test_fallback_policy_from_the_environment(
 ) -> None:
     plugins.install("bare", plugins.host_backend("bare", "Bare"))
     monkeypatch.setenv("PLUGBOARD_FALLBACK", "cpu")
-    _dispatcher._env_policy = None
+    _fallback._env_policy = None
     x = pb.tensor([4.0], device="bare")
     with pytest.warns(pb.FallbackWarning):
         assert pb.sqrt(x).tolist() == [2.0]
@@ -311,7 +312,7 @@ def test_unknown_policy_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         pass
     monkeypatch.setenv("PLUGBOARD_FALLBACK", "sometimes")
-    _dispatcher._env_policy = None
+    _fallback._env_policy = None
     with pytest.raises(pb.ArgumentError, match="PLUGBOARD_FALLBACK='sometimes'"):
         pb.tensor([1.0]) + 1
 
@@ -320,7 +321,7 @@ def test_unknown_policy_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_functionality_kernel_runs_first_and_redispatches(lib: Library) -> None:
-    from plugboard import _keys
+    from plugboard._dispatch import keys as _keys
     from plugboard.library import include_keys, key_named, register_functionality_key
 
     key = (

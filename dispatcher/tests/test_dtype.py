@@ -12,8 +12,8 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from plugboard import _dtype as pbd
-from plugboard._dtype import (
+from plugboard._core import dtype as pbd
+from plugboard._core.dtype import (
     ALL_DTYPES,
     FLOATING_DTYPES,
     INTEGER_DTYPES,
@@ -38,7 +38,7 @@ from plugboard._dtype import (
     set_default_dtype,
     uint8,
 )
-from plugboard._errors import DTypeError
+from plugboard._core.errors import DTypeError
 
 BY_NAME = {d.name: d for d in ALL_DTYPES}
 

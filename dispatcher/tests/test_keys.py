@@ -7,7 +7,7 @@ import threading
 import pytest
 
 import plugboard as pb
-from plugboard import _keys
+from plugboard._dispatch import keys as _keys
 from plugboard.library import KeyKind, key_named
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard import _ops_indexing
+from plugboard._ops import indexing as _ops_indexing
 
 P = pb.ops.pb
 

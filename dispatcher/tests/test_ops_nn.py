@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard import _random
+from plugboard._dispatch import random as _random
 
 P = pb.ops.pb
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard._ops_reductions import max as pb_max
-from plugboard._ops_reductions import min as pb_min
+from plugboard._ops.reductions import max as pb_max
+from plugboard._ops.reductions import min as pb_min
 from plugboard.library import Path, record_paths
 
 ops = pb.ops.pb

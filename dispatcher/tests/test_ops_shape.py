@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard._ops_shape import scatter
+from plugboard._ops.shape import scatter
 from plugboard.library import Path, record_paths
 
 ops = pb.ops.pb

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard import _plugins
+from plugboard._plugins.registry import registry
 
 CUSTOM_OP_PLUGIN = '''
 import numpy as np
@@ -135,14 +135,14 @@ def test_environment_allow_and_deny_lists(
 ) -> None:
     plugins.install("extra", plugins.host_backend("extra", "Extra"))
     monkeypatch.setenv("PLUGBOARD_DISABLE_BACKENDS", "extra")
-    assert "extra" not in _plugins.installed_device_types()
+    assert "extra" not in registry().installed_device_types()
     with pytest.raises(pb.DeviceError, match="installed but switched off.*DISABLE"):
         pb.device("extra")
     monkeypatch.delenv("PLUGBOARD_DISABLE_BACKENDS")
     monkeypatch.setenv("PLUGBOARD_BACKENDS", "cpu")
-    assert "extra" not in _plugins.installed_device_types()
+    assert "extra" not in registry().installed_device_types()
     monkeypatch.setenv("PLUGBOARD_BACKENDS", "cpu,extra")
-    assert "extra" in _plugins.installed_device_types()
+    assert "extra" in registry().installed_device_types()
     assert pb.tensor([1, 2], device="extra:1").tolist() == [1, 2]
 
 
@@ -167,10 +167,10 @@ def test_device_index_out_of_range_names_the_count(plugins: Any) -> None:
 def test_import_loads_no_plugin() -> None:
     code = (
         "import plugboard, sys\n"
-        "from plugboard import _plugins\n"
-        "assert not _plugins._loaded, _plugins._loaded\n"
+        "from plugboard._plugins.registry import registry\n"
+        "assert not registry().loaded(), registry().loaded()\n"
         "assert 'plugboard_cpu' not in sys.modules\n"
         "x = plugboard.tensor([1.0])\n"
-        "assert 'cpu' in _plugins._loaded\n"
+        "assert 'cpu' in registry().loaded()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard import _random
-from plugboard._random import (
+from plugboard._dispatch import random as _random
+from plugboard._dispatch.random import (
     DEFAULT_SEED,
     Generator,
     PhiloxState,

@@ -1,4 +1,4 @@
-"""Tests for the operator schema parser and data model (plugboard._schema)."""
+"""Tests for the operator schema parser and data model (plugboard._dispatch.schema)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from plugboard import _schema
-from plugboard._errors import SchemaError
-from plugboard._schema import (
+from plugboard._dispatch import schema as _schema
+from plugboard._core.errors import SchemaError
+from plugboard._dispatch.schema import (
     NO_DEFAULT,
     AliasInfo,
     Argument,

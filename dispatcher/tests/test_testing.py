@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import plugboard as pb
-from plugboard import _plugins
+from plugboard._plugins.registry import registry
 from plugboard.testing import PluginInstaller, host_backend_source, installed_plugins
 
 THREE_DEVICES = """
@@ -46,7 +46,7 @@ def test_leaving_the_block_removes_everything(tmp_path: Path) -> None:
         assert "plugboard_test_kit" in sys.modules
     assert sys.path == before
     assert "plugboard_test_kit" not in sys.modules
-    assert "kit" not in _plugins.installed_device_types()
+    assert "kit" not in registry().installed_device_types()
     assert "kit" not in {b.device_type for b in pb.backends()}
     assert not (tmp_path / "plugboard_test_kit.py").exists()
     assert not (tmp_path / "plugboard_test_kit-0.1.dist-info").exists()
@@ -65,7 +65,7 @@ def test_the_block_cleans_up_when_it_raises(tmp_path: Path) -> None:
         pb.tensor([1.0], device="kit")
         raise RuntimeError("inside")
     assert sys.path == before
-    assert "kit" not in _plugins.installed_device_types()
+    assert "kit" not in registry().installed_device_types()
 
 
 def test_installing_a_device_type_again_replaces_its_plugin(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_the_installer_works_on_any_directory_on_sys_path(
         assert pb.tensor([0.5, 2.0], device="kit:1").tolist() == [0.5, 2.0]
     finally:
         installer.uninstall_all()
-    assert "kit" not in _plugins._loaded
+    assert "kit" not in registry().loaded()
     assert list(tmp_path.iterdir()) in ([], [tmp_path / "__pycache__"])
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard import _random
+from plugboard._dispatch import random as _random
 from plugboard.library import Path, key_named, record_paths, registered_ops
 from plugboard_cpu._kernels_nn import KERNELS
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard._plugins import get_backend
+from plugboard._plugins.registry import registry
 
 ALL_DTYPES = [pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
               pb.float16, pb.bfloat16, pb.float32, pb.float64]
@@ -49,7 +49,7 @@ def test_host_round_trip_is_bit_exact(dtype: pb.DType, size: int) -> None:
     rng = np.random.default_rng(size)
     raw = rng.integers(0, 256, size * dtype.itemsize, dtype=np.uint8)
     array = raw.view(dtype.numpy)
-    runtime = get_backend("cpu").runtime
+    runtime = registry().get("cpu").runtime
     handle = runtime.allocate(array.nbytes, 0)
     runtime.copy_from_host(handle, 0, array, 0)
     back = np.empty_like(array)
@@ -58,7 +58,7 @@ def test_host_round_trip_is_bit_exact(dtype: pb.DType, size: int) -> None:
 
 
 def test_copy_between_buffers_at_offsets() -> None:
-    runtime = get_backend("cpu").runtime
+    runtime = registry().get("cpu").runtime
     src = runtime.allocate(16, 0)
     dst = runtime.allocate(16, 0)
     src[:] = np.arange(16, dtype=np.uint8)

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard._ops_reductions import max as _max_front_end
-from plugboard._ops_reductions import min as _min_front_end
+from plugboard._ops.reductions import max as _max_front_end
+from plugboard._ops.reductions import min as _min_front_end
 
 from ._opdb import (
     ALL,

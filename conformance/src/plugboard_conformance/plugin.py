@@ -286,7 +286,7 @@ class ConformanceSession:
 
 
 def _opset_version() -> str:
-    from plugboard._opset import OPSET_VERSION
+    from plugboard._ops import OPSET_VERSION
 
     return OPSET_VERSION
 

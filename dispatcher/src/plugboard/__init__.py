@@ -11,14 +11,20 @@ Example:
     [24.0, 34.0]
 """
 
-from . import _opset as _opset  # defines the pb:: operators
-from . import backend as backend
-from . import library as library
-from ._api import backends, device_properties, devices, memory_stats, synchronize
-from ._copy import copy_
-from ._device import Device, device
-from ._dispatcher import OperatorHandle, fallback_counts, fallback_policy, ops
-from ._dtype import (
+from plugboard._frontend.devices import (
+    backends,
+    device,
+    device_properties,
+    devices,
+    memory_stats,
+    synchronize,
+)
+from plugboard._frontend.conversion import copy_
+from plugboard._core.device import Device
+from plugboard._dispatch.dispatcher import OperatorHandle
+from plugboard._dispatch.fallback import fallback_counts, fallback_policy
+from plugboard._dispatch.namespaces import ops
+from plugboard._core.dtype import (
     DType,
     bfloat16,
     can_cast,
@@ -35,8 +41,8 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
-from ._dtype import bool_ as bool
-from ._errors import (
+from plugboard._core.dtype import bool_ as bool
+from plugboard._core.errors import (
     ArgumentError,
     BackendUnavailableError,
     DeviceError,
@@ -50,7 +56,7 @@ from ._errors import (
     SchemaError,
     ShapeError,
 )
-from ._factories import (
+from plugboard._frontend.factories import (
     arange,
     asarray,
     empty,
@@ -64,7 +70,7 @@ from ._factories import (
     zeros,
     zeros_like,
 )
-from ._functions import (
+from plugboard._frontend.functions import (
     abs,
     add,
     addcdiv,
@@ -200,19 +206,33 @@ from ._functions import (
     view,
     where,
 )
-from ._library import Library
-from ._meta import broadcast_shapes
-from ._ops_creation import eye, linspace, rand, randint, randn
-from ._ops_nn import conv2d
-from ._ops_reductions import max, min
-from ._ops_shape import scatter
-from ._random import Generator, default_generator, initial_seed, manual_seed, seed
-from ._tensor import Tensor
-from ._tensor_methods import install as _install_methods
-from ._version import API_VERSION, __version__
+from plugboard._dispatch.library import Library
+from plugboard._ops.meta import broadcast_shapes
+from plugboard._ops.creation import eye, linspace, rand, randint, randn
+from plugboard._ops.nn import conv2d
+from plugboard._ops.reductions import max, min
+from plugboard._ops.shape import scatter
+from plugboard._dispatch.random import Generator, default_generator, initial_seed, manual_seed, seed
+from plugboard._core.tensor import Tensor
+from plugboard._version import API_VERSION, __version__
 
+
+
+
+# Start-up, in this order: connect the dispatcher to the installed backend
+# plugins (loaded lazily, on first use), register the core opset, and give
+# Tensor its front-end methods. Nothing else happens at import.
+from plugboard._dispatch.backends import set_backend_source as _set_backend_source
+from plugboard._frontend.methods import install as _install_methods
+from plugboard._ops import register_core_opset as _register_core_opset
+from plugboard._plugins.registry import BackendRegistry as _BackendRegistry
+
+_set_backend_source(_BackendRegistry())
+_register_core_opset()
 _install_methods()
 
+from plugboard import backend as backend  # noqa: E402 - public submodules, after start-up
+from plugboard import library as library  # noqa: E402
 
 def split(
     tensor: Tensor, split_size_or_sections: "int | list[int]", dim: int = 0

@@ -31,9 +31,11 @@ from rich.table import Table
 from rich.text import Text
 
 import plugboard as pb
-from plugboard import _dispatcher, _plugins
-from plugboard._plugins import BackendStatus, LoadedBackend
-from plugboard._registry import OperatorDef, Path, registered_ops
+from plugboard._dispatch import fallback as _fallback
+from plugboard._dispatch.registry import OperatorDef, Path, registered_ops
+from plugboard._dispatch.resolution import resolve_kernel
+from plugboard._plugins import registry as _plugins
+from plugboard._plugins.registry import BackendStatus, LoadedBackend, registry
 
 __all__ = ["main"]
 
@@ -47,7 +49,7 @@ SUPPORT_STATUSES: Final = ("native", "composite", "view", "allocator", "fallback
 ENVIRONMENT_SWITCHES: Final = (
     (_plugins.ALLOW_ENV, "load only these backends (comma-separated)"),
     (_plugins.DENY_ENV, "never load these backends (comma-separated)"),
-    (_dispatcher.FALLBACK_ENV, "what runs an operator a backend lacks: error or cpu"),
+    (_fallback.FALLBACK_ENV, "what runs an operator a backend lacks: error or cpu"),
 )
 
 Command = Callable[[argparse.Namespace, Console], int]
@@ -120,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     ops.add_argument("--namespace", metavar="NS", help="show only the operators of NS (e.g. pb)")
     ops.add_argument("--schemas", action="store_true", help="show each operator's schema")
     ops.add_argument(
-        "--fallback-policy", choices=_dispatcher.FALLBACK_POLICIES, metavar="POLICY",
+        "--fallback-policy", choices=_fallback.FALLBACK_POLICIES, metavar="POLICY",
         help="say how operators run under this fallback policy (error or cpu) instead of "
         "the one in force (PLUGBOARD_FALLBACK)",
     )
@@ -303,7 +305,7 @@ def _environment() -> dict[str, str | None]:
 def _fallback_policy() -> tuple[str | None, str | None]:
     """The fallback policy in force, or the error an invalid environment value gives."""
     try:
-        return _dispatcher.current_fallback_policy(), None
+        return _fallback.current_fallback_policy(), None
     except pb.PlugboardError as error:
         return None, str(error)
 
@@ -385,7 +387,7 @@ def _print_environment(
     for name, effect in ENVIRONMENT_SWITCHES:
         value = environment[name]
         shown = "(not set)" if value is None else repr(value)
-        if name == _dispatcher.FALLBACK_ENV:
+        if name == _fallback.FALLBACK_ENV:
             shown += f" -> policy: {policy}" if policy is not None else f" -> {policy_error}"
         table.add_row(name, shown, effect)
     console.print(table)
@@ -417,7 +419,7 @@ def _ops_command(args: argparse.Namespace, console: Console) -> int:
             print(f"plugboard ops: error: no operators in namespace {args.namespace!r}; "
                   f"namespaces: {known}", file=sys.stderr)
             return USAGE
-    policy = args.fallback_policy or _dispatcher.current_fallback_policy()
+    policy = args.fallback_policy or _fallback.current_fallback_policy()
     rows = [
         (op, {b.device_type: _support(op, b, policy) for b in backends})
         for op in operators
@@ -442,7 +444,7 @@ def _ops_command(args: argparse.Namespace, console: Console) -> int:
 
 def _loaded_backends() -> list[LoadedBackend]:
     """Every loaded backend, available or not (``pb.backends()`` loads them; meta is not listed)."""
-    return [_plugins.get_backend(s.device_type) for s in pb.backends() if s.loaded]
+    return [registry().get(s.device_type) for s in pb.backends() if s.loaded]
 
 
 def _select_backends(
@@ -477,7 +479,7 @@ def _support(op: OperatorDef, backend: LoadedBackend, policy: str) -> str:
     ``fallback``: the policy in force would run it on the CPU with copies.
     """
     try:
-        resolved = _dispatcher.resolve_kernel(op, backend, None, policy)
+        resolved = resolve_kernel(op, backend, None, policy)
     except pb.KernelNotFoundError:
         return "missing"
     except (pb.DeviceError, pb.PluginError):

@@ -19,14 +19,15 @@ hooks, marked with :data:`hookimpl`::
         library.impl("add", AcmeAdd, dtypes=[pb.float32])
 """
 
-from ._backend import Availability, BackendInfo, DeviceProperties, DeviceRuntime
-from ._hookspecs import ENTRY_POINT_GROUP, hookimpl
-from ._indexing import first_out_of_range
-from ._plugins import BackendStatus, conformance_expectations
-from ._random import Generator, PhiloxState, philox_reserve, philox_words
-from ._registry import MetaResult, TensorSpec
-from ._tensor import Storage, contiguous_strides, host_array
-from ._version import API_VERSION
+from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
+from plugboard._plugins.contract import BackendInfo
+from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP, hookimpl
+from plugboard._frontend.indexing import first_out_of_range
+from plugboard._plugins.registry import BackendStatus, conformance_expectations
+from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
+from plugboard._core.spec import MetaResult, TensorSpec
+from plugboard._core.tensor import Storage, contiguous_strides, host_array
+from plugboard._version import API_VERSION
 
 __all__ = [
     "API_VERSION",

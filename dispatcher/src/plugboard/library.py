@@ -6,8 +6,10 @@ are called as ``fn(handle, values, out)`` and let the rest of the stack
 compute with ``handle.redispatch(values, out, below=key)``.
 """
 
-from ._dispatcher import OperatorHandle, record_paths, resolve_kernel
-from ._keys import (
+from plugboard._dispatch.dispatcher import OperatorHandle
+from plugboard._dispatch.provenance import record_paths
+from plugboard._dispatch.resolution import resolve_kernel
+from plugboard._dispatch.keys import (
     DispatchKey,
     KeyKind,
     exclude_keys,
@@ -15,9 +17,10 @@ from ._keys import (
     key_named,
     register_functionality_key,
 )
-from ._library import Library
-from ._registry import Kernel, MetaResult, Path, TensorSpec, registered_ops
-from ._schema import FunctionSchema, parse_schema
+from plugboard._dispatch.library import Library
+from plugboard._core.spec import MetaResult, TensorSpec
+from plugboard._dispatch.registry import Kernel, Path, registered_ops
+from plugboard._dispatch.schema import FunctionSchema, parse_schema
 
 __all__ = [
     "DispatchKey",

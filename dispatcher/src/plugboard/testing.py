@@ -53,8 +53,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from . import _plugins
-from ._hookspecs import ENTRY_POINT_GROUP
+from plugboard._plugins.registry import registry
+from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP
 
 __all__ = ["PluginInstaller", "host_backend_source", "installed_plugins"]
 
@@ -172,7 +172,7 @@ class PluginInstaller:
         )
         self.installed.append((device_type, module))
         importlib.invalidate_caches()
-        _plugins.refresh()
+        registry().refresh()
         return module
 
     def uninstall_all(self) -> None:
@@ -184,11 +184,11 @@ class PluginInstaller:
         for device_type, _ in list(self.installed):
             self._uninstall(device_type)
         importlib.invalidate_caches()
-        _plugins.refresh()
+        registry().refresh()
 
     def _uninstall(self, device_type: str) -> None:
         module = _module_name(device_type)
-        _plugins.forget(device_type)
+        registry().forget(device_type)
         sys.modules.pop(module, None)
         (self.site / f"{module}.py").unlink(missing_ok=True)
         for compiled in (self.site / "__pycache__").glob(f"{module}.*.pyc"):

@@ -2,7 +2,7 @@
 
 ``full_like`` fills ``out``; the random operators draw from a generator.
 
-Each random kernel follows the contract of ``plugboard._random``: it reserves
+Each random kernel follows the contract of ``plugboard._dispatch.random``: it reserves
 the 32-bit words it needs from the generator once (``philox_reserve``), draws
 them with the core's vectorised Philox4x32-10 (``philox_words``), and turns
 them into values with the transforms the contract names, so a seed gives the

@@ -1,0 +1,363 @@
+"""Tensors and storage.
+
+The core owns layout: shape, strides (in elements), storage offset, dtype.
+A backend owns storage: a buffer on one of its devices, from its runtime.
+Operators and Python's operator methods are attached to :class:`Tensor` by
+:mod:`plugboard._frontend.methods`, from a table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from plugboard._core.errors import DeviceError, ShapeError
+from plugboard._core.tensor_methods import TensorMethods
+
+if TYPE_CHECKING:
+    from plugboard._core.device import Device
+    from plugboard._core.dtype import DType
+    from plugboard._core.runtime import DeviceRuntime
+
+__all__ = ["Storage", "Tensor", "contiguous_strides", "host_array", "read_to_host"]
+
+
+class Storage:
+    """A buffer of ``nbytes`` bytes on one device, owned by its backend's runtime.
+
+    ``handle`` is whatever the runtime's ``allocate`` returned.
+    """
+
+    __slots__ = ("__weakref__", "device", "handle", "keyset", "nbytes", "runtime")
+
+    def __init__(
+        self, handle: Any, nbytes: int, device: Device, runtime: DeviceRuntime, keyset: int
+    ):
+        self.handle = handle
+        self.nbytes = nbytes
+        self.device = device
+        self.runtime = runtime
+        self.keyset = keyset
+
+    def __repr__(self) -> str:
+        return f"Storage(nbytes={self.nbytes}, device='{self.device}')"
+
+
+class FreeingStorage(Storage):
+    """Storage whose runtime wants buffers given back explicitly."""
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        # Nothing can be raised from a finalizer; a failing free only leaks.
+        with contextlib.suppress(Exception):
+            self.runtime.free(self.handle, self.device.index)
+
+
+@functools.lru_cache(maxsize=1024)
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Row-major strides, in elements, of a tensor of ``shape``."""
+    strides = []
+    step = 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
+
+
+class Tensor(TensorMethods):
+    """An n-dimensional array on a device.
+
+    Create tensors with :func:`plugboard.tensor`, :func:`plugboard.from_numpy`
+    or the factory functions; operators run through the dispatcher.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.tensor([[1., 2.], [3., 4.]])
+        >>> x.shape, x.dtype, x.device
+        ((2, 2), pb.float32, device('cpu:0'))
+        >>> (x + 1).tolist()
+        [[2.0, 3.0], [4.0, 5.0]]
+    """
+
+    __slots__ = (
+        "__weakref__", "_dtype", "_host", "_keyset", "_offset", "_shape", "_storage", "_strides",
+    )
+
+    _storage: Storage
+    _shape: tuple[int, ...]
+    _strides: tuple[int, ...]
+    _offset: int
+    _dtype: DType
+    _keyset: int
+    _host: np.ndarray | None  # the NumPy view of a tensor in host memory, made once
+
+    # NumPy defers to Tensor's reflected operators: np.float32(2) - x is a Tensor.
+    __array_priority__ = 1000
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(
+            "create tensors with pb.tensor(data), pb.empty(shape), pb.zeros(shape) "
+            "or pb.from_numpy(array); Tensor() is not a constructor"
+        )
+
+    @classmethod
+    def _make(
+        cls,
+        storage: Storage,
+        shape: tuple[int, ...],
+        strides: tuple[int, ...],
+        offset: int,
+        dtype: DType,
+    ) -> Tensor:
+        self = object.__new__(cls)
+        self._storage = storage
+        self._shape = shape
+        self._strides = strides
+        self._offset = offset
+        self._dtype = dtype
+        self._keyset = storage.keyset
+        self._host = None
+        return self
+
+    def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Tensor:
+        """A tensor sharing this one's storage, with other layout metadata."""
+        return Tensor._make(self._storage, shape, strides, offset, self._dtype)
+
+    # Metadata ------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The size of each dimension."""
+        return self._shape
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the size of one dimension (negative dims count from the end)."""
+        if dim is None:
+            return self._shape
+        return self._shape[self._wrap_dim(dim)]
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    def dim(self) -> int:
+        return len(self._shape)
+
+    @property
+    def dtype(self) -> DType:
+        return self._dtype
+
+    @property
+    def device(self) -> Device:
+        return self._storage.device
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The strides in elements, or the stride of one dimension."""
+        if dim is None:
+            return self._strides
+        return self._strides[self._wrap_dim(dim)]
+
+    def storage_offset(self) -> int:
+        """Where the tensor starts in its storage, in elements."""
+        return self._offset
+
+    def untyped_storage(self) -> Storage:
+        return self._storage
+
+    def numel(self) -> int:
+        return math.prod(self._shape)
+
+    @property
+    def itemsize(self) -> int:
+        return self._dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.numel() * self._dtype.itemsize
+
+    def element_size(self) -> int:
+        return self._dtype.itemsize
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in row-major order without gaps."""
+        expected = 1
+        for size, stride in zip(reversed(self._shape), reversed(self._strides), strict=True):
+            if size == 0:
+                return True
+            if size != 1 and stride != expected:
+                return False
+            expected *= size
+        return True
+
+    def is_floating_point(self) -> bool:
+        return self._dtype.is_floating_point
+
+    def _wrap_dim(self, dim: int) -> int:
+        return wrap_dim(dim, len(self._shape))
+
+    # Host access ---------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array (sharing memory on host-memory devices).
+
+        Other devices copy to the host; that waits for queued work.
+        """
+        if self._storage.runtime.host_memory:
+            return host_array(self)
+        return read_to_host(self)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        array = self.numpy()
+        if dtype is not None and np.dtype(dtype) != array.dtype:
+            converted: np.ndarray = array.astype(dtype)
+            return converted
+        return array.copy() if copy else array
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of Python numbers."""
+        result: Any = self.numpy().tolist()
+        if self._dtype.name == "bfloat16":
+            result = self.numpy().astype(np.float32).tolist()
+        return result
+
+    def item(self) -> bool | int | float:
+        """The value of a one-element tensor as a Python number."""
+        if self.numel() != 1:
+            raise ShapeError(
+                f"item() needs a tensor with one element; this one has shape {self._shape} "
+                f"({self.numel()} elements). Index it first, e.g. x[0].item()"
+            )
+        value: Any = self.numpy().reshape(()).item()
+        # bfloat16 items come back as ml_dtypes scalars: give a Python float.
+        return value if isinstance(value, (bool, int, float)) else float(value)
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise ShapeError(
+                f"the truth value of a tensor with {self.numel()} elements is ambiguous; "
+                "reduce it to one element first, e.g. bool((x != 0).sum())"
+            )
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors with one element can be used as an index")
+        return int(self.item())
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def __repr__(self) -> str:
+        suffix = f"dtype={self._dtype!r}, device='{self.device}'"
+        if self.device.type == "meta":
+            return f"tensor(..., shape={self._shape}, {suffix})"
+        # Four decimals, as PyTorch prints; the values themselves keep their precision.
+        values = np.array2string(
+            np.asarray(self.numpy()), separator=", ", prefix="tensor(", threshold=1000,
+            precision=4, floatmode="maxprec_equal",
+        )
+        return f"tensor({values}, {suffix})"
+
+    # Identity, not value, is what hashing means for tensors (== is elementwise).
+    __hash__ = object.__hash__
+
+    def __iter__(self) -> Any:
+        if not self._shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._shape[0]))
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """A dimension index in ``range(ndim)``; negative dims count from the end."""
+    bound = max(ndim, 1)  # a 0-d tensor accepts dims 0 and -1, as in PyTorch
+    if not -bound <= dim < bound:
+        raise ShapeError(
+            f"dimension {dim} is out of range for a tensor with {ndim} dimension(s): "
+            f"use a dim in [{-bound}, {bound - 1}]"
+        )
+    return dim + bound if dim < 0 else dim
+
+
+def host_array(t: Tensor) -> np.ndarray:
+    """A NumPy view of a tensor in host memory (no copy).
+
+    Kernels of host-memory backends (``DeviceRuntime.host_memory``) use it to
+    reach their data.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.tensor([1, 2, 3])
+        >>> a = pb.backend.host_array(x)
+        >>> a[0] = 7
+        >>> x.tolist()
+        [7, 2, 3]
+    """
+    cached = t._host
+    if cached is not None:
+        return cached
+    storage = t._storage
+    if not storage.runtime.host_memory:
+        raise DeviceError(
+            f"host_array() needs a tensor in host memory; this one is on {storage.device}. "
+            "Use .numpy() to copy it to the host"
+        )
+    itemsize = t._dtype.itemsize
+    # An empty view may start past the end of its storage (x[:, 1:] of a (0, 3) tensor);
+    # it reads nothing, and NumPy only accepts offsets inside the buffer.
+    offset = t._offset * itemsize if math.prod(t._shape) else 0
+    view: np.ndarray = np.ndarray(
+        t._shape,
+        t._dtype.numpy,
+        storage.handle,
+        offset,
+        tuple(s * itemsize for s in t._strides),
+    )
+    t._host = view
+    return view
+
+
+def check_same_device(op: str, tensors: Sequence[Tensor]) -> Device:
+    first = tensors[0].device
+    for t in tensors[1:]:
+        if t.device != first:
+            raise DeviceError(
+                f"{op}: expected all tensors on one device, but found {first} and {t.device}. "
+                f"Move them with .to('{first}') (or .to('{t.device}')) first"
+            )
+    return first
+
+
+def read_to_host(t: Tensor) -> np.ndarray:
+    """A C-contiguous NumPy copy of ``t``'s values, read through its runtime.
+
+    Reads the bytes the tensor spans in its storage with one
+    ``copy_to_host`` (which waits for the device), then gathers the elements
+    on the host: any strides, no device work.
+    """
+    storage = t._storage
+    if storage.runtime.host_memory:
+        return np.array(host_array(t), copy=True)
+    result = np.empty(t._shape, dtype=t._dtype.numpy)
+    if result.size == 0:
+        return result
+    itemsize = t._dtype.itemsize
+    span = 1 + sum((n - 1) * s for n, s in zip(t._shape, t._strides, strict=True))
+    raw = np.empty(span * itemsize, dtype=np.uint8)
+    storage.runtime.copy_to_host(raw, storage.handle, t._offset * itemsize, storage.device.index)
+    strided = np.lib.stride_tricks.as_strided(
+        raw.view(t._dtype.numpy), t._shape, tuple(s * itemsize for s in t._strides)
+    )
+    result[...] = strided
+    return result

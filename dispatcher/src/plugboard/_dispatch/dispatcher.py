@@ -1,0 +1,551 @@
+"""The dispatcher: how one operator call runs.
+
+``pb.add(x, y)`` calls an :class:`OperatorHandle`, which
+
+1. binds the arguments to the schema (defaults, checks, conversions);
+2. computes the key set: the keys of the tensor arguments (or of ``device=``
+   for factories), plus the thread's included keys, minus its excluded keys;
+3. gives the call to the highest functionality key with a kernel (which
+   redispatches below itself), or else to :func:`execute` on the backend;
+4. :func:`execute` runs the meta function (validation, output shapes and
+   dtypes, before any device work), asks :func:`resolve_kernel` what runs the
+   operator (cached), and takes one of three paths: no kernel at all (meta
+   tensors and allocation-only factories), a kernel that computes its own
+   result (composites, the CPU fallback, operators without a meta function),
+   or a structured kernel that writes outputs the core allocated.
+
+One functional kernel serves three forms: ``pb.add(x, y)``, ``x.add_(y)`` and
+``pb.add(x, y, out=z)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Any
+
+from plugboard._core.device import Device
+from plugboard._core.dtype import DType, can_cast
+from plugboard._core.errors import (
+    ArgumentError,
+    DeviceError,
+    DTypeError,
+    KernelNotFoundError,
+    PlugboardError,
+    ShapeError,
+)
+from plugboard._core.tensor import Tensor, host_array
+from plugboard._core.views import expand_to
+from plugboard._dispatch import keys as _keys
+from plugboard._dispatch.backends import Backend, backend_source
+from plugboard._dispatch.fallback import current_fallback_policy, record_fallback
+from plugboard._dispatch.keys import BACKEND_MASK, FUNCTIONALITY_MASK, DispatchKey
+from plugboard._dispatch.provenance import recorder
+from plugboard._dispatch.registry import (
+    Kernel,
+    MetaResult,
+    OperatorDef,
+    Path,
+    TensorSpec,
+    find_op,
+    get_op,
+)
+from plugboard._dispatch.resolution import Resolved, resolve_kernel
+from plugboard._dispatch.transfers import new_tensor, to_device, write_from_host
+
+__all__ = [
+    "OperatorHandle",
+    "OperatorRef",
+    "Variant",
+    "cast",
+    "clone",
+    "contiguous",
+    "copy_into",
+    "describe_inputs",
+    "execute",
+    "handle",
+    "move",
+]
+
+
+class Variant(Enum):
+    """Which form of an operator a handle calls: functional (with ``out=``) or in-place."""
+
+    FUNCTIONAL = "functional"
+    INPLACE = "inplace"
+
+
+class OperatorHandle:
+    """A callable operator: ``pb.ops.pb.add``; ``pb.add`` is a function that calls it.
+
+    Functional operators with a meta function take ``out=`` (a tensor, or a
+    tuple for several outputs). Pointwise operators also have an in-place
+    handle, ``pb.ops.pb.add_``.
+    """
+
+    __slots__ = ("__name__", "__qualname__", "_op", "_variant")
+
+    def __init__(self, op: OperatorDef, variant: Variant = Variant.FUNCTIONAL):
+        self._op = op
+        self._variant = variant
+        name = op.schema.name + ("_" if variant is Variant.INPLACE else "")
+        self.__name__ = name
+        self.__qualname__ = name
+
+    @property
+    def op(self) -> OperatorDef:
+        return self._op
+
+    @property
+    def schema(self) -> Any:
+        return self._op.schema
+
+    def __repr__(self) -> str:
+        suffix = "_" if self._variant is Variant.INPLACE else ""
+        return f"<operator {self._op.name}{suffix}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = None
+        if kwargs and "out" in kwargs:
+            out = kwargs.pop("out")
+            if out is not None and self._variant is Variant.INPLACE:
+                raise ArgumentError(f"{self!r} is in-place and takes no out=")
+        values = self._op.binder.bind(args, kwargs)
+        return self._call_values(values, self._variant, out)
+
+    def redispatch(self, values: list[Any], out: Any = None, *, below: DispatchKey) -> Any:
+        """Run a call again with ``below`` and every functionality key above it excluded.
+
+        Functionality kernels receive ``(handle, values, out)``, do their work,
+        and call this to let the keys below them compute.
+        """
+        assert below.bit is not None
+        mask = FUNCTIONALITY_MASK & ~((1 << below.bit) - 1)
+        with _keys.thread_keys("excluded", mask):
+            return self._call_values(list(values), self._variant, out)
+
+    def _call_values(self, values: list[Any], variant: Variant, out: Any) -> Any:
+        op = self._op
+        keyset = 0
+        for i in op.binder.tensor_positions:
+            v = values[i]
+            if isinstance(v, Tensor):
+                keyset |= v._keyset
+            elif isinstance(v, tuple):
+                for t in v:
+                    if t is not None:
+                        keyset |= t._keyset
+        tls = _keys.tls
+        keyset = (keyset | tls.included) & ~tls.excluded
+
+        # Functionality keys first, highest priority first; those without a kernel fall through.
+        functionality = keyset & FUNCTIONALITY_MASK
+        while functionality:
+            key = _keys.keys_in(functionality)[0]
+            kernel = op.kernels.get(key)
+            if kernel is not None:
+                handle = self if variant is self._variant else OperatorHandle(op, variant)
+                return kernel.fn(handle, values, out)
+            functionality &= ~key.mask
+
+        # BackendSelect: device= names the backend (factories, *_like with device=).
+        device_pos = op.binder.device_position
+        if device_pos is not None and values[device_pos] is not None:
+            backend = backend_source().get(values[device_pos].type)
+            backend.check_device(values[device_pos])
+        else:
+            backends = keyset & BACKEND_MASK
+            if backends == 0:
+                backend = backend_source().get("cpu")
+            elif backends & (backends - 1):
+                raise DeviceError(
+                    "expected all tensors on one device, but they are on several backends. "
+                    "Move them to one device with .to(...) first",
+                    op=op.name,
+                    inputs=describe_inputs(op, values),
+                )
+            else:
+                backend = backend_source().for_key(backends.bit_length() - 1)
+        return execute(op, backend, values, variant, out)
+
+
+def execute(
+    op: OperatorDef, backend: Backend, values: list[Any], variant: Variant, out: Any
+) -> Any:
+    """Run ``op`` on ``backend``: meta, resolution, then the path resolution chose."""
+    specs, compute_dtype = _run_meta(op, values)
+    resolved = _resolve(op, backend, compute_dtype, values)
+    targets = _targets(op, specs, values, variant, out) if specs is not None else None
+    if variant is Variant.INPLACE and specs is None:
+        raise ArgumentError(f"{op.name} has no meta function, so it has no in-place form")
+    if recorder.active:
+        recorder.record(op.name, backend.device_type, resolved.path, compute_dtype)
+    if resolved.path is Path.META or (resolved.path is Path.NATIVE and resolved.fn is None):
+        assert specs is not None
+        return _allocate_only(op, backend, specs, values, targets)
+    if resolved.path is Path.FALLBACK:
+        return _run_unstructured(op, _on_cpu(op, resolved), values, targets)
+    if resolved.path is Path.COMPOSITE or specs is None:
+        assert resolved.fn is not None
+        return _run_unstructured(op, resolved.fn, values, targets)
+    assert compute_dtype is not None
+    return _run_structured(op, backend, resolved, values, specs, compute_dtype, targets)
+
+
+def _run_meta(
+    op: OperatorDef, values: list[Any]
+) -> tuple[tuple[TensorSpec, ...] | None, DType | None]:
+    """The meta function's output specs and computation dtype (``None``s without one)."""
+    meta = op.meta
+    if meta is None:
+        return None, None
+    try:
+        result = meta(*values)
+    except PlugboardError as error:
+        raise error.in_op(op.name, describe_inputs(op, values)) from None
+    if type(result) is TensorSpec:
+        return (result,), result.dtype
+    if type(result) is MetaResult:
+        return result.outputs, result.compute_dtype
+    specs = tuple(result)
+    return specs, specs[0].dtype if specs else None
+
+
+def _resolve(
+    op: OperatorDef, backend: Backend, dtype: DType | None, values: list[Any]
+) -> Resolved:
+    """:func:`resolve_kernel`, cached on the operator per (backend, dtype, policy)."""
+    policy = current_fallback_policy()
+    cache_key = (backend.key, dtype, policy)
+    resolved: Resolved | None = op.cache.get(cache_key)
+    if resolved is None:
+        try:
+            resolved = resolve_kernel(op, backend, dtype, policy)
+        except PlugboardError as error:
+            raise error.in_op(op.name, describe_inputs(op, values)) from None
+        op.cache[cache_key] = resolved
+    return resolved
+
+
+def _allocate_only(
+    op: OperatorDef,
+    backend: Backend,
+    specs: tuple[TensorSpec, ...],
+    values: list[Any],
+    targets: tuple[Tensor, ...] | None,
+) -> Any:
+    """Meta tensors, and factories whose kernel is the allocator (``empty``)."""
+    if op.is_mutating:
+        return values[0]
+    if targets is not None:
+        return _single(targets, op)
+    return _single(tuple(backend.new_tensor(s) for s in specs), op)
+
+
+def _run_unstructured(
+    op: OperatorDef,
+    fn: Callable[..., Any],
+    values: list[Any],
+    targets: tuple[Tensor, ...] | None,
+) -> Any:
+    """A kernel that computes its own result; in-place and ``out=`` copy it into place."""
+    try:
+        result = fn(*values)
+    except PlugboardError as error:
+        if error.op is not None:
+            raise
+        raise error.in_op(op.name, describe_inputs(op, values)) from None
+    if targets is None:
+        named = op.result_tuple
+        return named(*result) if named is not None and type(result) is tuple else result
+    results = result if isinstance(result, tuple) else (result,)
+    for target, value in zip(targets, results, strict=True):
+        copy_into(target, value)
+    return _single(targets, op)
+
+
+def _run_structured(
+    op: OperatorDef,
+    backend: Backend,
+    resolved: Resolved,
+    values: list[Any],
+    specs: tuple[TensorSpec, ...],
+    compute_dtype: DType,
+    targets: tuple[Tensor, ...] | None,
+) -> Any:
+    """A backend's own kernel: inputs adapted as it declared, outputs allocated by the core."""
+    kernel = resolved.kernel
+    assert kernel is not None and resolved.fn is not None
+    args = _adapt_inputs(op, kernel, values, compute_dtype, specs[0].shape)
+    if op.is_mutating:
+        # Operators whose schema mutates an argument (copy_) write it themselves.
+        _call_kernel(op, resolved.fn, args, values, None)
+        return values[0]
+    outputs = []
+    for i, spec in enumerate(specs):
+        if targets is not None and _writable_directly(
+            targets[i], spec, kernel, args, op.pointwise
+        ):
+            outputs.append(targets[i])
+        else:
+            outputs.append(backend.new_tensor(spec))
+    _call_kernel(op, resolved.fn, args, values, outputs[0] if len(outputs) == 1 else tuple(outputs))
+    if targets is None:
+        return _single(tuple(outputs), op)
+    for target, output in zip(targets, outputs, strict=True):
+        if target is not output:
+            copy_into(target, output)
+    return _single(targets, op)
+
+
+def _on_cpu(op: OperatorDef, resolved: Resolved) -> Callable[..., Any]:
+    """The fallback: ``op`` run on the CPU, its tensors moved there and back."""
+
+    def run_on_cpu(*values: Any) -> Any:
+        device = next(v.device for v in values if isinstance(v, Tensor))
+        record_fallback(op.name, device.type)
+        cpu = Device("cpu")
+        moved = [_move(v, cpu) for v in values]
+        result = OperatorHandle(op)._call_values(moved, Variant.FUNCTIONAL, None)
+        if op.is_mutating:
+            # The kernel changed the CPU copies: write them back where they belong.
+            for name in op.schema.mutated_arguments:
+                i = op.binder.index[name]
+                _write_back(values[i], moved[i])
+            return values[0]
+        return _move(result, device)
+
+    return run_on_cpu
+
+
+def _write_back(target: Tensor, source: Tensor) -> None:
+    if not target.is_contiguous():
+        raise KernelNotFoundError(
+            f"the CPU fallback cannot write into a non-contiguous tensor on {target.device}. "
+            f"Fix: give the {target.device.type} backend a pb::copy_ kernel"
+        )
+    write_from_host(host_array(source), target)
+
+
+def _move(value: Any, device: Device) -> Any:
+    if isinstance(value, Tensor):
+        return move(value, device)
+    if isinstance(value, tuple):
+        return tuple(_move(v, device) for v in value)
+    return value
+
+
+def _call_kernel(
+    op: OperatorDef, fn: Callable[..., Any], args: list[Any], values: list[Any], out: Any
+) -> None:
+    try:
+        if out is None:
+            fn(*args)
+        else:
+            fn(*args, out=out)
+    except PlugboardError as error:
+        if error.op is not None:
+            raise
+        raise error.in_op(op.name, describe_inputs(op, values)) from None
+
+
+def _single(results: tuple[Tensor, ...], op: OperatorDef | None = None) -> Any:
+    if len(results) == 1:
+        return results[0]
+    named = op.result_tuple if op is not None else None
+    return named(*results) if named is not None else results
+
+
+def _targets(
+    op: OperatorDef,
+    specs: tuple[TensorSpec, ...],
+    values: list[Any],
+    variant: Variant,
+    out: Any,
+) -> tuple[Tensor, ...] | None:
+    """The tensors an in-place or ``out=`` call writes, checked against the meta specs."""
+    if variant is Variant.INPLACE:
+        self = values[0]
+        if not isinstance(self, Tensor):
+            raise ArgumentError(f"{op.name}_: the first argument must be a tensor")
+        targets: tuple[Tensor, ...] = (self,)
+        what = "the in-place target"
+    elif out is None:
+        return None
+    else:
+        targets = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        what = "out="
+        if len(targets) != len(specs) or not all(isinstance(t, Tensor) for t in targets):
+            raise ArgumentError(
+                f"out= takes {len(specs)} tensor(s) for this operator, got {out!r:.80}",
+                op=op.name,
+                inputs=describe_inputs(op, values),
+            )
+    for target, spec in zip(targets, specs, strict=True):
+        error: type[PlugboardError]
+        if target.shape != spec.shape:
+            message = f"{what} has shape {target.shape} but the result has shape {spec.shape}"
+            error = ShapeError
+        elif target.device != spec.device:
+            message = f"{what} is on {target.device} but the result is on {spec.device}"
+            error = DeviceError
+        elif not can_cast(spec.dtype, target.dtype):
+            message = (
+                f"the result type {spec.dtype} can't be cast to {what}'s dtype {target.dtype}"
+            )
+            error = DTypeError
+        else:
+            continue
+        raise error(
+            message + ". Fix: use a tensor of the result's shape, dtype and device, "
+            "or the functional form",
+            op=op.name + ("_" if variant is Variant.INPLACE else ""),
+            inputs=describe_inputs(op, values),
+        )
+    return targets
+
+
+def _adapt_inputs(
+    op: OperatorDef, kernel: Kernel, values: list[Any], dtype: DType, shape: tuple[int, ...]
+) -> list[Any]:
+    """What the kernel receives: inputs cast, broadcast and made contiguous as it declared."""
+    args = list(values)
+    if not kernel.mixed_dtypes:
+        for i in op.promoted:
+            v = args[i]
+            if isinstance(v, Tensor):
+                if v._dtype is not dtype:
+                    args[i] = cast(v, dtype)
+            elif isinstance(v, (bool, int, float)):
+                args[i] = cast_scalar(v, dtype)
+    if op.pointwise or not kernel.strided:
+        for i in op.binder.tensor_positions:
+            v = args[i]
+            if not isinstance(v, Tensor):
+                continue
+            if op.pointwise and v._shape != shape:
+                v = expand_to(v, shape)
+            if not kernel.strided and not v.is_contiguous():
+                v = contiguous(v)
+            args[i] = v
+    return args
+
+
+def _writable_directly(
+    target: Tensor, spec: TensorSpec, kernel: Kernel, args: list[Any], pointwise: bool
+) -> bool:
+    """Whether the kernel can write ``target`` itself rather than a temporary."""
+    if target._dtype is not spec.dtype:
+        return False
+    if not kernel.strided and not target.is_contiguous():
+        return False
+    for a in args:
+        if isinstance(a, Tensor) and a._storage is target._storage:
+            # Elementwise reads of the very elements being written are safe; anything
+            # else that shares memory with the output goes through a temporary.
+            same_layout = (
+                a._offset == target._offset
+                and a._strides == target._strides
+                and a._shape == target._shape
+            )
+            if not (pointwise and same_layout):
+                return False
+        elif isinstance(a, tuple) and any(
+            isinstance(t, Tensor) and t._storage is target._storage for t in a
+        ):
+            return False  # a tensor of a Tensor[] argument (cat) shares memory with out
+    return True
+
+
+def cast_scalar(value: bool | int | float, dtype: DType) -> bool | int | float:
+    """A Python number converted to ``dtype``'s values, wrapping integers as PyTorch does."""
+    if dtype.is_bool:
+        return bool(value)
+    if dtype.is_floating_point:
+        return float(value)
+    if isinstance(value, float):
+        value = int(value)
+    bits = dtype.itemsize * 8
+    if dtype.is_signed:
+        return ((int(value) + (1 << (bits - 1))) % (1 << bits)) - (1 << (bits - 1))
+    return int(value) % (1 << bits)
+
+
+def copy_into(target: Tensor, value: Tensor) -> None:
+    """``target.copy_(value)`` on one device: the ``pb::copy_`` operator."""
+    OperatorHandle(get_op("pb::copy_"))(target, value)
+
+
+def cast(t: Tensor, dtype: DType) -> Tensor:
+    """``t`` converted to ``dtype`` on its device (a copy, unless it already is ``dtype``)."""
+    if t._dtype is dtype:
+        return t
+    result = new_tensor(t._shape, dtype, t.device)
+    copy_into(result, t)
+    return result
+
+
+def clone(t: Tensor) -> Tensor:
+    """A contiguous copy of ``t`` on its device."""
+    result = new_tensor(t._shape, t._dtype, t.device)
+    copy_into(result, t)
+    return result
+
+
+def contiguous(t: Tensor) -> Tensor:
+    """``t`` itself when contiguous, else a contiguous copy on its device."""
+    return t if t.is_contiguous() else clone(t)
+
+
+def move(t: Tensor, device: Device) -> Tensor:
+    """A contiguous copy of ``t`` on ``device`` (``t`` itself if it is there already)."""
+    if t.device == device:
+        return t
+    runtime = t.untyped_storage().runtime
+    if not t.is_contiguous() and not runtime.host_memory and (
+        backend_source().get(device.type).runtime is runtime
+    ):
+        t = contiguous(t)  # a device-to-device copy moves contiguous bytes
+    return to_device(t, device)
+
+
+def describe_inputs(op: OperatorDef, values: Sequence[Any]) -> str:
+    """The inputs of a call, for error messages: names, dtypes, shapes and devices."""
+    parts = []
+    for arg, value in zip(op.schema.arguments, values, strict=False):
+        if isinstance(value, Tensor):
+            shape = ", ".join(str(s) for s in value.shape)
+            parts.append(f"{arg.name}={value.dtype}[{shape}] on {value.device}")
+        elif isinstance(value, tuple) and value and isinstance(value[0], Tensor):
+            parts.append(f"{arg.name}=[{len(value)} tensors]")
+        elif value is not None and arg.has_default and value == arg.default:
+            continue
+        else:
+            parts.append(f"{arg.name}={value!r:.40}")
+    return ", ".join(parts)
+
+
+def handle(qualified: str, inplace: bool = False) -> OperatorHandle:
+    """The handle of a defined operator, e.g. ``handle("pb::add")``."""
+    return OperatorHandle(get_op(qualified), Variant.INPLACE if inplace else Variant.FUNCTIONAL)
+
+
+class OperatorRef:
+    """An operator named by its qualified name, resolved on first call.
+
+    Generated front-end functions (``pb.add``) call operators through these, so
+    the modules that hold them can be imported before the opset is registered.
+    """
+
+    __slots__ = ("_handle", "_inplace", "name")
+
+    def __init__(self, qualified: str, inplace: bool = False):
+        self.name = qualified
+        self._handle: OperatorHandle | None = None
+        self._inplace = inplace
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        h = self._handle
+        if h is None or find_op(self.name) is not h.op:
+            h = self._handle = handle(self.name, self._inplace)
+        return h(*args, **kwargs)

@@ -1,0 +1,85 @@
+"""Devices and backends as users ask for them: ``pb.device``, ``pb.devices()``, ..."""
+
+from __future__ import annotations
+
+from plugboard._core.runtime import DeviceProperties
+from plugboard._core.device import Device, DeviceLike
+from plugboard._core.errors import PluginError
+from plugboard._plugins.registry import BackendStatus, registry
+
+__all__ = ["backends", "device", "device_properties", "devices", "memory_stats", "synchronize"]
+
+
+def device(spec: DeviceLike, index: int | None = None) -> Device:
+    """Parse a device string such as ``"cpu"``, ``"opencl:1"`` or ``"cuda:0"``.
+
+    Raises :class:`plugboard.DeviceError` for malformed strings and for device
+    types that no installed backend provides (naming close matches and the
+    package to install).
+
+    Example:
+        >>> import plugboard as pb
+        >>> pb.device("cpu:0") == pb.device("cpu")
+        True
+    """
+    parsed = Device(spec, index)
+    registry().check_device_type(parsed.type)
+    return parsed
+
+
+def devices(device_type: str | None = None) -> list[Device]:
+    """The available devices, of every backend or of one device type.
+
+    Loads the plugins it needs; a plugin that fails is left out (see ``backends()``).
+
+    Example:
+        >>> import plugboard as pb
+        >>> pb.device("cpu") in pb.devices()
+        True
+    """
+    types = [device_type] if device_type is not None else registry().installed_device_types()
+    found: list[Device] = []
+    for name in types:
+        if name == "meta" and device_type is None:
+            continue
+        try:
+            found.extend(registry().get(name).devices())
+        except PluginError:
+            if device_type is not None:
+                raise
+    return found
+
+
+def backends() -> list[BackendStatus]:
+    """Every installed backend: version, API version, availability (with the reason), errors.
+
+    Example:
+        >>> import plugboard as pb
+        >>> [b.device_type for b in pb.backends() if b.available][:1]
+        ['cpu']
+    """
+    return registry().statuses()
+
+
+def device_properties(device: DeviceLike) -> DeviceProperties:
+    """Name, memory, driver and supported dtypes of a device."""
+    d = Device(device)
+    backend = registry().get(d.type)
+    backend.check_device(d)
+    return backend.runtime.device_properties(d.index)
+
+
+def memory_stats(device: DeviceLike) -> dict[str, int]:
+    """The device's memory statistics in bytes (keys depend on the backend)."""
+    d = Device(device)
+    backend = registry().get(d.type)
+    backend.check_device(d)
+    return backend.runtime.memory_stats(d.index)
+
+
+def synchronize(device: DeviceLike) -> None:
+    """Wait until all work queued on the device has finished."""
+    d = Device(device)
+    backend = registry().get(d.type)
+    backend.check_device(d)
+    backend.runtime.synchronize(d.index)

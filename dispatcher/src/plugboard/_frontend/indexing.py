@@ -1,0 +1,437 @@
+"""Indexing with ``x[...]``: basic indexing as a view, advanced indexing from pb operators.
+
+Basic indexing (ints, slices, None, ``...``) makes a view: new shape, strides
+and offset over the same storage. Advanced indexing (integer tensors, lists,
+NumPy arrays, boolean masks) follows PyTorch:
+
+- ints, slices and None apply first, as a view; the index tensors then index
+  the dimensions of that view;
+- the index tensors broadcast together; where they (and masks) index adjacent
+  dimensions, the broadcast dimensions take their place, otherwise they come
+  first;
+- a mask indexes as many dimensions as it has, whose sizes it must match, and
+  selects its True elements in row-major order (its count is read to the host,
+  as PyTorch does, because the result's shape depends on it).
+
+``x[idx]`` gathers with ``pb::index_select``; ``x[idx] = v`` writes with
+``pb::index_put_``. Both are built from pb operators only, so every backend
+with the primitives has them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from plugboard._core.dtype import int32, int64
+from plugboard._core.errors import IndexingError, PlugboardError
+from plugboard._core.tensor import Tensor, contiguous_strides
+from plugboard._dispatch.dispatcher import cast, move
+from plugboard._dispatch.provenance import record_feature
+from plugboard._frontend.conversion import copy_, to
+from plugboard._frontend.factories import tensor as make_tensor
+from plugboard._ops.indexing import broadcast_indices, indexed_shape
+from plugboard._ops.meta import op
+
+__all__ = ["getitem", "setitem"]
+
+BASIC_FEATURE = "indexing:basic"
+ADVANCED_FEATURE = "indexing:advanced"
+
+_UNSUPPORTED = (
+    "{what} cannot be used as an index. Fix: index with ints, slices, None, ..., "
+    "integer tensors or lists (advanced indexing), or a bool tensor (a mask)"
+)
+
+
+def _op(name: str) -> Any:
+    return op(name)
+
+
+def _as_int(item: Any) -> int | None:
+    if isinstance(item, (bool, np.bool_)):
+        return None
+    if isinstance(item, (int, np.integer)):
+        return int(item)
+    if isinstance(item, Tensor) and item.ndim == 0 and not item.dtype.is_floating_point \
+            and not item.dtype.is_bool:
+        return int(item.item())
+    return None
+
+
+def _record(t: Tensor, feature: str) -> None:
+    """Provenance for ``record_paths``: indexing runs as a composite on ``t``'s device."""
+    record_feature(feature, t.device.type, t.dtype)
+
+
+@dataclass(frozen=True)
+class _Mask0:
+    """A Python bool or 0-d bool tensor: a new dimension of size 1, masked by the value."""
+
+    value: Tensor
+
+
+def _index_tensor(item: Any, t: Tensor) -> Tensor | None:
+    """``item`` as an index tensor on ``t``'s device (None if it is no advanced index)."""
+    if isinstance(item, Tensor):
+        tensor = item
+    elif isinstance(item, (list, tuple, np.ndarray)):
+        array = np.asarray(item)
+        if array.size == 0 and array.dtype.kind not in "bi":
+            array = array.astype(np.int64)  # x[[]] selects nothing, as in PyTorch
+        if array.dtype.kind not in "biu":
+            raise IndexingError(_UNSUPPORTED.format(
+                what=f"a {type(item).__name__} of {array.dtype} values"))
+        tensor = make_tensor(array if array.dtype.kind == "b" else array.astype(np.int64),
+                      device=t.device)
+    else:
+        return None
+    if tensor.dtype not in (int64, int32) and not tensor.dtype.is_bool:
+        raise IndexingError(
+            f"tensors used as indices must be int64, int32 or bool tensors, got "
+            f"{tensor.dtype}. Fix: cast with .to(pb.int64) for positions, or "
+            ".to(pb.bool) for a mask"
+        )
+    if tensor.device != t.device:
+        tensor = move(tensor, t.device)
+    return tensor
+
+
+def _parse(t: Tensor, index: Any) -> list[Any]:
+    """The items of ``index``: None, ..., int, slice, _Mask0 or an index tensor."""
+    raw = index if isinstance(index, tuple) else (index,)
+    items: list[Any] = []
+    for item in raw:
+        if item is None or item is Ellipsis or isinstance(item, slice):
+            items.append(item)
+        elif isinstance(item, (bool, np.bool_)):
+                items.append(_Mask0(make_tensor(bool(item), device=t.device)))
+        elif (position := _as_int(item)) is not None:
+            items.append(position)
+        elif isinstance(item, Tensor) and item.ndim == 0 and item.dtype.is_bool:
+            items.append(_Mask0(item))
+        else:
+            tensor = _index_tensor(item, t)
+            if tensor is None:
+                what = f"a {type(item).__name__}"
+                if isinstance(item, Tensor):
+                    what = f"a {item.dtype} tensor"
+                raise IndexingError(_UNSUPPORTED.format(what=what))
+            items.append(tensor)
+    return items
+
+
+def _consumed(item: Any) -> int:
+    """How many dimensions of the tensor an item indexes."""
+    if item is None or item is Ellipsis or isinstance(item, _Mask0):
+        return 0
+    if isinstance(item, Tensor) and item.dtype.is_bool:
+        return item.ndim
+    return 1
+
+
+@dataclass(frozen=True)
+class _Advanced:
+    """An index tensor or mask, and the first dimension of the basic view it indexes."""
+
+    position: int
+    index: Tensor
+    source_dim: int | None  # the dimension of the indexed tensor, for messages
+
+
+def _basic(t: Tensor, index: Any) -> tuple[Tensor, list[_Advanced]]:
+    """The view that the basic items select, and the advanced items to apply to it."""
+    items = _parse(t, index)
+    ellipses = sum(1 for item in items if item is Ellipsis)
+    if ellipses > 1:
+        raise IndexingError("an index can only have a single ellipsis ('...')")
+    consuming = sum(_consumed(item) for item in items)
+    if consuming > t.ndim:
+        raise IndexingError(
+            f"too many indices: {consuming} for a tensor with {t.ndim} dimension(s) "
+            f"(shape {t.shape})"
+        )
+    fill = (slice(None),) * (t.ndim - consuming)
+    expanded: list[Any] = []
+    for item in items:
+        expanded.extend(fill if item is Ellipsis else (item,))
+    if not ellipses:
+        expanded.extend(fill)
+
+    shape: list[int] = []
+    strides: list[int] = []
+    advanced: list[_Advanced] = []
+    offset = t.storage_offset()
+    dim = 0
+    for item in expanded:
+        if item is None or isinstance(item, _Mask0):
+            if isinstance(item, _Mask0):
+                advanced.append(_Advanced(len(shape), item.value.reshape((1,)), None))
+            shape.append(1)
+            strides.append(1)
+            continue
+        if isinstance(item, Tensor):
+            k = _consumed(item)
+            if item.dtype.is_bool and item.shape != t.shape[dim:dim + k]:
+                dims = f"dimension {dim}" if k == 1 else f"dimensions {dim} to {dim + k - 1}"
+                raise IndexingError(
+                    f"the mask's shape {item.shape} does not match the shape "
+                    f"{t.shape[dim:dim + k]} of {dims} it indexes (tensor shape "
+                    f"{t.shape}). Fix: use a mask of that shape"
+                )
+            advanced.append(_Advanced(len(shape), item, dim))
+            shape.extend(t.shape[dim:dim + k])
+            strides.extend(t.stride()[dim:dim + k])
+            dim += k
+            continue
+        size, stride = t.shape[dim], t.stride()[dim]
+        if isinstance(item, int):
+            if not -size <= item < size:
+                raise IndexingError(
+                    f"index {item} is out of range for dimension {dim} of size {size}. "
+                    + (f"Fix: use an index in [-{size}, {size - 1}]" if size else
+                       "The dimension is empty: nothing can be indexed in it")
+                )
+            offset += (item % size) * stride
+        else:
+            if item.step == 0:
+                raise IndexingError("slice step cannot be zero")
+            start, stop, step = item.indices(size)
+            if step <= 0:
+                raise IndexingError(
+                    f"slice steps must be positive, got {step}; use pb.flip for reversal"
+                )
+            length = len(range(start, stop, step))
+            offset += start * stride if length else 0
+            shape.append(length)
+            strides.append(stride * step)
+        dim += 1
+    return t._view(tuple(shape), tuple(strides), offset), advanced
+
+
+# Index tensors to positions ----------------------------------------------------------
+
+
+def first_out_of_range(index: Tensor, low: int, high: int) -> int | None:
+    """The first value of ``index`` outside ``[low, high)``, or None when all are inside.
+
+    The check runs on the index's device with plugboard operators and reads one
+    number back (a wait); only when a value is out of range are the indices
+    read to find it, for the error message. Meta tensors have no values: None.
+    Kernels of any backend call it before they write anything.
+
+    Example:
+        >>> import plugboard as pb
+        >>> from plugboard.backend import first_out_of_range
+        >>> first_out_of_range(pb.tensor([0, 5, -1]), 0, 3)
+        5
+    """
+    if not index.numel() or index.device.type == "meta":
+        return None
+    bad = _op("bitwise_or")(_op("ge")(index, high), _op("lt")(index, low))
+    if not _op("any")(bad).item():
+        return None
+    values = index.numpy()[bad.numpy()]
+    return int(values.reshape(-1)[0])
+
+
+def _checked(entry: _Advanced, size: int) -> Tensor:
+    """An integer index as int64 positions in [0, size): out of range is an error."""
+    index = entry.index
+    value = first_out_of_range(index, -size, size)
+    if value is not None:
+        where = f"dimension {entry.source_dim}" if entry.source_dim is not None else \
+            "the new dimension"
+        raise IndexingError(
+            f"index {value} is out of range for {where} of size {size}. Fix: use indices "
+            f"in [-{size}, {size - 1}]"
+        )
+    return _op("remainder")(cast(index, int64), max(size, 1))  # type: ignore[no-any-return]
+
+
+def nonzero_flat(mask: Tensor) -> Tensor:
+    """The row-major positions of a mask's True elements, as a 1-D int64 tensor.
+
+    The count is read to the host (the result's shape depends on it); the
+    positions are computed on the mask's device: each True element's rank
+    among the True elements (a running count) is its slot in the result.
+    """
+    if mask.device.type == "meta":
+        raise IndexingError(
+            "indexing with a boolean mask on the meta device: the result's shape depends "
+            "on the mask's values, which meta tensors do not have. Fix: index with integer "
+            "positions, or use a device with data"
+        )
+    flat = _op("reshape")(mask, (-1,))
+    n = flat.numel()
+    positions = _op("arange")(0, n, dtype=int64, device=mask.device)
+    if n == 0:
+        return positions  # type: ignore[no-any-return]
+    # The running count of True elements: its last value is the count, read to the host.
+    running = _op("cumsum")(flat, 0, dtype=int64)
+    count = int(_op("select")(running, 0, n - 1).item())
+    if count == n:
+        return positions  # type: ignore[no-any-return]
+    ranks = _op("sub")(running, 1)
+    # False elements all go to one spare slot past the end, dropped below.
+    slots = _op("where")(flat, ranks, count)
+    result = _op("full")((count + 1,), 0, dtype=int64, device=mask.device)
+    _op("index_put_")(result, (slots,), positions)
+    return _op("narrow")(result, 0, 0, count)  # type: ignore[no-any-return]
+
+
+def _unravel(flat: Tensor, shape: Sequence[int]) -> list[Tensor]:
+    """Row-major flat positions as one coordinate tensor per dimension of ``shape``."""
+    if flat.numel() == 0:
+        return [flat] * len(shape)  # nothing selected (perhaps of a size-0 dimension)
+    coords: list[Tensor] = []
+    for i, (size, stride) in enumerate(zip(shape, contiguous_strides(tuple(shape)),
+                                           strict=True)):
+        c = flat if stride == 1 else _op("div")(flat, stride, rounding_mode="floor")
+        coords.append(c if i == 0 else _op("remainder")(c, size))
+    return coords
+
+
+# x[index] ---------------------------------------------------------------------------
+
+
+def getitem(t: Tensor, index: Any) -> Tensor:
+    """``t[index]``: a view for basic indexing, a new tensor for advanced indexing."""
+    with _naming("x[index]", t, index):
+        return _getitem(t, index)
+
+
+def _getitem(t: Tensor, index: Any) -> Tensor:
+    view, advanced = _basic(t, index)
+    if not advanced:
+        _record(t, BASIC_FEATURE)
+        return view
+    _record(t, ADVANCED_FEATURE)
+    # Each advanced item gives flat positions over the dimensions it indexes.
+    parts: list[tuple[Tensor, int]] = []
+    dims: list[int] = []
+    for entry in advanced:
+        p = entry.position
+        if entry.index.dtype.is_bool:
+            k = entry.index.ndim
+            parts.append((nonzero_flat(entry.index), math.prod(view.shape[p:p + k])))
+            dims.extend(range(p, p + k))
+        else:
+            parts.append((_checked(entry, view.shape[p]), view.shape[p]))
+            dims.append(p)
+    index_shape = broadcast_indices([positions.shape for positions, _ in parts])
+    rest = [d for d in range(view.ndim) if d not in dims]
+    rest_shape = tuple(view.shape[d] for d in rest)
+    adjacent = dims == list(range(dims[0], dims[-1] + 1))
+    if len(parts) == 1:
+        # One index (or mask): gather along its (flattened) dimensions in place.
+        positions, _ = parts[0]
+        p, k = dims[0], len(dims)
+        source = view if k == 1 else _op("flatten")(view, p, p + k - 1)
+        gathered = _op("index_select")(source, p, _op("reshape")(positions, (-1,)))
+        return _op("reshape")(  # type: ignore[no-any-return]
+            gathered, (*view.shape[:p], *index_shape, *view.shape[p + k:])
+        )
+    # Several: one flat position over the indexed dimensions, moved to the front.
+    merged = math.prod(size for _, size in parts)
+    source = _op("reshape")(_op("permute")(view, (*dims, *rest)), (merged, *rest_shape))
+    linear: Tensor | None = None
+    stride = 1
+    for positions, size in reversed(parts):
+        term = positions if stride == 1 else _op("mul")(positions, stride)
+        linear = term if linear is None else _op("add")(linear, term)
+        stride *= size
+    assert linear is not None
+    linear = _op("expand")(linear, index_shape)
+    gathered = _op("index_select")(source, 0, _op("reshape")(linear, (-1,)))
+    result = _op("reshape")(gathered, (*index_shape, *rest_shape))
+    if adjacent and dims[0] > 0:
+        nb, before = len(index_shape), dims[0]
+        order = (*range(nb, nb + before), *range(nb), *range(nb + before, nb + len(rest)))
+        result = _op("contiguous")(_op("permute")(result, order))
+    return result  # type: ignore[no-any-return]
+
+
+# x[index] = value -------------------------------------------------------------------
+
+
+def _value_tensor(value: Any, like: Tensor) -> Tensor:
+    """``value`` as a tensor of ``like``'s dtype on its device."""
+    if not isinstance(value, Tensor):
+        return make_tensor(value, dtype=like.dtype, device=like.device)
+    return to(value, like.device, like.dtype)
+
+
+def _strip_leading_ones(value: Tensor, ndim: int) -> Tensor:
+    # As in NumPy and PyTorch, leading size-1 dims of the value do not count.
+    if value.ndim > ndim:
+        extra = value.ndim - ndim
+        if all(s == 1 for s in value.shape[:extra]):
+            return _op("reshape")(value, value.shape[extra:])  # type: ignore[no-any-return]
+    return value
+
+
+def setitem(t: Tensor, index: Any, value: Any) -> None:
+    """Write ``value`` (a tensor or number, broadcast) into ``t[index]``, in place."""
+    with _naming("x[index] = value", t, index, value):
+        _setitem(t, index, value)
+
+
+def _setitem(t: Tensor, index: Any, value: Any) -> None:
+    view, advanced = _basic(t, index)
+    if not advanced:
+        _record(t, BASIC_FEATURE)
+        value = _value_tensor(value, view)
+        copy_(view, _strip_leading_ones(value, view.ndim))
+        return
+    _record(t, ADVANCED_FEATURE)
+    value = _value_tensor(value, view)
+    only = advanced[0].index
+    if len(advanced) == 1 and only.dtype.is_bool and only.ndim == view.ndim \
+            and value.numel() == 1:
+        # x[mask] = number: a select, with no positions to compute and no host read.
+        copy_(view, _op("where")(only, _op("reshape")(value, ()), view))
+        return
+    indices: list[Tensor | None] = [None] * view.ndim
+    for entry in advanced:
+        p = entry.position
+        if entry.index.dtype.is_bool:
+            coords = _unravel(nonzero_flat(entry.index), entry.index.shape)
+            indices[p:p + len(coords)] = coords
+        else:
+            indices[p] = entry.index
+    while indices and indices[-1] is None:
+        indices.pop()
+    target, _ = indexed_shape(view.shape, indices)
+    _op("index_put_")(view, indices, _strip_leading_ones(value, len(target)), False)
+
+
+# Errors of indexing ---------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Tensor):
+        return f"{value.dtype}[{', '.join(str(s) for s in value.shape)}] on {value.device}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_describe(v) for v in value) + ")"
+    return f"{value!r:.40}"
+
+
+@contextlib.contextmanager
+def _naming(what: str, t: Tensor, index: Any, *value: Any) -> Iterator[None]:
+    """Errors raised by indexing itself name it and its inputs, as operators' errors do;
+    errors of the operators it calls already name those."""
+    try:
+        yield
+    except PlugboardError as error:
+        if error.op is not None:
+            raise
+        inputs = f"x={_describe(t)}, index={_describe(index)}"
+        if value:
+            inputs += f", value={_describe(value[0])}"
+        raise error.in_op(what, inputs) from None
