@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import plugboard as pb
-from plugboard._dispatch import fallback as _fallback
 from plugboard._cli import _human_bytes, main
+from plugboard._dispatch import fallback as _fallback
 
 # A host backend (conftest's) whose driver is missing.
 UNAVAILABLE = """

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import plugboard as pb
-from plugboard._ops.creation import eye, linspace, rand, randint, randn
 from plugboard._dispatch.random import Generator
+from plugboard._ops.creation import eye, linspace, rand, randint, randn
 from plugboard.library import Path, record_paths
 
 ops = pb.ops.pb

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from plugboard._dispatch import schema as _schema
 from plugboard._core.errors import SchemaError
+from plugboard._dispatch import schema as _schema
 from plugboard._dispatch.schema import (
     NO_DEFAULT,
     AliasInfo,

@@ -14,8 +14,6 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard._ops.reductions import max as _max_front_end
-from plugboard._ops.reductions import min as _min_front_end
 
 from ._opdb import (
     ALL,
@@ -374,8 +372,8 @@ def _extremum_dim_reference(values: Callable[..., Any], index: Callable[..., Any
 _BOTH = ErrorSample("a dim and another tensor", (_F32, 0), {"other": _F32}, pb.ArgumentError,
                     "not both")
 for _name, _front_end, _full, _pairwise, _index in (
-    ("max", _max_front_end, np.amax, np.maximum, np.argmax),
-    ("min", _min_front_end, np.amin, np.minimum, np.argmin),
+    ("max", pb.max, np.amax, np.maximum, np.argmax),
+    ("min", pb.min, np.amin, np.minimum, np.argmin),
 ):
     ENTRIES.append(OpInfo(
         f"pb::{_name}", _front_end, ALL, _extremum_samples,

@@ -286,9 +286,7 @@ class ConformanceSession:
 
 
 def _opset_version() -> str:
-    from plugboard._ops import OPSET_VERSION
-
-    return OPSET_VERSION
+    return pb.library.OPSET_VERSION
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

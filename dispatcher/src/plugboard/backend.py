@@ -20,13 +20,13 @@ hooks, marked with :data:`hookimpl`::
 """
 
 from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
-from plugboard._plugins.contract import BackendInfo
-from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP, hookimpl
-from plugboard._frontend.indexing import first_out_of_range
-from plugboard._plugins.registry import BackendStatus, conformance_expectations
-from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Storage, contiguous_strides, host_array
+from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
+from plugboard._frontend.indexing import first_out_of_range
+from plugboard._plugins.contract import BackendInfo
+from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP, hookimpl
+from plugboard._plugins.registry import BackendStatus, conformance_expectations
 from plugboard._version import API_VERSION
 
 __all__ = [

@@ -6,9 +6,8 @@ are called as ``fn(handle, values, out)`` and let the rest of the stack
 compute with ``handle.redispatch(values, out, below=key)``.
 """
 
+from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._dispatch.dispatcher import OperatorHandle
-from plugboard._dispatch.provenance import record_paths
-from plugboard._dispatch.resolution import resolve_kernel
 from plugboard._dispatch.keys import (
     DispatchKey,
     KeyKind,
@@ -18,11 +17,14 @@ from plugboard._dispatch.keys import (
     register_functionality_key,
 )
 from plugboard._dispatch.library import Library
-from plugboard._core.spec import MetaResult, TensorSpec
+from plugboard._dispatch.provenance import record_paths
 from plugboard._dispatch.registry import Kernel, Path, registered_ops
+from plugboard._dispatch.resolution import resolve_kernel
 from plugboard._dispatch.schema import FunctionSchema, parse_schema
+from plugboard._ops import OPSET_VERSION
 
 __all__ = [
+    "OPSET_VERSION",
     "DispatchKey",
     "FunctionSchema",
     "Kernel",

@@ -53,8 +53,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from plugboard._plugins.registry import registry
 from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP
+from plugboard._plugins.registry import registry
 
 __all__ = ["PluginInstaller", "host_backend_source", "installed_plugins"]
 

@@ -34,6 +34,7 @@ from plugboard._core.errors import (
     PlugboardError,
     ShapeError,
 )
+from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, host_array
 from plugboard._core.views import expand_to
 from plugboard._dispatch import keys as _keys
@@ -41,15 +42,7 @@ from plugboard._dispatch.backends import Backend, backend_source
 from plugboard._dispatch.fallback import current_fallback_policy, record_fallback
 from plugboard._dispatch.keys import BACKEND_MASK, FUNCTIONALITY_MASK, DispatchKey
 from plugboard._dispatch.provenance import recorder
-from plugboard._dispatch.registry import (
-    Kernel,
-    MetaResult,
-    OperatorDef,
-    Path,
-    TensorSpec,
-    find_op,
-    get_op,
-)
+from plugboard._dispatch.registry import Kernel, OperatorDef, Path, find_op, get_op
 from plugboard._dispatch.resolution import Resolved, resolve_kernel
 from plugboard._dispatch.transfers import new_tensor, to_device, write_from_host
 

@@ -18,15 +18,14 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
-from plugboard._dispatch import registry as _registry
 from plugboard._core.dtype import DType, as_dtype
 from plugboard._core.errors import RegistrationError
-from plugboard._dispatch.keys import DispatchKey, KeyKind, key_named
+from plugboard._dispatch import registry as _registry
 from plugboard._dispatch.backends import backend_source
 from plugboard._dispatch.dispatcher import OperatorHandle
+from plugboard._dispatch.keys import DispatchKey, KeyKind, key_named
 from plugboard._dispatch.registry import Kernel, OperatorDef, Registration
 from plugboard._dispatch.schema import parse_schema
-
 
 __all__ = ["Library"]
 

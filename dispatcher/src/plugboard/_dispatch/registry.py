@@ -18,13 +18,19 @@ from typing import Any
 import numpy as np
 
 from plugboard._core.device import Device
-from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.dtype import DType, as_dtype
 from plugboard._core.errors import ArgumentError, RegistrationError
+from plugboard._core.tensor import Tensor
 from plugboard._dispatch.keys import DispatchKey
 from plugboard._dispatch.random import Generator
-from plugboard._dispatch.schema import NO_DEFAULT, BaseType, FunctionSchema, ListType, OptionalType, SchemaType
-from plugboard._core.tensor import Tensor
+from plugboard._dispatch.schema import (
+    NO_DEFAULT,
+    BaseType,
+    FunctionSchema,
+    ListType,
+    OptionalType,
+    SchemaType,
+)
 
 __all__ = [
     "Kernel",

@@ -13,9 +13,9 @@ import numpy as np
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType
+from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import Tensor, host_array, read_to_host
 from plugboard._dispatch.backends import backend_source
-from plugboard._core.spec import TensorSpec
 
 __all__ = ["new_tensor", "read_to_host", "to_device", "write_from_host"]
 

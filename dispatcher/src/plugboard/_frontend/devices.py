@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from plugboard._core.runtime import DeviceProperties
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.errors import PluginError
+from plugboard._core.runtime import DeviceProperties
 from plugboard._plugins.registry import BackendStatus, registry
 
 __all__ = ["backends", "device", "device_properties", "devices", "memory_stats", "synchronize"]

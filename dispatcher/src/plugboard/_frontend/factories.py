@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from plugboard._dispatch.backends import backend_source
-from plugboard._dispatch.dispatcher import handle
-from plugboard._dispatch.transfers import new_tensor, write_from_host
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.dtype import DType, as_dtype, bool_, from_numpy_dtype, get_default_dtype, int64
 from plugboard._core.errors import ArgumentError, DTypeError, ShapeError
 from plugboard._core.tensor import Storage, Tensor
+from plugboard._dispatch.backends import backend_source
+from plugboard._dispatch.dispatcher import handle
+from plugboard._dispatch.transfers import new_tensor, write_from_host
 
 __all__ = [
     "arange",

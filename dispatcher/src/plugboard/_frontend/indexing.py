@@ -49,8 +49,7 @@ _UNSUPPORTED = (
 )
 
 
-def _op(name: str) -> Any:
-    return op(name)
+_op = op
 
 
 def _as_int(item: Any) -> int | None:
@@ -251,7 +250,7 @@ def _checked(entry: _Advanced, size: int) -> Tensor:
             f"index {value} is out of range for {where} of size {size}. Fix: use indices "
             f"in [-{size}, {size - 1}]"
         )
-    return _op("remainder")(cast(index, int64), max(size, 1))  # type: ignore[no-any-return]
+    return _op("remainder")(cast(index, int64), max(size, 1))
 
 
 def nonzero_flat(mask: Tensor) -> Tensor:
@@ -271,18 +270,18 @@ def nonzero_flat(mask: Tensor) -> Tensor:
     n = flat.numel()
     positions = _op("arange")(0, n, dtype=int64, device=mask.device)
     if n == 0:
-        return positions  # type: ignore[no-any-return]
+        return positions
     # The running count of True elements: its last value is the count, read to the host.
     running = _op("cumsum")(flat, 0, dtype=int64)
     count = int(_op("select")(running, 0, n - 1).item())
     if count == n:
-        return positions  # type: ignore[no-any-return]
+        return positions
     ranks = _op("sub")(running, 1)
     # False elements all go to one spare slot past the end, dropped below.
     slots = _op("where")(flat, ranks, count)
     result = _op("full")((count + 1,), 0, dtype=int64, device=mask.device)
     _op("index_put_")(result, (slots,), positions)
-    return _op("narrow")(result, 0, 0, count)  # type: ignore[no-any-return]
+    return _op("narrow")(result, 0, 0, count)
 
 
 def _unravel(flat: Tensor, shape: Sequence[int]) -> list[Tensor]:
@@ -334,7 +333,7 @@ def _getitem(t: Tensor, index: Any) -> Tensor:
         p, k = dims[0], len(dims)
         source = view if k == 1 else _op("flatten")(view, p, p + k - 1)
         gathered = _op("index_select")(source, p, _op("reshape")(positions, (-1,)))
-        return _op("reshape")(  # type: ignore[no-any-return]
+        return _op("reshape")(
             gathered, (*view.shape[:p], *index_shape, *view.shape[p + k:])
         )
     # Several: one flat position over the indexed dimensions, moved to the front.
@@ -354,7 +353,7 @@ def _getitem(t: Tensor, index: Any) -> Tensor:
         nb, before = len(index_shape), dims[0]
         order = (*range(nb, nb + before), *range(nb), *range(nb + before, nb + len(rest)))
         result = _op("contiguous")(_op("permute")(result, order))
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 # x[index] = value -------------------------------------------------------------------
@@ -372,7 +371,7 @@ def _strip_leading_ones(value: Tensor, ndim: int) -> Tensor:
     if value.ndim > ndim:
         extra = value.ndim - ndim
         if all(s == 1 for s in value.shape[:extra]):
-            return _op("reshape")(value, value.shape[extra:])  # type: ignore[no-any-return]
+            return _op("reshape")(value, value.shape[extra:])
     return value
 
 

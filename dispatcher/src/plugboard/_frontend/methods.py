@@ -13,10 +13,12 @@ import numpy as np
 
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch.dispatcher import OperatorHandle, handle
-from plugboard._dispatch.registry import registered_ops
 from plugboard._frontend.conversion import copy_, to_method
 from plugboard._frontend.factories import tensor
+from plugboard._frontend.functions import METHODS
 from plugboard._frontend.indexing import getitem, setitem
+from plugboard._frontend.shapes import split
+from plugboard._ops.meta import op
 from plugboard._ops.reductions import max, min
 from plugboard._ops.shape import scatter
 
@@ -77,9 +79,10 @@ _OPERAND_TYPES = (Tensor, bool, int, float)
 
 def _binary(op: OperatorHandle, kwargs: dict[str, Any], reflected: bool) -> Callable[..., Any]:
     def method(self: Tensor, other: Any) -> Any:
-        if not isinstance(other, _OPERAND_TYPES):
-            if not (isinstance(other, np.generic) and other.dtype.kind in "biuf"):
-                return NotImplemented
+        if not isinstance(other, _OPERAND_TYPES) and not (
+            isinstance(other, np.generic) and other.dtype.kind in "biuf"
+        ):
+            return NotImplemented
         if reflected:
             return op(other, self, **kwargs)
         return op(self, other, **kwargs)
@@ -94,105 +97,93 @@ def _unary(op: OperatorHandle) -> Callable[..., Any]:
     return method
 
 
-def _method(op: OperatorHandle) -> Callable[..., Any]:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return op(self, *args, **kwargs)
-
-    method.__name__ = op.__name__
-    method.__doc__ = f"{op!r}: {op.schema}"
-    return method
-
-
-def _split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-    """Split into chunks of one size (an int) or of the given sizes (a list)."""
-    if isinstance(split_size_or_sections, int):
-        return handle("pb::split")(self, split_size_or_sections, dim)  # type: ignore[no-any-return]
-    return handle("pb::split_with_sizes")(  # type: ignore[no-any-return]
-        self, split_size_or_sections, dim
-    )
-
-
 def _view(self: Tensor, *size: Any) -> Tensor:
     shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-    return handle("pb::view")(self, shape)  # type: ignore[no-any-return]
+    return op("view")(self, shape)
 
 
 def _reshape(self: Tensor, *size: Any) -> Tensor:
     shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-    return handle("pb::reshape")(self, shape)  # type: ignore[no-any-return]
+    return op("reshape")(self, shape)
 
 
 def _permute(self: Tensor, *dims: Any) -> Tensor:
     order = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-    return handle("pb::permute")(self, order)  # type: ignore[no-any-return]
+    return op("permute")(self, order)
 
 
 def _expand(self: Tensor, *size: Any) -> Tensor:
     shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-    return handle("pb::expand")(self, shape)  # type: ignore[no-any-return]
+    return op("expand")(self, shape)
 
 
 def _sizes_varargs(name: str) -> Callable[..., Tensor]:
     """``x.name(2, 3)`` or ``x.name((2, 3))``, as PyTorch's ``repeat``, ``tile`` and ``flip``."""
-    op = handle("pb::" + name)
+    operator = op(name)
 
     def method(self: Tensor, *sizes: Any, **kwargs: Any) -> Tensor:
         if not sizes:
-            return op(self, **kwargs)  # type: ignore[no-any-return]
+            return operator(self, **kwargs)
         listed = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-        return op(self, listed, **kwargs)  # type: ignore[no-any-return]
+        return operator(self, listed, **kwargs)
 
     method.__name__ = name
-    method.__doc__ = f"{op!r}: {op.schema}"
+    method.__doc__ = f"<operator pb::{name}>: {handle('pb::' + name).schema}"
     return method
 
 
 def _t_property(self: Tensor) -> Tensor:
-    return handle("pb::permute")(self, tuple(range(self.ndim - 1, -1, -1)))  # type: ignore[no-any-return]
+    return op("permute")(self, tuple(range(self.ndim - 1, -1, -1)))
 
 
 def _mt_property(self: Tensor) -> Tensor:
-    return handle("pb::transpose")(self, -2, -1)  # type: ignore[no-any-return]
+    return op("transpose")(self, -2, -1)
 
 
 def install() -> None:
-    """Attach every ``pb::`` operator with a tensor first argument, and Python's operators."""
-    for op in registered_ops():
-        if not op.name.startswith("pb::"):
-            continue
-        args = op.schema.arguments
-        if not args or str(args[0].type) != "Tensor" or args[0].kwarg_only:
-            continue
-        name = op.schema.name
-        setattr(Tensor, name, _method(OperatorHandle(op)))
-        inplace_handle = handle(op.name, inplace=True) if op.pointwise and not \
-            name.endswith("_") else None
-        if inplace_handle is not None:
-            setattr(Tensor, name + "_", _method(inplace_handle))
+    """Give :class:`plugboard.Tensor` its front-end methods; plugboard calls this once at start.
+
+    The operator methods are the generated functions themselves (``Tensor.add``
+    is ``pb.add``, the tensor first), so they have the functions' signatures
+    and docstrings. Python's operators call the same operators from the table
+    above; methods with several forms or varargs sizes have front ends here.
+    """
+    for name, function in METHODS.items():
+        setattr(Tensor, name, function)
     for dunder, (name, kwargs, reflected) in _OPERATORS.items():
         operator = handle("pb::" + name.rstrip("_"), inplace=name.endswith("_"))
         setattr(Tensor, dunder, _binary(operator, kwargs, reflected))
     for dunder, name in _UNARY_OPERATORS.items():
         setattr(Tensor, dunder, _unary(handle("pb::" + name)))
-    setattr(Tensor, "__pos__", lambda self: self)  # noqa: B010 - attached like the rest
-    # Operators whose PyTorch method has several forms: the front ends choose.
-    for front_end in (max, min, scatter):
-        setattr(Tensor, front_end.__name__, front_end)
-    Tensor.to = to_method  # type: ignore[attr-defined]
-    Tensor.cpu = lambda self: to_method(self, "cpu")  # type: ignore[attr-defined]
-    Tensor.copy_ = copy_  # type: ignore[attr-defined]
-    Tensor.__getitem__ = getitem  # type: ignore[attr-defined]
-    Tensor.__setitem__ = setitem  # type: ignore[attr-defined]
-    Tensor.__reduce__ = _reduce  # type: ignore[attr-defined]
-    Tensor.split = _split  # type: ignore[attr-defined]
-    Tensor.view = _view  # type: ignore[attr-defined]
-    Tensor.reshape = _reshape  # type: ignore[attr-defined]
-    Tensor.permute = _permute  # type: ignore[attr-defined]
-    Tensor.expand = _expand  # type: ignore[attr-defined]
-    for name in ("repeat", "tile", "flip"):
-        setattr(Tensor, name, _sizes_varargs(name))
-    setattr(Tensor, "T", property(_t_property))  # noqa: B010 - declared for type checkers
-    setattr(Tensor, "mT", property(_mt_property))  # noqa: B010
+    front_ends: dict[str, Any] = {
+        "__pos__": lambda self: self,
+        "__getitem__": getitem,
+        "__setitem__": setitem,
+        "__reduce__": _reduce,
+        "max": max,
+        "min": min,
+        "scatter": scatter,
+        "to": to_method,
+        "cpu": lambda self: to_method(self, "cpu"),
+        "copy_": copy_,
+        "where": _where,
+        "split": split,
+        "view": _view,
+        "reshape": _reshape,
+        "permute": _permute,
+        "expand": _expand,
+        "T": property(_t_property),
+        "mT": property(_mt_property),
+        **{name: _sizes_varargs(name) for name in ("repeat", "tile", "flip")},
+    }
+    for name, value in front_ends.items():
+        setattr(Tensor, name, value)
+
+
+def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    """``x.where(condition, y)``: ``x`` where ``condition`` is true, ``y`` elsewhere."""
+    result: Tensor = op("where")(condition, self, other)
+    return result
 
 
 def _reduce(self: Tensor) -> Any:

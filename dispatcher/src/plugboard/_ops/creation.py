@@ -13,18 +13,18 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from plugboard._dispatch.dispatcher import cast
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.dtype import DType, as_dtype, float32, float64, get_default_dtype, int64
 from plugboard._core.errors import ArgumentError, DTypeError
-from plugboard._ops.table import OpTable
+from plugboard._core.spec import TensorSpec
+from plugboard._core.tensor import Tensor
+from plugboard._dispatch.dispatcher import cast
+from plugboard._dispatch.random import Generator, check_generator
 from plugboard._ops.meta import check_size as _check_size
 from plugboard._ops.meta import device_or_cpu as _device_or_cpu
 from plugboard._ops.meta import op as _op
 from plugboard._ops.meta import require_dtype
-from plugboard._dispatch.random import Generator, check_generator
-from plugboard._core.spec import TensorSpec
-from plugboard._core.tensor import Tensor
+from plugboard._ops.table import OpTable
 
 __all__ = ["eye", "linspace", "rand", "randint", "randn"]
 
@@ -200,7 +200,7 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
         >>> x.shape, bool(((x >= 0) & (x < 1)).all())
         ((2, 3), True)
     """
-    return _op("rand")(  # type: ignore[no-any-return]
+    return _op("rand")(
         _sizes(size), generator=generator, dtype=_dtype(dtype), device=device
     )
 
@@ -214,7 +214,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
         >>> pb.randn(4, generator=pb.Generator().manual_seed(0)).shape
         (4,)
     """
-    return _op("randn")(  # type: ignore[no-any-return]
+    return _op("randn")(
         _sizes(size), generator=generator, dtype=_dtype(dtype), device=device
     )
 
@@ -254,7 +254,7 @@ def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
             f"randint() is missing {' and '.join(missing)}. Fix: call randint(high, size) "
             "or randint(low, high, size), e.g. pb.randint(10, (3,))"
         )
-    return _op("randint")(  # type: ignore[no-any-return]
+    return _op("randint")(
         values.get("low", 0), values["high"], values["size"], generator=generator,
         dtype=_dtype(dtype), device=device,
     )
@@ -269,7 +269,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
         >>> pb.linspace(0, 1, 5).tolist()
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    return _op("linspace")(  # type: ignore[no-any-return]
+    return _op("linspace")(
         start, end, steps, dtype=_dtype(dtype), device=device
     )
 
@@ -283,5 +283,5 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None,
         >>> pb.eye(2, 3, dtype=pb.int64).tolist()
         [[1, 0, 0], [0, 1, 0]]
     """
-    return _op("eye")(n, m, dtype=_dtype(dtype), device=device)  # type: ignore[no-any-return]
+    return _op("eye")(n, m, dtype=_dtype(dtype), device=device)
 

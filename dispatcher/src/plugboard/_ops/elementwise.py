@@ -35,17 +35,17 @@ from typing import Any
 
 import numpy as np
 
-from plugboard._dispatch import dispatcher as _copy
 from plugboard._core.dtype import DType, bool_, float32, int64, result_type
 from plugboard._core.errors import ArgumentError, DTypeError
-from plugboard._ops.table import OpTable
+from plugboard._core.spec import MetaResult, TensorSpec
+from plugboard._core.tensor import Tensor
+from plugboard._dispatch import dispatcher as _copy
 from plugboard._ops.meta import float_of as _float_of
 from plugboard._ops.meta import op as _op
 from plugboard._ops.meta import pointwise_spec as _pointwise
 from plugboard._ops.meta import promote as _promote
 from plugboard._ops.meta import require_dtype
-from plugboard._core.spec import MetaResult, TensorSpec
-from plugboard._core.tensor import Tensor
+from plugboard._ops.table import OpTable
 
 lib = OpTable("elementwise")
 
@@ -235,26 +235,26 @@ def _expm1(x: Tensor) -> Tensor:
     # u == 1: |x| is below the precision, expm1(x) = x (which keeps -0.0); u - 1 == -1
     # (large negative x) and u == inf (large positive x) are exact as they are.
     exact = _op("logical_or")(_op("eq")(um1, -1), _op("eq")(u, math.inf))
-    return _op("where")(  # type: ignore[no-any-return]
+    return _op("where")(
         _op("eq")(u, 1), x, _op("where")(exact, um1, accurate)
     )
 
 
 def _log2(x: Tensor) -> Tensor:
-    return _op("mul")(_op("log")(x), 1 / math.log(2))  # type: ignore[no-any-return]
+    return _op("mul")(_op("log")(x), 1 / math.log(2))
 
 
 def _log10(x: Tensor) -> Tensor:
-    return _op("mul")(_op("log")(x), 1 / math.log(10))  # type: ignore[no-any-return]
+    return _op("mul")(_op("log")(x), 1 / math.log(10))
 
 
 def _rsqrt(x: Tensor) -> Tensor:
-    return _op("div")(1, _op("sqrt")(x))  # type: ignore[no-any-return]
+    return _op("div")(1, _op("sqrt")(x))
 
 
 def _sigmoid(x: Tensor) -> Tensor:
     # 1 / (1 + exp(-x)): exp(-x) overflows to inf for very negative x, giving 0 exactly.
-    return _op("div")(1, _op("add")(_op("exp")(_op("neg")(x)), 1))  # type: ignore[no-any-return]
+    return _op("div")(1, _op("add")(_op("exp")(_op("neg")(x)), 1))
 
 
 _FLOAT_COMPOSITES: tuple[tuple[str, Callable[[Tensor], Tensor]], ...] = (
@@ -278,7 +278,7 @@ lib.register_meta("reciprocal", _float_unary("reciprocal"))
 @lib.impl("reciprocal", _COMPOSITE)
 def _reciprocal(self: Tensor) -> Tensor:
     # One division, rounded once in every dtype: no widening needed.
-    return _op("div")(1, self)  # type: ignore[no-any-return]
+    return _op("div")(1, self)
 
 
 lib.define("square(Tensor self) -> Tensor", tags=POINTWISE)
@@ -295,7 +295,7 @@ def _square_meta(self: Any) -> _Spec:
 @lib.impl("square", _COMPOSITE)
 def _square(self: Tensor) -> Tensor:
     x = _copy.cast(self, int64) if self.dtype.is_bool else self
-    return _op("mul")(x, x)  # type: ignore[no-any-return]
+    return _op("mul")(x, x)
 
 
 # isinf and isfinite: predicates with no in-place form, as isnan.
@@ -308,18 +308,18 @@ lib.register_meta("isfinite", _to_bool_unary("isfinite"))
 @lib.impl("isinf", _COMPOSITE)
 def _isinf(self: Tensor) -> Tensor:
     if not self.dtype.is_floating_point:
-        return _op("full")(self.shape, False, dtype=bool_,  # type: ignore[no-any-return]
+        return _op("full")(self.shape, False, dtype=bool_,
                            device=self.device)
-    return _op("eq")(_op("abs")(self), math.inf)  # type: ignore[no-any-return]
+    return _op("eq")(_op("abs")(self), math.inf)
 
 
 @lib.impl("isfinite", _COMPOSITE)
 def _isfinite(self: Tensor) -> Tensor:
     if not self.dtype.is_floating_point:
-        return _op("full")(self.shape, True, dtype=bool_,  # type: ignore[no-any-return]
+        return _op("full")(self.shape, True, dtype=bool_,
                            device=self.device)
     # NaN < inf and inf < inf are both False.
-    return _op("lt")(_op("abs")(self), math.inf)  # type: ignore[no-any-return]
+    return _op("lt")(_op("abs")(self), math.inf)
 
 
 # Activations: floating inputs only, as in PyTorch ----------------------------------
@@ -458,7 +458,7 @@ def _nan_to_num(self: Tensor, nan: float | None, posinf: float | None,
     result = where(eq(self, math.inf), high, self)
     result = where(eq(self, -math.inf), low, result)
     replacement = _rounded(0.0 if nan is None else nan, dtype)
-    return where(_op("isnan")(self), replacement, result)  # type: ignore[no-any-return]
+    return where(_op("isnan")(self), replacement, result)
 
 
 def _rounded(value: float, dtype: DType) -> float:

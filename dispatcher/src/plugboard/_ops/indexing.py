@@ -25,11 +25,11 @@ from typing import Any
 
 from plugboard._core.dtype import int32, int64
 from plugboard._core.errors import DTypeError, IndexingError, ShapeError
-from plugboard._ops.table import OpTable
-from plugboard._ops.meta import broadcast_shapes, common_device
-from plugboard._ops.meta import op as _op
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._ops.meta import broadcast_shapes, common_device
+from plugboard._ops.meta import op as _op
+from plugboard._ops.table import OpTable
 
 lib = OpTable("indexing")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from plugboard._core.dtype import DType
 from plugboard._core.errors import DTypeError, ShapeError
-from plugboard._ops.table import OpTable
-from plugboard._ops.meta import common_device, promote
-from plugboard._ops.meta import op as _op
 from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import Tensor
+from plugboard._ops.meta import common_device, promote
+from plugboard._ops.meta import op as _op
+from plugboard._ops.table import OpTable
 
 lib = OpTable("linalg")
 
@@ -103,7 +103,7 @@ def _bmm_meta(self: Tensor, mat2: Tensor) -> TensorSpec:
 
 
 def _matrix_product(self: Tensor, mat2: Tensor) -> Tensor:
-    return _op("matmul")(self, mat2)  # type: ignore[no-any-return]
+    return _op("matmul")(self, mat2)
 
 
 for _name in ("mm", "bmm"):
@@ -130,7 +130,7 @@ def _dot_meta(self: Tensor, tensor: Tensor) -> TensorSpec:
 
 @lib.impl("dot", _COMPOSITE)
 def _dot(self: Tensor, tensor: Tensor) -> Tensor:
-    return _op("matmul")(self, tensor)  # type: ignore[no-any-return]
+    return _op("matmul")(self, tensor)
 
 
 lib.define("outer(Tensor self, Tensor vec2) -> Tensor")
@@ -148,7 +148,7 @@ def _outer_meta(self: Tensor, vec2: Tensor) -> TensorSpec:
 
 @lib.impl("outer", _COMPOSITE)
 def _outer(self: Tensor, vec2: Tensor) -> Tensor:
-    return _op("mul")(_op("unsqueeze")(self, 1), vec2)  # type: ignore[no-any-return]
+    return _op("mul")(_op("unsqueeze")(self, 1), vec2)
 
 
 # linear and addmm ----------------------------------------------------------------
@@ -194,7 +194,7 @@ def _linear(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     result = _op("matmul")(input, w)
     if bias is not None:
         result = _op("add")(result, bias)
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 lib.define(
@@ -230,5 +230,5 @@ def _addmm(self: Tensor, mat1: Tensor, mat2: Tensor, beta: bool | int | float,
         product = _op("mul")(product, alpha)
     if beta == 0:
         # PyTorch ignores self when beta is 0: its NaN and inf do not propagate.
-        return product  # type: ignore[no-any-return]
-    return _op("add")(product, self, alpha=beta)  # type: ignore[no-any-return]
+        return product
+    return _op("add")(product, self, alpha=beta)

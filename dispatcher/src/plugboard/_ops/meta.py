@@ -7,7 +7,7 @@ dispatcher adds the operator's name and a description of its inputs.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from plugboard._core.device import Device
@@ -15,6 +15,7 @@ from plugboard._core.dtype import DType, get_default_dtype, result_type
 from plugboard._core.errors import DeviceError, DTypeError, ShapeError
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._dispatch.dispatcher import handle
 
 __all__ = [
     "broadcast_shapes",
@@ -179,8 +180,6 @@ def check_nonempty(self: Tensor, dims: Sequence[int], name: str) -> None:
             )
 
 
-def op(name: str) -> Any:
-    """The handle of ``pb::name``, for composites that call other operators."""
-    from plugboard._dispatch.dispatcher import handle
-
+def op(name: str) -> Callable[..., Tensor]:
+    """``pb::name``, an operator with one tensor result, for composites that call it."""
     return handle(f"pb::{name}")

@@ -28,16 +28,19 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from plugboard._dispatch import dispatcher as _copy
+import numpy as np
+
 from plugboard._core.dtype import DType, bfloat16, bool_, float16, float32, int32, int64, uint8
 from plugboard._core.errors import ArgumentError, DTypeError, IndexingError, ShapeError
-from plugboard._ops.table import OpTable
+from plugboard._core.spec import TensorSpec
+from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._dispatch import dispatcher as _copy
+from plugboard._dispatch.random import Generator
+from plugboard._dispatch.transfers import new_tensor, write_from_host
 from plugboard._ops.meta import broadcast_shapes, common_device, require_dtype
 from plugboard._ops.meta import op as _op
 from plugboard._ops.meta import promote as _promote
-from plugboard._dispatch.random import Generator
-from plugboard._core.spec import TensorSpec
-from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._ops.table import OpTable
 
 lib = OpTable("nn")
 
@@ -92,8 +95,8 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return loss
     if reduction == "sum":
-        return _op("sum")(loss)  # type: ignore[no-any-return]
-    return _op("mean")(loss)  # type: ignore[no-any-return]
+        return _op("sum")(loss)
+    return _op("mean")(loss)
 
 
 def _pad2d(x: Tensor, top: int, bottom: int, left: int, right: int,
@@ -106,7 +109,7 @@ def _pad2d(x: Tensor, top: int, bottom: int, left: int, right: int,
                          device=x.device)
     inner = _op("narrow")(_op("narrow")(padded, 2, top, h), 3, left, w)
     _op("copy_")(inner, x)
-    return padded  # type: ignore[no-any-return]
+    return padded
 
 
 def _windows(x: Tensor, groups: int, out_hw: tuple[int, int], kernel: Sequence[int],
@@ -121,7 +124,7 @@ def _windows(x: Tensor, groups: int, out_hw: tuple[int, int], kernel: Sequence[i
     size = (n, groups, c // groups, *out_hw, *kernel)
     strides = (sn, sc * (c // groups), sc, sh * stride[0], sw * stride[1],
                sh * dilation[0], sw * dilation[1])
-    return _op("as_strided")(x, size, strides, x.storage_offset())  # type: ignore[no-any-return]
+    return _op("as_strided")(x, size, strides, x.storage_offset())
 
 
 def _batched(x: Tensor) -> Tensor:
@@ -320,7 +323,7 @@ def _batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor 
     per_channel = (1, input.shape[1], *([1] * (input.ndim - 2)))
 
     def channel(t: Tensor) -> Tensor:
-        return _op("reshape")(_cast(t, wide), per_channel)  # type: ignore[no-any-return]
+        return _op("reshape")(_cast(t, wide), per_channel)
 
     # momentum only weighs the update of running statistics, which this form never makes.
     if training:
@@ -373,7 +376,7 @@ def _embedding_meta(input: Tensor, weight: Tensor, padding_idx: int | None) -> T
 def _embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> Tensor:
     # padding_idx only changes gradients; the forward pass looks every index up.
     rows = _op("index_select")(weight, 0, _op("reshape")(input, (-1,)))
-    return _op("reshape")(rows, (*input.shape, weight.shape[1]))  # type: ignore[no-any-return]
+    return _op("reshape")(rows, (*input.shape, weight.shape[1]))
 
 
 lib.define(
@@ -400,13 +403,13 @@ def _dropout(input: Tensor, p: float, train: bool, generator: Generator | None) 
     if not train or p == 0.0 or input.numel() == 0:
         return _copy.clone(input)
     if p == 1.0:
-        return _op("mul")(input, 0)  # type: ignore[no-any-return]  # NaN * 0 stays NaN
+        return _op("mul")(input, 0)  # NaN * 0 stays NaN
     # Each element is kept with probability 1 - p and scaled by 1 / (1 - p).
     noise = _op("rand")(input.shape, generator=generator, dtype=_opmath(input.dtype),
                         device=input.device)
     keep = _op("lt")(noise, 1.0 - p)
     scale = _cast(_op("where")(keep, 1.0 / (1.0 - p), 0.0), input.dtype)
-    return _op("mul")(input, scale)  # type: ignore[no-any-return]
+    return _op("mul")(input, scale)
 
 
 # conv2d ---------------------------------------------------------------------------
@@ -548,10 +551,10 @@ def _conv2d_padding(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
                     padding: str, dilation: Sequence[int], groups: int) -> Tensor:
     conv2d = _op("conv2d")
     if padding == "valid":
-        return conv2d(input, weight, bias, stride, 0, dilation, groups)  # type: ignore[no-any-return]
+        return conv2d(input, weight, bias, stride, 0, dilation, groups)
     (top, bottom), (left, right) = _same_padding(weight, dilation)
     if (top, left) == (bottom, right):
-        return conv2d(input, weight, bias, stride, (top, left), dilation,  # type: ignore[no-any-return]
+        return conv2d(input, weight, bias, stride, (top, left), dilation,
                       groups)
     # An even (dilated) kernel: pad the extra row and column after the input, as PyTorch.
     x = _pad2d(_batched(input), 0, bottom - top, 0, right - left, 0)
@@ -701,10 +704,9 @@ def _avg_pool2d(input: Tensor, kernel_size: Sequence[int], stride: Sequence[int]
         if len(set(rows)) == 1 and len(set(cols)) == 1:
             divisor = rows[0] * cols[0]
         else:
-            from plugboard._frontend.factories import tensor
-
-            divisor = tensor([[r * c for c in cols] for r in rows], dtype=wide,
-                             device=input.device)
+            divisors = np.array([[r * c for c in cols] for r in rows], dtype=wide.numpy)
+            divisor = new_tensor(divisors.shape, wide, input.device)
+            write_from_host(divisors, divisor)
     rounding = None if dtype.is_floating_point else "trunc"  # int64: C's division, as PyTorch
     y = _op("div")(sums, divisor, rounding_mode=rounding)
     return _unbatched(_cast(y, dtype), input)
@@ -791,7 +793,7 @@ def _class_view(t: Tensor, input: Tensor) -> Tensor:
     """A (C,) tensor shaped to broadcast along the class dim of ``input``."""
     shape = [1] * input.ndim
     shape[_class_dim(input)] = t.shape[0]
-    return _op("reshape")(t, shape)  # type: ignore[no-any-return]
+    return _op("reshape")(t, shape)
 
 
 def _check_targets(target: Tensor, classes: int, ignore_index: int) -> None:
@@ -961,7 +963,7 @@ def _repeat_heads(t: Tensor, group: int) -> Tensor:
         return t
     shape = t.shape
     expanded = _op("expand")(_op("unsqueeze")(t, -3), (*shape[:-2], group, *shape[-2:]))
-    return _op("reshape")(expanded, (*shape[:-3], shape[-3] * group, *shape[-2:]))  # type: ignore[no-any-return]
+    return _op("reshape")(expanded, (*shape[:-3], shape[-3] * group, *shape[-2:]))
 
 
 @lib.impl("scaled_dot_product_attention", _COMPOSITE)
@@ -972,7 +974,7 @@ def _sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
     if key.shape[-2] == 0:  # no keys: every query attends to nothing
         shape = _sdpa_meta(query, key, value, attn_mask, dropout_p, is_causal, scale,
                            enable_gqa).shape
-        return _op("zeros")(shape, dtype=query.dtype, device=query.device)  # type: ignore[no-any-return]
+        return _op("zeros")(shape, dtype=query.dtype, device=query.device)
     q = _cast(query, wide)
     k = _repeat_heads(_cast(key, wide), group)
     v = _repeat_heads(_cast(value, wide), group)

@@ -18,14 +18,14 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from plugboard._dispatch import dispatcher as _copy
 from plugboard._core.dtype import DType, bfloat16, bool_, float16, float32, int64, uint8
 from plugboard._core.errors import ArgumentError, ShapeError
-from plugboard._ops.table import OpTable
-from plugboard._ops.meta import check_nonempty, float_of, reduction_shape, require_dtype
-from plugboard._ops.meta import op as _op
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._dispatch import dispatcher as _copy
+from plugboard._ops.meta import check_nonempty, float_of, reduction_shape, require_dtype
+from plugboard._ops.meta import op as _op
+from plugboard._ops.table import OpTable
 
 lib = OpTable("reductions")
 
@@ -132,7 +132,7 @@ def _variance(self: Tensor, dim: Sequence[int] | None, correction: float,
     # More correction than samples divides by zero (inf or NaN), as PyTorch does.
     # (This module defines its own max, so no builtin max here.)
     divisor = n - correction if n > correction else 0
-    return _op("div")(squares, divisor)  # type: ignore[no-any-return]
+    return _op("div")(squares, divisor)
 
 
 def _var(self: Tensor, dim: Sequence[int] | None, correction: float, keepdim: bool) -> Tensor:
@@ -207,7 +207,7 @@ def _logsumexp(self: Tensor, dim: Sequence[int], keepdim: bool) -> Tensor:
     shape, dims = reduction_shape(self.shape, dim, keepdim)
     if self.numel() == 0:
         # The log of an empty sum is log(0) = -inf; nothing to reduce has no max to shift by.
-        return _op("full")(  # type: ignore[no-any-return]
+        return _op("full")(
             shape, -math.inf, dtype=out_dtype, device=self.device
         )
     x = _copy.cast(self, _accumulate(out_dtype))

@@ -20,11 +20,12 @@ from typing import Any
 
 from plugboard._core.dtype import DType, can_cast, int64, promote_types
 from plugboard._core.errors import ArgumentError, DTypeError, IndexingError, ShapeError
-from plugboard._ops.table import OpTable
-from plugboard._ops.meta import broadcast_shapes, common_device, fill_dtype
-from plugboard._ops.meta import op as _op
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._dispatch.dispatcher import handle
+from plugboard._ops.meta import broadcast_shapes, common_device, fill_dtype
+from plugboard._ops.meta import op as _op
+from plugboard._ops.table import OpTable
 
 lib = OpTable("shape")
 
@@ -133,7 +134,7 @@ def _stack_meta(tensors: Sequence[Tensor | None], dim: int) -> TensorSpec:
 @lib.impl("stack", _COMPOSITE)
 def _stack(tensors: Sequence[Tensor], dim: int) -> Tensor:
     d = wrap_dim(dim, tensors[0].ndim + 1)
-    return _op("cat")([_op("unsqueeze")(t, d) for t in tensors], d)  # type: ignore[no-any-return]
+    return _op("cat")([_op("unsqueeze")(t, d) for t in tensors], d)
 
 
 # flip, tril, triu -----------------------------------------------------------------
@@ -297,7 +298,8 @@ def _argsort_meta(self: Tensor, dim: int, descending: bool, stable: bool) -> Ten
 
 @lib.impl("argsort", _COMPOSITE)
 def _argsort(self: Tensor, dim: int, descending: bool, stable: bool) -> Tensor:
-    return _op("sort")(self, dim, descending, stable=stable).indices  # type: ignore[no-any-return]
+    indices: Tensor = handle("pb::sort")(self, dim, descending, stable=stable).indices
+    return indices
 
 
 lib.define(
@@ -348,7 +350,7 @@ def _roll(self: Tensor, shifts: Sequence[int], dims: Sequence[int]) -> Tensor:
     if not dims:
         # One shift and no dims: roll the flattened tensor, then restore the shape.
         flat = _op("reshape")(self, [-1])
-        return _op("view")(_roll(flat, shifts, [0]), self.shape)  # type: ignore[no-any-return]
+        return _op("view")(_roll(flat, shifts, [0]), self.shape)
     x = self
     for shift, dim in zip(shifts, dims, strict=True):
         d = wrap_dim(dim, self.ndim)
@@ -393,7 +395,7 @@ def _repeat(self: Tensor, repeats: Sequence[int]) -> Tensor:
     wanted = [v for s, r in zip(padded, repeats, strict=True) for v in (r, s)]
     expanded = _op("expand")(_op("reshape")(self, interleaved), wanted)
     shape = [s * r for s, r in zip(padded, repeats, strict=True)]
-    return _op("view")(_op("clone")(expanded), shape)  # type: ignore[no-any-return]
+    return _op("view")(_op("clone")(expanded), shape)
 
 
 lib.define("tile(Tensor self, int[] dims) -> Tensor")
@@ -412,7 +414,7 @@ def _tile_meta(self: Tensor, dims: Sequence[int]) -> TensorSpec:
 
 @lib.impl("tile", _COMPOSITE)
 def _tile(self: Tensor, dims: Sequence[int]) -> Tensor:
-    return _op("repeat")(self, _tile_repeats(self, dims))  # type: ignore[no-any-return]
+    return _op("repeat")(self, _tile_repeats(self, dims))
 
 
 # pad: a full tensor with the input copied into its middle ---------------------------
@@ -477,7 +479,7 @@ def _pad(self: Tensor, pad: Sequence[int], mode: str, value: float | None) -> Te
             src = _op("narrow")(src, d, start_in, length)
             dst = _op("narrow")(dst, d, start_out, length)
         _op("copy_")(dst, src)
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 # masked_fill: where -----------------------------------------------------------------
@@ -521,7 +523,7 @@ def _masked_fill_meta(self: Any, mask: Any, value: Any) -> TensorSpec:
 @lib.impl("masked_fill", _COMPOSITE)
 def _masked_fill(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     fill = _same_dtype(value, self.dtype)
-    return _op("where")(mask, fill, self)  # type: ignore[no-any-return]
+    return _op("where")(mask, fill, self)
 
 
 def _same_dtype(value: Any, dtype: DType) -> Any:

@@ -16,8 +16,16 @@ from plugboard._core import views as _views
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType, bool_, get_default_dtype, int64, result_type
 from plugboard._core.errors import ArgumentError, DTypeError, ShapeError
-from plugboard._ops.table import OpTable
-from plugboard._ops.meta import broadcast_shapes, common_device, reduction_shape, require_dtype, shape_of
+from plugboard._core.spec import MetaResult, TensorSpec
+from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._dispatch.dispatcher import cast, clone, contiguous, move
+from plugboard._ops.meta import (
+    broadcast_shapes,
+    common_device,
+    reduction_shape,
+    require_dtype,
+    shape_of,
+)
 from plugboard._ops.meta import check_nonempty as _check_nonempty
 from plugboard._ops.meta import check_size as _check_size
 from plugboard._ops.meta import device_or_cpu as _device_or_cpu
@@ -26,11 +34,7 @@ from plugboard._ops.meta import float_of as _float_of
 from plugboard._ops.meta import op as _op
 from plugboard._ops.meta import pointwise_spec as _pointwise
 from plugboard._ops.meta import promote as _promote
-from plugboard._core.spec import MetaResult, TensorSpec
-from plugboard._core.tensor import Tensor, wrap_dim
-from plugboard._dispatch.dispatcher import cast, clone, contiguous, move
-
-
+from plugboard._ops.table import OpTable
 
 lib = OpTable("starter")
 
@@ -384,7 +388,7 @@ def _mean(self: Tensor, dim: Sequence[int] | None, keepdim: bool,
     _, dims = reduction_shape(self.shape, dim, keepdim)
     count = math.prod(self.shape[d] for d in dims)
     total = _op("sum")(self, dim, keepdim, dtype=dtype or self.dtype)
-    return _op("div")(total, count)  # type: ignore[no-any-return]
+    return _op("div")(total, count)
 
 
 lib.define("relu(Tensor self) -> Tensor")
@@ -399,7 +403,7 @@ def _relu_meta(self: Tensor) -> TensorSpec:
 @lib.impl("relu", _COMPOSITE)
 def _relu(self: Tensor) -> Tensor:
     # NaN stays NaN, as in PyTorch: only values known to be negative become 0.
-    return _op("where")(_op("lt")(self, 0), 0, self)  # type: ignore[no-any-return]
+    return _op("where")(_op("lt")(self, 0), 0, self)
 
 
 for _name, _value in (("zeros", 0), ("ones", 1)):
@@ -439,7 +443,7 @@ def _full_like_meta(self: Tensor, fill_value: bool | int | float, dtype: DType |
 @lib.impl("full_like", _COMPOSITE)
 def _full_like(self: Tensor, fill_value: bool | int | float, dtype: DType | None,
                device: Device | None) -> Tensor:
-    return _op("full")(  # type: ignore[no-any-return]
+    return _op("full")(
         self.shape, fill_value, dtype=dtype or self.dtype, device=device or self.device
     )
 

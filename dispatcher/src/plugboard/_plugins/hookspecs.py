@@ -15,8 +15,8 @@ import pluggy
 
 if TYPE_CHECKING:
     from plugboard._core.runtime import DeviceRuntime
-    from plugboard._plugins.contract import BackendInfo
     from plugboard._dispatch.library import Library
+    from plugboard._plugins.contract import BackendInfo
 
 PROJECT = "plugboard"
 ENTRY_POINT_GROUP = "plugboard.backends"

@@ -150,13 +150,6 @@ class _Failure:
     info: BackendInfo | None
 
 
-@dataclass(frozen=True)
-class _Failure:
-    error: str
-    traceback: str
-    info: BackendInfo | None
-
-
 def _env_list(name: str) -> set[str] | None:
     value = os.environ.get(name)
     if value is None or not value.strip():

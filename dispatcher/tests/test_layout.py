@@ -1,0 +1,128 @@
+"""The core's layout: no import cycles, generated files current, a typed public API."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import plugboard as pb
+from plugboard._dispatch.registry import registered_ops
+
+PACKAGE = Path(pb.__file__).parent
+ROOT = PACKAGE.parent.parent.parent
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Every module of the core and the core modules it imports, function-level included."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = name.split(".") if is_package else name.split(".")[:-1]
+                    base = base[: len(base) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                candidates = [target] + [f"{target}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                candidates = [a.name for a in node.names]
+            else:
+                continue
+            edges.update(c for c in candidates if c in modules and c != name)
+        graph[name] = edges
+    return graph
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)) is not None:
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)) is not None:
+            return cycle
+    return None
+
+
+def test_the_import_graph_of_the_core_is_acyclic() -> None:
+    # The public facades (plugboard, backend, library, testing) import the layers;
+    # within the layers no module reaches back, not even from inside a function.
+    graph = _import_graph()
+    facades = {"plugboard", "plugboard.backend", "plugboard.library", "plugboard.testing",
+               "plugboard.__main__"}
+    inner = {m: {e for e in edges if e not in facades} for m, edges in graph.items()
+             if m not in facades}
+    assert _find_cycle(inner) is None, f"import cycle: {' -> '.join(_find_cycle(inner) or [])}"
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_generated_files_are_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate.py"), "--check"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_functions_and_methods_have_real_signatures() -> None:
+    assert list(inspect.signature(pb.add).parameters) == ["self", "other", "alpha", "out"]
+    assert list(inspect.signature(pb.Tensor.add).parameters)[:3] == ["self", "other", "alpha"]
+    assert inspect.signature(pb.add).parameters["alpha"].default == 1
+    assert "Example:" in (pb.softmax.__doc__ or "")
+    assert "pb::softmax(Tensor self, int dim" in (pb.softmax.__doc__ or "")
+
+
+def test_every_core_operator_has_a_function_a_method_or_a_front_end() -> None:
+    names = set(pb.__all__)
+    internal = {"max_dim", "min_dim", "conv2d_padding", "to"}  # reached through front ends
+    for op in registered_ops():
+        if op.name.startswith("pb::") and op.schema.name not in internal:
+            assert op.schema.name in names, op.name
+            assert op.doc, f"{op.name} has no description"
+
+
+def test_python_dash_m_plugboard_is_the_command() -> None:
+    result = subprocess.run([sys.executable, "-m", "plugboard", "--help"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    assert "doctor" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["add", "sum", "softmax", "where"])
+def test_help_shows_the_signature(name: str) -> None:
+    import pydoc
+
+    text = pydoc.render_doc(getattr(pb, name), renderer=pydoc.plaintext)
+    assert f"{name}(" in text
+    assert "Example:" in text
