@@ -1,6 +1,6 @@
 """The CPU backend's native kernels for hot composites against their decompositions.
 
-OPSET.md's composites run on every backend through one decomposition into
+docs/opset.md's composites run on every backend through one decomposition into
 primitives; a backend overrides the hot ones natively. This script measures,
 in one run, each of the CPU backend's native composites (softmax,
 log_softmax, layer_norm, conv2d, scaled_dot_product_attention,

@@ -1,7 +1,7 @@
 """A backend with kernels for the primitives only passes the suite through decompositions.
 
 This is the proof that the composites of the core opset cover it: the
-backend registers the CPU backend's kernels for the operators OPSET.md marks
+backend registers the CPU backend's kernels for the operators docs/opset.md marks
 as primitives (P), and nothing else.
 """
 

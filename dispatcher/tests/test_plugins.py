@@ -174,3 +174,22 @@ def test_import_loads_no_plugin() -> None:
         "assert 'cpu' in registry().loaded()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_fresh_registry_can_be_connected_and_the_old_one_restored(plugins: Any) -> None:
+    from plugboard._dispatch.backends import set_backend_source
+    from plugboard._plugins.registry import BackendRegistry, registry
+
+    plugins.install("fresh", plugins.host_backend("fresh", "Fresh"))
+    fresh = BackendRegistry()
+    previous = set_backend_source(fresh)
+    try:
+        assert registry() is fresh
+        assert fresh.loaded() == {}
+        assert pb.tensor([1.0, 2.0], device="fresh:1").tolist() == [1.0, 2.0]
+        assert list(fresh.loaded()) == ["fresh"]
+    finally:
+        set_backend_source(previous)
+        fresh.forget("fresh")
+    assert registry() is previous
+    assert "fresh" not in previous.loaded()

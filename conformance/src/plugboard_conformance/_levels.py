@@ -1,4 +1,4 @@
-"""Conformance levels: OPSET.md's profiles, computed from a run's cases.
+"""Conformance levels: docs/opset.md's profiles, computed from a run's cases.
 
 A backend is **core-conformant** when every operator outside the ``nn``
 section passes for the dtypes it declares, and **nn-conformant** when it is

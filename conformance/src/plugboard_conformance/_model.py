@@ -95,7 +95,7 @@ class Environment:
 
 @dataclass
 class Level:
-    """A conformance level (OPSET.md's profiles), computed from the cases."""
+    """A conformance level (docs/opset.md's profiles), computed from the cases."""
 
     conformant: bool
     ops_tested: int

@@ -1,4 +1,4 @@
-"""Op database entries for creation, copies, host data and random numbers (OPSET.md, creation).
+"""Op database entries for creation, copies, host data and random numbers (docs/opset.md, creation).
 
 Built with the helpers of ``_opdb.py`` (sample makers, result dtypes, references).
 

@@ -1,4 +1,4 @@
-"""Op database entries for the elementwise operators of OPSET.md beyond the starter set.
+"""Op database entries for the elementwise operators of docs/opset.md beyond the starter set.
 
 Built with the helpers of ``_opdb.py`` (sample makers, result dtypes, references).
 References compute in float64 (exactly for integers) with PyTorch's definitions

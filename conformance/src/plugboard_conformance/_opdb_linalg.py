@@ -1,4 +1,4 @@
-"""Op database entries for the linear-algebra operators of OPSET.md beyond matmul.
+"""Op database entries for the linear-algebra operators of docs/opset.md beyond matmul.
 
 Built with the helpers of ``_opdb.py`` (sample makers, result dtypes, references).
 Integer products wrap in the inputs' dtype, as in PyTorch, and NumPy's integer

@@ -1,4 +1,4 @@
-"""Op database entries for the nn operators of OPSET.md.
+"""Op database entries for the nn operators of docs/opset.md.
 
 Built with the helpers of ``_opdb.py`` (sample makers, result dtypes). The
 references below are written out in NumPy and compute in float64 (floats) or

@@ -1,4 +1,4 @@
-"""Op database entries for the reductions of OPSET.md beyond the starter set.
+"""Op database entries for the reductions of docs/opset.md beyond the starter set.
 
 Built with the helpers of ``_opdb.py`` (sample makers, result dtypes, references).
 References compute in float64 (floats) or exactly (integers, in int64 where the

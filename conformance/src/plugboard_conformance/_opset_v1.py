@@ -1,10 +1,10 @@
-"""The core opset, version 1 (OPSET.md), as data: which operators each profile holds.
+"""The core opset, version 1 (docs/opset.md), as data: which operators each profile holds.
 
-Each operator of OPSET.md's tables is one :class:`OpsetEntry`, named as the
-dispatcher names it (``pb::add``). Two rows of OPSET.md are features rather
+Each operator of docs/opset.md's tables is one :class:`OpsetEntry`, named as the
+dispatcher names it (``pb::add``). Two rows of docs/opset.md are features rather
 than operators: basic and advanced indexing, named ``indexing:basic`` and
 ``indexing:advanced``. ``linear`` is listed twice, in ``linalg`` and in
-``nn``, as in OPSET.md: it belongs to both profiles.
+``nn``, as in docs/opset.md: it belongs to both profiles.
 
 The profiles: :data:`CORE_OPS` (every operator outside the ``nn`` section)
 and :data:`NN_OPS` (the ``nn`` section).
@@ -31,7 +31,7 @@ OPSET_VERSION: Final = "1"
 Section = Literal["creation", "elementwise", "reductions", "linalg", "shape", "nn"]
 Kind = Literal["P", "C", "V", "core"]
 
-# OPSET.md's sections, in its order.
+# docs/opset.md's sections, in its order.
 SECTIONS: Final[tuple[Section, ...]] = (
     "creation", "elementwise", "reductions", "linalg", "shape", "nn",
 )

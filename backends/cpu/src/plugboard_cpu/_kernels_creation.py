@@ -1,4 +1,4 @@
-"""CPU kernels for the creation operators of OPSET.md beyond the starter set.
+"""CPU kernels for the creation operators of docs/opset.md beyond the starter set.
 
 ``full_like`` fills ``out``; the random operators draw from a generator.
 

@@ -1,4 +1,4 @@
-"""CPU kernels for the elementwise operators of OPSET.md beyond the starter set.
+"""CPU kernels for the elementwise operators of docs/opset.md beyond the starter set.
 
 Structured kernels on NumPy, as in ``_kernels.py``: inputs arrive cast to the
 computation dtype and broadcast to the output's shape; each kernel writes

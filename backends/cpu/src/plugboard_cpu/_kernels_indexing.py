@@ -1,4 +1,4 @@
-"""CPU kernels for the indexing operators of OPSET.md.
+"""CPU kernels for the indexing operators of docs/opset.md.
 
 The core has checked dtypes and shapes; what only the values can tell (an
 index out of range) is checked here, before anything is written.

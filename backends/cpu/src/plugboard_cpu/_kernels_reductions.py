@@ -1,4 +1,4 @@
-"""CPU kernels for the reductions of OPSET.md beyond the starter set.
+"""CPU kernels for the reductions of docs/opset.md beyond the starter set.
 
 The core has cast the input to the computation dtype (the output's dtype for
 ``prod``, ``cumsum`` and ``cumprod``: int64 for integers and bool unless

@@ -19,7 +19,7 @@ from . import (
 )
 from ._runtime import CPURuntime
 
-# The kernel tables, one module per section of OPSET.md (the starter kernels first; the
+# The kernel tables, one module per section of docs/opset.md (the starter kernels first; the
 # linear-algebra section's one primitive, matmul, is among them).
 KERNEL_MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_reductions,
                   _kernels_shape, _kernels_indexing, _kernels_nn)
@@ -50,7 +50,7 @@ def register_kernels(library: Library, only: Collection[str] | None = None) -> N
     """Register the CPU kernels on ``library``; with ``only``, those of these operators.
 
     ``only`` makes test and benchmark backends from the CPU kernels: with the
-    names of OPSET.md's primitives, a backend that runs every composite by
+    names of docs/opset.md's primitives, a backend that runs every composite by
     its decomposition.
     """
     for module in KERNEL_MODULES:

@@ -111,7 +111,7 @@ POINTWISE: tuple[PointwiseOp, ...] = (
     _compare("gt", ">"),
     _compare("ge", ">="),
     PointwiseOp("where", {"any": "$a ? $b : $c"}, inputs=("bool", "x", "x")),
-    # The rest of OPSET.md's elementwise primitives.
+    # The rest of docs/opset.md's elementwise primitives.
     PointwiseOp("sign", {"bool": "$a", "uint": "($T)($a > 0)",
                          "any": "($T)(($a > 0) - ($a < 0))"}),
     *(PointwiseOp(f, {"float": f"{f}($a)"}) for f in ("log1p", "sin", "cos", "tan", "atan",

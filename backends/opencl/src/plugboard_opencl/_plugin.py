@@ -19,7 +19,7 @@ from . import (
 )
 from ._runtime import RUNTIME
 
-# The kernel tables (the starter primitives first, then one module per OPSET.md section).
+# The kernel tables (the starter primitives first, then one module per docs/opset.md section).
 KERNEL_MODULES = (_kernels, _kernels_copy, _kernels_reductions, _kernels_linalg,
                   _kernels_shape, _kernels_indexing, _kernels_random, _kernels_nn)
 

@@ -300,7 +300,17 @@ def _unravel(flat: Tensor, shape: Sequence[int]) -> list[Tensor]:
 
 
 def getitem(t: Tensor, index: Any) -> Tensor:
-    """``t[index]``: a view for basic indexing, a new tensor for advanced indexing."""
+    """``x[index]``, with PyTorch's rules (``Tensor.__getitem__``).
+
+    Ints, slices, None and ``...`` give a view; integer tensors or lists and
+    bool masks (advanced indexing) give a new tensor.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> x[:, 1:].tolist(), x[[1, 0], 0].tolist(), x[x > 3].tolist()
+        ([[2, 3], [5, 6]], [4, 1], [4, 5, 6])
+    """
     with _naming("x[index]", t, index):
         return _getitem(t, index)
 
@@ -376,7 +386,17 @@ def _strip_leading_ones(value: Tensor, ndim: int) -> Tensor:
 
 
 def setitem(t: Tensor, index: Any, value: Any) -> None:
-    """Write ``value`` (a tensor or number, broadcast) into ``t[index]``, in place."""
+    """``x[index] = value`` (``Tensor.__setitem__``): ``value`` cast, broadcast, written in place.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.zeros(2, 3)
+        >>> x[0, 1:] = 1.0
+        >>> x[x == 0] = -1.0
+        >>> x[[1], [2]] = 7.0
+        >>> x.tolist()
+        [[-1.0, 1.0, 1.0], [-1.0, -1.0, 7.0]]
+    """
     with _naming("x[index] = value", t, index, value):
         _setitem(t, index, value)
 

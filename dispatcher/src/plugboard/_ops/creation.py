@@ -1,4 +1,4 @@
-"""Creation and random numbers: linspace, eye, rand, randn, randint (OPSET.md, creation).
+"""Creation and random numbers: linspace, eye, rand, randn, randint (docs/opset.md, creation).
 
 Defined like the starter operators in ``_opset.py``: a schema, a meta function
 (helpers in ``_meta.py``), and for composites one decomposition for every backend.

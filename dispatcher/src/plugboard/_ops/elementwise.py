@@ -1,4 +1,4 @@
-"""The elementwise operators of OPSET.md beyond the starter set.
+"""The elementwise operators of docs/opset.md beyond the starter set.
 
 Defined like the starter operators in ``_opset.py``: a schema, a meta function
 (helpers in ``_meta.py``), and for composites one decomposition for every backend.

@@ -1,4 +1,4 @@
-"""The indexing operators of OPSET.md: index_select, index_put, advanced indexing.
+"""The indexing operators of docs/opset.md: index_select, index_put, advanced indexing.
 
 Defined like the starter operators in ``_opset.py``: a schema, a meta function
 (helpers in ``_meta.py``), and for composites one decomposition for every backend.

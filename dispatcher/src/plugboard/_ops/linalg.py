@@ -1,4 +1,4 @@
-"""The linear-algebra operators of OPSET.md beyond matmul.
+"""The linear-algebra operators of docs/opset.md beyond matmul.
 
 Defined like the starter operators in ``_opset.py``: a schema, a meta function
 (helpers in ``_meta.py``), and for composites one decomposition for every backend.

@@ -1,4 +1,4 @@
-"""The nn section of OPSET.md: softmax's relatives, norms, conv2d, pooling, losses, attention.
+"""The nn section of docs/opset.md: softmax's relatives, norms, conv2d, pooling, losses, attention.
 
 Every operator here is a composite: a schema in PyTorch's syntax (argument
 names and defaults of ``torch.nn.functional``), a meta function that checks
@@ -260,8 +260,6 @@ def _rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | N
     wide = _opmath(input.dtype)
     if eps is None:
         # PyTorch: the epsilon of the computation type (float32's for float16 inputs).
-        import numpy as np
-
         eps = float(np.finfo(wide.numpy).eps)
     x = _cast(input, wide)
     ms = _op("mean")(_op("mul")(x, x), dims, True)

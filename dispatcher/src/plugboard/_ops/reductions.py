@@ -1,4 +1,4 @@
-"""Reductions of OPSET.md beyond the starter set (sum, mean, amax, argmax).
+"""Reductions of docs/opset.md beyond the starter set (sum, mean, amax, argmax).
 
 Defined like the starter operators in ``_opset.py``: a schema, a meta function
 (helpers in ``_meta.py``), and for composites one decomposition for every backend.

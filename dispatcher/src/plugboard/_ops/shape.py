@@ -1,4 +1,4 @@
-"""Shape operators of OPSET.md beyond the views: joining, reordering, scattering, sorting.
+"""Shape operators of docs/opset.md beyond the views: joining, reordering, scattering, sorting.
 
 Defined like the starter operators in ``_opset.py``: a schema, a meta function
 (helpers in ``_meta.py``), and for composites one decomposition for every backend.

@@ -173,7 +173,9 @@ class BackendRegistry:
     It is the dispatcher's :class:`plugboard._dispatch.backends.BackendSource`.
     Loading a plugin calls its hooks in order (identity, runtime, kernels) and
     registers its kernels on a :class:`plugboard.Library` bound to its key;
-    :meth:`forget` undoes those registrations.
+    :meth:`forget` undoes those registrations. The operator table is
+    process-wide, so two registries cannot both load the same plugin: a fresh
+    registry (in a test) loads plugins the connected one has not loaded.
     """
 
     def __init__(self) -> None:
