@@ -37,8 +37,9 @@ from plugboard._dispatch.schema import (
     OptionalType,
     SchemaType,
 )
-from plugboard._ops import SECTIONS
+from plugboard._ops import OPSET_VERSION, SECTIONS
 from plugboard._ops.descriptions import DESCRIPTIONS
+from plugboard_conformance._opset_v1 import OPSET as OPSET_V1
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dispatcher" / "src" / "plugboard"
@@ -418,9 +419,12 @@ _SECTION_TITLES = {
 
 def render_opset() -> str:
     """``docs/opset.md``."""
-    from plugboard._ops import OPSET_VERSION
-
     sections = _section_of()
+    # The profiles are the conformance suite's (a versioned spec); an operator
+    # that is another's second form (max_dim) shares its section's profile.
+    profiles: dict[str, set[str]] = {}
+    for entry in OPSET_V1:
+        profiles.setdefault(entry.name, set()).add("nn" if entry.section == "nn" else "core")
     out = [
         f"# The plugboard core opset, v{OPSET_VERSION}",
         "",
@@ -448,7 +452,8 @@ def render_opset() -> str:
         out += ["", f"## {_SECTION_TITLES[section]}", "",
                 "| operator | kind | profile | schema | description |", "|---|---|---|---|---|"]
         for op in ops:
-            profile = "nn" if section == "nn" else "core"
+            profile = ", ".join(sorted(profiles.get(
+                op.name, {"nn" if section == "nn" else "core"})))
             schema = str(op.schema).replace("|", "\\|")
             out.append(f"| `{op.schema.name}` | {kind(op)} | {profile} | `{schema}` | "
                        f"{op.doc} |")

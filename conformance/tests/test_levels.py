@@ -188,3 +188,15 @@ def test_the_synthetic_report(report: Report) -> None:
     assert nn.ops_failing == ["pb::softmax"]
     assert nn.ops_tested == 1
     assert not core.conformant and not nn.conformant
+
+
+def test_the_opset_lists_every_registered_core_operator() -> None:
+    import plugboard.library
+
+    # Second forms of one PyTorch function, reached through its front end.
+    forms = {"pb::conv2d_padding", "pb::index_put_", "pb::max_dim", "pb::min_dim",
+             "pb::split_with_sizes"}
+    registered = {op.name for op in plugboard.library.registered_ops()
+                  if op.name.startswith("pb::")}
+    listed = {e.name for e in OPSET if e.name.startswith("pb::") and e.kind != "core"}
+    assert registered - forms == listed

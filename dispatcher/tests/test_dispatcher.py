@@ -359,3 +359,11 @@ def test_meta_device_computes_shapes_and_dtypes_without_data() -> None:
         a @ a
     with pytest.raises(pb.DeviceError, match="no data"):
         a.numpy()
+
+
+def test_out_is_refused_where_an_operator_has_no_out_form() -> None:
+    x = pb.arange(4.0)
+    target = pb.zeros(2, 2)
+    with pytest.raises(pb.ArgumentError, match="no out="):
+        pb.ops.pb.reshape(x, (2, 2), out=target)
+    assert target.tolist() == [[0.0, 0.0], [0.0, 0.0]]

@@ -168,9 +168,15 @@ def execute(
     """Run ``op`` on ``backend``: meta, resolution, then the path resolution chose."""
     specs, compute_dtype = _run_meta(op, values)
     resolved = _resolve(op, backend, compute_dtype, values)
+    if specs is None and (variant is Variant.INPLACE or out is not None):
+        form = "an in-place form" if variant is Variant.INPLACE else "out="
+        raise ArgumentError(
+            "this operator computes its own result (it has no meta function), so it has no "
+            f"{form}. Fix: call the functional form and copy the result, e.g. y.copy_(...)",
+            op=op.name,
+            inputs=describe_inputs(op, values),
+        )
     targets = _targets(op, specs, values, variant, out) if specs is not None else None
-    if variant is Variant.INPLACE and specs is None:
-        raise ArgumentError(f"{op.name} has no meta function, so it has no in-place form")
     if recorder.active:
         recorder.record(op.name, backend.device_type, resolved.path, compute_dtype)
     if resolved.path is Path.META or (resolved.path is Path.NATIVE and resolved.fn is None):
