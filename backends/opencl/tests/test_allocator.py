@@ -1,35 +1,11 @@
-"""The caching allocator: size classes, reuse, statistics."""
+"""OpenCL memory on the core's caching allocator: statistics, stream pools, empty_cache."""
 
 from __future__ import annotations
 
 import gc
 
 import plugboard as pb
-from plugboard_opencl._allocator import CachingAllocator, size_class
 from plugboard_opencl._runtime import RUNTIME
-
-
-def test_size_classes() -> None:
-    assert size_class(1) == 512
-    assert size_class(513) == 1024
-    assert size_class(1 << 20) == 1 << 20
-    assert size_class((1 << 20) + 1) == 2 << 20
-
-
-def test_freed_blocks_are_reused(device: pb.Device) -> None:
-    state = RUNTIME.state(device.index)
-    allocator = CachingAllocator(state.context, "test")
-    block = allocator.allocate(3000)
-    buffer = block.buffer
-    allocator.free(block)
-    again = allocator.allocate(4000)  # same size class (4096)
-    assert again.buffer is buffer
-    stats = allocator.stats()
-    assert stats["driver_allocations"] == 1
-    assert stats["allocated"] == 4096 and stats["reserved"] == 4096
-    allocator.free(again)
-    assert allocator.empty_cache() == 4096
-    assert allocator.stats()["reserved"] == 0
 
 
 def test_memory_stats_through_plugboard(device: pb.Device) -> None:
@@ -41,3 +17,28 @@ def test_memory_stats_through_plugboard(device: pb.Device) -> None:
     del x
     gc.collect()
     assert pb.memory_stats(device)["allocated"] == before["allocated"]
+
+
+def test_blocks_are_reused_only_on_the_stream_they_were_allocated_on(device: pb.Device) -> None:
+    state = RUNTIME.state(device.index)
+    x = pb.empty(12345, dtype=pb.uint8, device=device)
+    buffer = x.untyped_storage().handle.buffer
+    del x
+    gc.collect()
+    other = pb.Stream(device)
+    with pb.stream(other):
+        on_other = pb.empty(12345, dtype=pb.uint8, device=device)
+    assert on_other.untyped_storage().handle.buffer is not buffer
+    again = pb.empty(12345, dtype=pb.uint8, device=device)  # the default stream's pool
+    assert again.untyped_storage().handle.buffer is buffer
+    assert state.allocator.memory_stats()["allocations"] >= 2
+
+
+def test_empty_cache_gives_cached_blocks_back(device: pb.Device) -> None:
+    x = pb.empty(3 << 20, dtype=pb.uint8, device=device)
+    del x
+    gc.collect()
+    reserved = pb.memory_stats(device)["reserved"]
+    released = pb.empty_cache(device)
+    assert released >= 3 << 20
+    assert pb.memory_stats(device)["reserved"] == reserved - released

@@ -38,6 +38,7 @@ from plugboard._core.errors import (
     FallbackWarning,
     IndexingError,
     KernelNotFoundError,
+    OutOfMemoryError,
     PlugboardError,
     PluginError,
     RegistrationError,
@@ -55,12 +56,14 @@ from plugboard._dispatch.fallback import fallback_counts, fallback_policy
 from plugboard._dispatch.library import Library
 from plugboard._dispatch.namespaces import ops
 from plugboard._dispatch.random import Generator, default_generator, initial_seed, manual_seed, seed
+from plugboard._dispatch.streams import Event, Stream, current_stream, stream
 from plugboard._frontend import functions as _functions
 from plugboard._frontend.devices import (
     backends,
     device,
     device_properties,
     devices,
+    empty_cache,
     memory_stats,
     synchronize,
 )
@@ -83,7 +86,8 @@ __all__ = [
     "API_VERSION", "__version__",
     # devices and backends
     "Device", "device", "devices", "backends", "device_properties", "memory_stats",
-    "synchronize",
+    "empty_cache",
+    "synchronize", "Stream", "Event", "current_stream", "stream",
     # dtypes
     "DType", "bool", "int8", "uint8", "int16", "int32", "int64", "float16", "bfloat16",
     "float32", "float64", "promote_types", "result_type", "can_cast", "get_default_dtype",
@@ -95,8 +99,8 @@ __all__ = [
     "ops", "OperatorHandle", "Library", "fallback_policy", "fallback_counts",
     # errors
     "PlugboardError", "ArgumentError", "BackendUnavailableError", "DeviceError",
-    "DTypeError", "FallbackWarning", "IndexingError", "KernelNotFoundError", "PluginError",
-    "RegistrationError", "SchemaError", "ShapeError",
+    "DTypeError", "FallbackWarning", "IndexingError", "KernelNotFoundError", "OutOfMemoryError",
+    "PluginError", "RegistrationError", "SchemaError", "ShapeError",
     # public submodules
     "backend", "library",
 ]

@@ -19,10 +19,12 @@ hooks, marked with :data:`hookimpl`::
         library.impl("add", AcmeAdd, dtypes=[pb.float32])
 """
 
+from plugboard._core.allocator import Block, CachingAllocator, size_class
 from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Storage, contiguous_strides, host_array
 from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
+from plugboard._dispatch.streams import current_stream_handle
 from plugboard._frontend.indexing import first_out_of_range
 from plugboard._plugins.contract import BackendInfo
 from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP, hookimpl
@@ -33,6 +35,8 @@ __all__ = [
     "API_VERSION",
     "ENTRY_POINT_GROUP",
     "Availability",
+    "Block",
+    "CachingAllocator",
     "BackendInfo",
     "BackendStatus",
     "DeviceProperties",
@@ -44,9 +48,11 @@ __all__ = [
     "TensorSpec",
     "conformance_expectations",
     "contiguous_strides",
+    "current_stream_handle",
     "first_out_of_range",
     "hookimpl",
     "host_array",
     "philox_reserve",
     "philox_words",
+    "size_class",
 ]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import weakref
 from functools import cached_property
 from typing import Any
 
 import pyopencl as cl
 
 import plugboard as pb
-from plugboard.backend import DeviceProperties
+from plugboard.backend import CachingAllocator, DeviceProperties, current_stream_handle
 
-from ._allocator import CachingAllocator
 from ._compiler import Kernel, ProgramCache
 from ._platforms import OpenCLDevice, platform_label
 from ._templates import prelude
 
-__all__ = ["DeviceState"]
+__all__ = ["DeviceState", "StreamHandle"]
 
 _BASE_DTYPES = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
                 pb.float16, pb.bfloat16, pb.float32)
@@ -28,11 +28,22 @@ def _device_type(bits: int) -> str:
     return "/".join(names) or "other"
 
 
+class StreamHandle:
+    """A stream of this backend: one in-order ``cl.CommandQueue`` (the runtime's handle)."""
+
+    __slots__ = ("__weakref__", "queue")
+
+    def __init__(self, queue: Any):
+        self.queue = queue
+
+
 class DeviceState:
     """Everything the backend keeps for device ``opencl:index``.
 
-    One in-order command queue: kernels and copies run in the order they were
-    queued, and only reading on the host waits for them.
+    Streams are in-order command queues: kernels and copies run in the order
+    they were queued on one, and only reading on the host waits for them.
+    :attr:`queue` is the current stream's queue (``pb.stream(...)``), the
+    device's default queue unless a block chose another.
     """
 
     def __init__(self, index: int, found: OpenCLDevice, programs: ProgramCache):
@@ -41,12 +52,49 @@ class DeviceState:
         self.found = found
         self.device = found.device
         self.context = found.context
-        self.queue = cl.CommandQueue(found.context, found.device)
-        self.allocator = CachingAllocator(found.context, self.label)
+        self.pb_device = pb.Device("opencl", index)
+        self._streams: weakref.WeakSet[StreamHandle] = weakref.WeakSet()
+        self.default_stream = self.new_stream()
+        self.allocator = CachingAllocator(
+            self._new_buffer, lambda buffer: buffer.release(), self.label, self._finish_all
+        )
         self.has_fp64 = found.has_fp64
         self.has_fp16 = found.has_fp16
         self.is_cpu = bool(int(found.device.type) & int(cl.device_type.CPU))
         self._programs = programs
+
+    def new_stream(self) -> StreamHandle:
+        """A stream: an in-order queue with profiling on, so that events can time work."""
+        stream = StreamHandle(cl.CommandQueue(
+            self.context, self.device, properties=cl.command_queue_properties.PROFILING_ENABLE
+        ))
+        self._streams.add(stream)
+        return stream
+
+    def current_stream(self) -> StreamHandle:
+        """The current stream of this device (this thread): the default one unless chosen."""
+        handle = current_stream_handle(self.pb_device)
+        return self.default_stream if handle is None else handle
+
+    def scratch(self, nbytes: int) -> Any:
+        """A temporary block for a kernel, on the current stream (free it when queued)."""
+        return self.allocator.allocate(nbytes, self.current_stream())
+
+    def _new_buffer(self, size: int) -> Any:
+        return cl.Buffer(self.context, cl.mem_flags.READ_WRITE, size)
+
+    def _finish_all(self) -> None:
+        for queue in self.queues():
+            queue.finish()
+
+    def queues(self) -> list[Any]:
+        """Every live queue of this device: ``synchronize`` waits for all of them."""
+        return [stream.queue for stream in list(self._streams)]
+
+    @property
+    def queue(self) -> Any:
+        """The queue of the current stream of this device (this thread)."""
+        return self.current_stream().queue
 
     @cached_property
     def dtypes(self) -> tuple[pb.DType, ...]:

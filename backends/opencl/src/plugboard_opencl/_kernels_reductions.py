@@ -177,7 +177,7 @@ def reduce(op: str, self: pb.Tensor, dims: Sequence[int], keepdim: bool, out: pb
         return
     # Two passes: partial results per (output, part), then their reduction into out.
     acc = accumulator(self.dtype)
-    scratch = state.allocator.allocate(n_out * parts * acc.itemsize)
+    scratch = state.scratch(n_out * parts * acc.itemsize)
     try:
         _launch(op, self, self.dtype, scratch.buffer, acc, True, n_out, n_red, parts,
                 kept_rec, red_rec, buffer(self), what)

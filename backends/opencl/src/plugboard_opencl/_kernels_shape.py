@@ -148,7 +148,7 @@ def _sorted(self: pb.Tensor, dim: int, descending: bool, count: int, values: pb.
     rec = layout_record(layout, [values.storage_offset(), indices.storage_offset(),
                                  self.storage_offset()], what)
     n_lines, length = math.prod(shape[k] for k in other), shape[d]
-    scratch = state.allocator.allocate(max(n_lines * 2 * length, 1) * 8)
+    scratch = state.scratch(max(n_lines * 2 * length, 1) * 8)
     kernel = state.kernel(sort_program(self.dtype), "sort",
                           [np.int64, np.int64, np.int64, None, np.int64, np.int64, np.int64,
                            np.int32, None, None, None, None], what)

@@ -1,8 +1,8 @@
 """Discovery and memory for OpenCL devices: the backend's ``DeviceRuntime``.
 
-Buffers come from a caching allocator per device (:mod:`._allocator`); every
+Buffers come from the core's caching allocator, one per device; every
 copy and kernel is queued on the device's one in-order queue, and only a copy
-to the host waits. Handles are :class:`~._allocator.Block` objects.
+to the host waits. Handles are :class:`plugboard.backend.Block` objects.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ import numpy as np
 import pyopencl as cl
 
 from plugboard import backend
-from plugboard.backend import Availability, DeviceProperties
+from plugboard.backend import Availability, Block, DeviceProperties
 
-from ._allocator import Block
 from ._compiler import ProgramCache
 from ._device import DeviceState
 from ._errors import translated
@@ -64,7 +63,9 @@ class OpenCLRuntime(backend.DeviceRuntime):
 
     # Memory ---------------------------------------------------------------------------
     def allocate(self, nbytes: int, index: int) -> Block:
-        return self.state(index).allocator.allocate(nbytes)
+        state = self.state(index)
+        # Blocks are pooled by the stream they are allocated on (stream-ordered reuse).
+        return state.allocator.allocate(nbytes, state.current_stream())
 
     def free(self, handle: Any, index: int) -> None:
         self.state(index).allocator.free(handle)
@@ -114,10 +115,48 @@ class OpenCLRuntime(backend.DeviceRuntime):
     def synchronize(self, index: int) -> None:
         state = self.state(index)
         with translated("synchronize", state.label):
-            state.queue.finish()
+            for queue in state.queues():
+                queue.finish()
 
     def memory_stats(self, index: int) -> dict[str, int]:
-        return self.state(index).allocator.stats()
+        return self.state(index).allocator.memory_stats()
+
+    # Streams and events: queues and markers ---------------------------------------------
+    has_streams = True
+
+    def default_stream(self, index: int) -> Any:
+        return self.state(index).default_stream
+
+    def create_stream(self, index: int) -> Any:
+        return self.state(index).new_stream()
+
+    def stream_synchronize(self, stream: Any, index: int) -> None:
+        with translated("synchronize a stream", self.state(index).label):
+            stream.queue.finish()
+
+    def stream_query(self, stream: Any, index: int) -> bool:
+        # A marker completes when everything queued before it has.
+        return self.event_query(cl.enqueue_marker(stream.queue), index)
+
+    def create_event(self, index: int, timing: bool) -> Any:
+        return None  # OpenCL events are made by enqueueing: record_event makes them
+
+    def record_event(self, event: Any, stream: Any, index: int) -> Any:
+        return cl.enqueue_marker(stream.queue)
+
+    def wait_event(self, stream: Any, event: Any, index: int) -> None:
+        cl.enqueue_barrier(stream.queue, wait_for=[event])
+
+    def event_query(self, event: Any, index: int) -> bool:
+        status = event.command_execution_status
+        return bool(status == cl.command_execution_status.COMPLETE)
+
+    def event_synchronize(self, event: Any, index: int) -> None:
+        with translated("wait for an event", self.state(index).label):
+            event.wait()
+
+    def event_elapsed_ms(self, start: Any, end: Any, index: int) -> float:
+        return float(end.profile.end - start.profile.end) / 1e6
 
     def empty_cache(self, index: int) -> int:
         """Give device ``index``'s cached blocks back to the driver; the bytes released."""

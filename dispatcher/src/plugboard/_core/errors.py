@@ -12,6 +12,7 @@ its inputs (see :meth:`PlugboardError.in_op`).
 from __future__ import annotations
 
 __all__ = [
+    "OutOfMemoryError",
     "ArgumentError",
     "BackendUnavailableError",
     "DTypeError",
@@ -86,6 +87,10 @@ class RegistrationError(PlugboardError):
 
 class KernelNotFoundError(PlugboardError, NotImplementedError):
     """No kernel can run an operator for the given backend and dtypes."""
+
+
+class OutOfMemoryError(PlugboardError, MemoryError):
+    """A device has no memory left for an allocation, even after its cache was emptied."""
 
 
 class PluginError(PlugboardError, ImportError):

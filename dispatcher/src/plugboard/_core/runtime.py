@@ -53,8 +53,18 @@ class DeviceRuntime(abc.ABC):
 
     Handles are opaque to the core: whatever :meth:`allocate` returns is passed
     back to the other methods. Offsets and sizes are in bytes. Methods may
-    queue work asynchronously; the core calls :meth:`synchronize` only through
-    :meth:`copy_to_host`, which must return with the bytes in place.
+    queue work asynchronously; :meth:`copy_to_host` must return with the bytes
+    in place.
+
+    Memory rules the core keeps for every runtime: :meth:`free` is never called
+    from a finalizer (a collected tensor's buffer is queued and freed at the
+    core's next allocation, ``pb.synchronize``, ``pb.memory_stats`` or
+    ``pb.empty_cache``, in ordinary code, so a lock in ``free`` cannot
+    deadlock); ``free`` may run while work queued on the buffer is still
+    pending, so a runtime reuses a buffer only in stream order and gives it to
+    the driver only once the device is idle (the core's ``CachingAllocator``
+    does both); and the host reads a host-memory runtime's buffers (``.numpy()``,
+    ``.item()``) only after :meth:`synchronize`.
 
     A runtime whose memory is host memory sets ``host_memory = True`` and
     returns 1-D ``uint8`` NumPy arrays as handles: the core then shares memory
@@ -114,6 +124,69 @@ class DeviceRuntime(abc.ABC):
         del index
 
     def memory_stats(self, index: int) -> dict[str, int]:
-        """Memory statistics in bytes, such as ``allocated``, ``reserved``, ``peak``."""
+        """Memory statistics in bytes: ``allocated``, ``reserved``, ``peak``, ``allocations``.
+
+        :class:`plugboard.backend.CachingAllocator` keeps them for a runtime built on it.
+        """
         del index
         return {}
+
+    def empty_cache(self, index: int) -> int:
+        """Give device ``index``'s cached, unused memory back to the driver; the bytes released."""
+        del index
+        return 0
+
+    # Streams and events (optional) ----------------------------------------
+    # A runtime whose devices have queues sets ``has_streams = True`` and
+    # implements the methods below; stream and event handles are opaque to the
+    # core. A runtime without them has one implicit in-order stream per device:
+    # the core's ``pb.Stream`` and ``pb.Event`` then work on the host (an event
+    # is a timestamp taken after ``synchronize``), and these methods are never
+    # called. Every method is called with the device index the handle belongs to.
+
+    has_streams: bool = False
+
+    def default_stream(self, index: int) -> Any:
+        """The stream work goes to when the user chose none (the device's first queue)."""
+        raise NotImplementedError("a runtime with has_streams = True implements streams")
+
+    def create_stream(self, index: int) -> Any:
+        """A new in-order stream on device ``index``."""
+        raise NotImplementedError("a runtime with has_streams = True implements streams")
+
+    def stream_synchronize(self, stream: Any, index: int) -> None:
+        """Wait until the work queued on ``stream`` has finished."""
+        raise NotImplementedError("a runtime with has_streams = True implements streams")
+
+    def stream_query(self, stream: Any, index: int) -> bool:
+        """Whether the work queued on ``stream`` has finished (never waits)."""
+        raise NotImplementedError("a runtime with has_streams = True implements streams")
+
+    def create_event(self, index: int, timing: bool) -> Any:
+        """A new event; ``timing``: it will be used for ``event_elapsed_ms``."""
+        raise NotImplementedError("a runtime with has_streams = True implements events")
+
+    def record_event(self, event: Any, stream: Any, index: int) -> Any:
+        """Mark the point in ``stream`` reached by the work queued so far.
+
+        Returns the event handle that now stands for that point: the same
+        handle, or a new one for APIs whose events are made by enqueueing
+        (OpenCL markers).
+        """
+        raise NotImplementedError("a runtime with has_streams = True implements events")
+
+    def wait_event(self, stream: Any, event: Any, index: int) -> None:
+        """Make work queued later on ``stream`` wait for ``event`` (without the host waiting)."""
+        raise NotImplementedError("a runtime with has_streams = True implements events")
+
+    def event_query(self, event: Any, index: int) -> bool:
+        """Whether the work before ``event`` has finished (never waits)."""
+        raise NotImplementedError("a runtime with has_streams = True implements events")
+
+    def event_synchronize(self, event: Any, index: int) -> None:
+        """Wait until the work before ``event`` has finished."""
+        raise NotImplementedError("a runtime with has_streams = True implements events")
+
+    def event_elapsed_ms(self, start: Any, end: Any, index: int) -> float:
+        """Milliseconds between two completed events recorded with ``timing``."""
+        raise NotImplementedError("a runtime with has_streams = True implements events")

@@ -8,6 +8,7 @@ Operators and Python's operator methods are attached to :class:`Tensor` by
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import math
@@ -17,14 +18,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from plugboard._core.errors import DeviceError, ShapeError
+from plugboard._core.runtime import DeviceRuntime
 from plugboard._core.tensor_methods import TensorMethods
 
 if TYPE_CHECKING:
     from plugboard._core.device import Device
     from plugboard._core.dtype import DType
-    from plugboard._core.runtime import DeviceRuntime
 
-__all__ = ["Storage", "Tensor", "contiguous_strides", "host_array", "read_to_host"]
+__all__ = [
+    "Storage", "Tensor", "contiguous_strides", "free_pending", "host_array", "read_to_host",
+]
 
 
 class Storage:
@@ -49,14 +52,37 @@ class Storage:
 
 
 class FreeingStorage(Storage):
-    """Storage whose runtime wants buffers given back explicitly."""
+    """Storage whose runtime wants buffers given back explicitly.
+
+    Its finalizer does not call the runtime: it queues the buffer, and
+    :func:`free_pending` gives it back from ordinary code (a finalizer can run
+    at any point, inside a driver call or while its thread holds a lock the
+    runtime's ``free`` takes).
+    """
 
     __slots__ = ()
 
     def __del__(self) -> None:
-        # Nothing can be raised from a finalizer; a failing free only leaks.
+        _PENDING_FREES.append((self.runtime, self.handle, self.device.index))  # atomic
+
+
+_PENDING_FREES: collections.deque[tuple[DeviceRuntime, Any, int]] = collections.deque()
+
+
+def free_pending() -> None:
+    """Give the buffers of collected tensors back to their runtimes.
+
+    The core calls it before every allocation and in ``pb.synchronize``,
+    ``pb.memory_stats`` and ``pb.empty_cache``.
+    """
+    while _PENDING_FREES:
+        try:
+            runtime, handle, index = _PENDING_FREES.popleft()
+        except IndexError:  # another thread took the last one
+            return
+        # A failing free only leaks; it must not fail the allocation that drained it.
         with contextlib.suppress(Exception):
-            self.runtime.free(self.handle, self.device.index)
+            runtime.free(handle, index)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -206,7 +232,10 @@ class Tensor(TensorMethods):
 
         Other devices copy to the host; that waits for queued work.
         """
-        if self._storage.runtime.host_memory:
+        storage = self._storage
+        if storage.runtime.host_memory:
+            # Kernels may still be writing host memory from a queue: wait for them first.
+            storage.runtime.synchronize(storage.device.index)
             return host_array(self)
         return read_to_host(self)
 
@@ -348,6 +377,7 @@ def read_to_host(t: Tensor) -> np.ndarray:
     """
     storage = t._storage
     if storage.runtime.host_memory:
+        storage.runtime.synchronize(storage.device.index)
         return np.array(host_array(t), copy=True)
     result = np.empty(t._shape, dtype=t._dtype.numpy)
     if result.size == 0:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.errors import PluginError
-from plugboard._core.runtime import DeviceProperties
+from plugboard._core.runtime import DeviceProperties, DeviceRuntime
+from plugboard._core.tensor import free_pending
 from plugboard._plugins.registry import BackendStatus, registry
 
-__all__ = ["backends", "device", "device_properties", "devices", "memory_stats", "synchronize"]
+__all__ = [
+    "backends", "device", "device_properties", "devices", "empty_cache", "memory_stats",
+    "synchronize",
+]
 
 
 def device(spec: DeviceLike, index: int | None = None) -> Device:
@@ -70,16 +74,50 @@ def device_properties(device: DeviceLike) -> DeviceProperties:
 
 
 def memory_stats(device: DeviceLike) -> dict[str, int]:
-    """The device's memory statistics in bytes (keys depend on the backend)."""
-    d = Device(device)
-    backend = registry().get(d.type)
-    backend.check_device(d)
-    return backend.runtime.memory_stats(d.index)
+    """The device's memory statistics in bytes.
+
+    Backends on :class:`plugboard.backend.CachingAllocator` report
+    ``allocated`` (live tensors), ``reserved`` (held from the driver, cache
+    included), ``peak`` and ``allocations``; others report what they know.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.zeros(1000)
+        >>> pb.memory_stats("cpu")["allocated"] >= 4000
+        True
+    """
+    runtime, index = _runtime(device)
+    free_pending()
+    return runtime.memory_stats(index)
+
+
+def empty_cache(device: DeviceLike) -> int:
+    """Give the device's cached, unused memory back to its driver; returns the bytes released.
+
+    Example:
+        >>> import plugboard as pb
+        >>> pb.empty_cache("cpu") >= 0
+        True
+    """
+    runtime, index = _runtime(device)
+    free_pending()
+    return runtime.empty_cache(index)
 
 
 def synchronize(device: DeviceLike) -> None:
-    """Wait until all work queued on the device has finished."""
+    """Wait until all work queued on the device, on every stream, has finished.
+
+    Example:
+        >>> import plugboard as pb
+        >>> pb.synchronize("cpu")
+    """
+    runtime, index = _runtime(device)
+    free_pending()
+    runtime.synchronize(index)
+
+
+def _runtime(device: DeviceLike) -> tuple[DeviceRuntime, int]:
     d = Device(device)
     backend = registry().get(d.type)
     backend.check_device(d)
-    backend.runtime.synchronize(d.index)
+    return backend.runtime, d.index

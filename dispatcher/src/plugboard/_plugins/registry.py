@@ -35,7 +35,13 @@ from plugboard._core.dtype import ALL_DTYPES
 from plugboard._core.errors import BackendUnavailableError, DeviceError, PluginError
 from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
 from plugboard._core.spec import TensorSpec
-from plugboard._core.tensor import FreeingStorage, Storage, Tensor, contiguous_strides
+from plugboard._core.tensor import (
+    FreeingStorage,
+    Storage,
+    Tensor,
+    contiguous_strides,
+    free_pending,
+)
 from plugboard._dispatch.backends import backend_source
 from plugboard._dispatch.keys import DispatchKey, register_backend_key
 from plugboard._dispatch.library import Library, close_owned
@@ -113,6 +119,7 @@ class LoadedBackend:
         if index >= self.device_count or not self.availability.available:
             self.check_device(device)
         nbytes = math.prod(shape) * dtype.itemsize
+        free_pending()  # collected tensors' buffers first, so the runtime can reuse them
         handle = self.runtime.allocate(nbytes, index)
         storage = self._storage_type(
             handle, nbytes, self._devices[index], self.runtime, self.key.mask
