@@ -20,9 +20,14 @@ hooks, marked with :data:`hookimpl`::
 """
 
 from plugboard._core.allocator import Block, CachingAllocator, size_class
+from plugboard._core.dtype import ALL_DTYPES as ALL
+from plugboard._core.dtype import FLOATING_DTYPES as FLOATING
+from plugboard._core.dtype import INTEGRAL_DTYPES as INTEGRAL
+from plugboard._core.dtype import NUMERIC_DTYPES as NUMERIC
 from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Storage, contiguous_strides, host_array
+from plugboard._dispatch.kernel_table import KernelSpec, KernelTable
 from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
 from plugboard._dispatch.streams import current_stream_handle
 from plugboard._frontend.indexing import first_out_of_range
@@ -32,7 +37,13 @@ from plugboard._plugins.registry import BackendStatus, conformance_expectations
 from plugboard._version import API_VERSION
 
 __all__ = [
+    "ALL",
     "API_VERSION",
+    "FLOATING",
+    "INTEGRAL",
+    "NUMERIC",
+    "KernelSpec",
+    "KernelTable",
     "ENTRY_POINT_GROUP",
     "Availability",
     "Block",

@@ -9,24 +9,18 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import ALL, FLOATING, INTEGRAL, NUMERIC, KernelSpec, host_array
 
-ALL = (pb.bool, pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64,
-       pb.float16, pb.bfloat16, pb.float32, pb.float64)
-NUMERIC = tuple(d for d in ALL if d is not pb.bool)
-INTEGRAL = tuple(d for d in ALL if not d.is_floating_point)
-FLOATING = tuple(d for d in ALL if d.is_floating_point)
+__all__ = ["ALL", "FLOATING", "INTEGRAL", "NUMERIC", "CPUKernel"]
+
 _REDUCED = ("float16", "bfloat16")
 
 
 @dataclass(frozen=True)
-class CPUKernel:
-    """One kernel: the operator, the function, and what it declares (see Library.impl)."""
+class CPUKernel(KernelSpec):
+    """A CPU kernel record: NumPy reads any strides, so every CPU kernel is strided."""
 
-    op: str
-    fn: Callable[..., Any]
-    dtypes: tuple[pb.DType, ...]
-    mixed_dtypes: bool = False  # takes inputs of any dtype (the core casts nothing)
+    strided: bool = True
 
 
 def array(value: Any) -> Any:

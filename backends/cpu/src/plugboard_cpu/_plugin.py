@@ -6,6 +6,7 @@ from collections.abc import Collection
 from importlib import resources
 
 from plugboard import Library, backend
+from plugboard.backend import KernelTable
 
 from . import (
     __version__,
@@ -23,6 +24,7 @@ from ._runtime import CPURuntime
 # linear-algebra section's one primitive, matmul, is among them).
 KERNEL_MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_reductions,
                   _kernels_shape, _kernels_indexing, _kernels_nn)
+KERNELS = KernelTable.concat(*(KernelTable(module.KERNELS) for module in KERNEL_MODULES))
 
 
 @backend.hookimpl
@@ -53,11 +55,7 @@ def register_kernels(library: Library, only: Collection[str] | None = None) -> N
     names of docs/opset.md's primitives, a backend that runs every composite by
     its decomposition.
     """
-    for module in KERNEL_MODULES:
-        for kernel in module.KERNELS:
-            if only is None or kernel.op in only:
-                library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes, strided=True,
-                             mixed_dtypes=kernel.mixed_dtypes)
+    (KERNELS if only is None else KERNELS.only(only)).register(library)
 
 
 @backend.hookimpl

@@ -29,12 +29,22 @@ def _device_type(bits: int) -> str:
 
 
 class StreamHandle:
-    """A stream of this backend: one in-order ``cl.CommandQueue`` (the runtime's handle)."""
+    """A stream of this backend: one in-order ``cl.CommandQueue`` (the runtime's handle).
 
-    __slots__ = ("__weakref__", "queue")
+    ``busy`` is set whenever work may have been queued (every enqueue goes through
+    :attr:`DeviceState.queue`) and cleared when the queue is known to be idle, so
+    asking an idle stream costs no marker.
+    """
+
+    __slots__ = ("__weakref__", "busy", "queue")
 
     def __init__(self, queue: Any):
         self.queue = queue
+        self.busy = False
+
+    def finish(self) -> None:
+        self.queue.finish()
+        self.busy = False
 
 
 class DeviceState:
@@ -84,17 +94,19 @@ class DeviceState:
         return cl.Buffer(self.context, cl.mem_flags.READ_WRITE, size)
 
     def _finish_all(self) -> None:
-        for queue in self.queues():
-            queue.finish()
+        for stream in self.streams():
+            stream.finish()
 
-    def queues(self) -> list[Any]:
-        """Every live queue of this device: ``synchronize`` waits for all of them."""
-        return [stream.queue for stream in list(self._streams)]
+    def streams(self) -> list[StreamHandle]:
+        """Every live stream of this device: ``synchronize`` waits for all of them."""
+        return list(self._streams)
 
     @property
     def queue(self) -> Any:
-        """The queue of the current stream of this device (this thread)."""
-        return self.current_stream().queue
+        """The queue of the current stream of this device (this thread), to enqueue on."""
+        stream = self.current_stream()
+        stream.busy = True
+        return stream.queue
 
     @cached_property
     def dtypes(self) -> tuple[pb.DType, ...]:

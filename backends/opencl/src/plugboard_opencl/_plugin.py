@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from plugboard import Library, backend
+from plugboard.backend import KernelTable
 
 from . import (
     __version__,
@@ -22,6 +23,7 @@ from ._runtime import RUNTIME
 # The kernel tables (the starter primitives first, then one module per docs/opset.md section).
 KERNEL_MODULES = (_kernels, _kernels_copy, _kernels_reductions, _kernels_linalg,
                   _kernels_shape, _kernels_indexing, _kernels_random, _kernels_nn)
+KERNELS = KernelTable.concat(*(KernelTable(module.KERNELS) for module in KERNEL_MODULES))
 
 
 @backend.hookimpl
@@ -42,10 +44,7 @@ def plugboard_device_runtime() -> backend.DeviceRuntime:
 
 @backend.hookimpl
 def plugboard_register_kernels(library: Library) -> None:
-    for module in KERNEL_MODULES:
-        for kernel in module.KERNELS:
-            library.impl(kernel.op, fn=kernel.fn, dtypes=kernel.dtypes,
-                         strided=kernel.strided, mixed_dtypes=kernel.mixed_dtypes)
+    KERNELS.register(library)
 
 
 @backend.hookimpl

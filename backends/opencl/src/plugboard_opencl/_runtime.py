@@ -115,8 +115,8 @@ class OpenCLRuntime(backend.DeviceRuntime):
     def synchronize(self, index: int) -> None:
         state = self.state(index)
         with translated("synchronize", state.label):
-            for queue in state.queues():
-                queue.finish()
+            for stream in state.streams():
+                stream.finish()
 
     def memory_stats(self, index: int) -> dict[str, int]:
         return self.state(index).allocator.memory_stats()
@@ -132,11 +132,17 @@ class OpenCLRuntime(backend.DeviceRuntime):
 
     def stream_synchronize(self, stream: Any, index: int) -> None:
         with translated("synchronize a stream", self.state(index).label):
-            stream.queue.finish()
+            stream.finish()
 
     def stream_query(self, stream: Any, index: int) -> bool:
+        if not stream.busy:
+            return True
         # A marker completes when everything queued before it has.
-        return self.event_query(cl.enqueue_marker(stream.queue), index)
+        marker = cl.enqueue_marker(stream.queue)
+        stream.queue.flush()
+        done = self.event_query(marker, index)
+        stream.busy = not done
+        return done
 
     def create_event(self, index: int, timing: bool) -> Any:
         return None  # OpenCL events are made by enqueueing: record_event makes them

@@ -33,6 +33,7 @@ from plugboard._core.errors import DTypeError
 
 __all__ = [
     "ALL_DTYPES",
+    "INTEGRAL_DTYPES",
     "FLOATING_DTYPES",
     "INTEGER_DTYPES",
     "NUMERIC_DTYPES",
@@ -193,6 +194,8 @@ ALL_DTYPES: Final = (bool_, int8, uint8, int16, int32, int64, float16, bfloat16,
 FLOATING_DTYPES: Final = tuple(d for d in ALL_DTYPES if d.is_floating_point)
 INTEGER_DTYPES: Final = tuple(d for d in ALL_DTYPES if d.is_integer)
 NUMERIC_DTYPES: Final = tuple(d for d in ALL_DTYPES if not d.is_bool)
+# bool and the integers: what bitwise operators take.
+INTEGRAL_DTYPES: Final = tuple(d for d in ALL_DTYPES if not d.is_floating_point)
 
 _BY_NAME: Final = {d.name: d for d in ALL_DTYPES}
 _ALIASES: Final = {"half": float16, "double": float64, "long": int64, "int": int32}
