@@ -43,3 +43,38 @@ def test_every_core_operator_has_a_description() -> None:
     core = [op for op in registered_ops() if op.name.startswith("pb::")]
     assert len(core) > 150
     assert all(op.doc.endswith(".") for op in core)
+
+
+def test_a_kernel_whose_signature_does_not_fit_is_rejected_at_registration() -> None:
+    lib = pb.Library("sigs")
+    lib.define("scale(Tensor self, *, Scalar factor=2) -> Tensor")
+
+    @lib.register_meta("scale")
+    def _meta(self: pb.Tensor, factor: float) -> pb.library.TensorSpec:
+        return pb.library.TensorSpec(self.shape, self.dtype, self.device)
+
+    def forgot_out(self: pb.Tensor, factor: float) -> None: ...
+    def forgot_factor(self: pb.Tensor, *, out: pb.Tensor) -> None: ...
+
+    for wrong in (forgot_out, forgot_factor):
+        with pytest.raises(pb.RegistrationError) as raised:
+            lib.impl("scale", "CPU", wrong)
+        message = str(raised.value)
+        assert "sigs::scale" in message and "fn(self, factor, *, out)" in message
+        assert "Fix: define it as def scale(self, factor, *, out)" in message
+    lib.impl("scale", "CPU", lambda self, factor, *, out: None)  # fits
+    with pytest.raises(pb.RegistrationError, match=r"fn\(self, factor\)"):
+        lib.impl("scale", "CompositeImplicit", lambda self: self)  # composites get no out
+    lib.impl("scale", "CompositeImplicit", lambda self, factor: self * factor)
+    lib.close()
+
+
+def test_a_meta_function_added_later_checks_the_kernels_already_registered() -> None:
+    lib = pb.Library("late")
+    lib.define("twice(Tensor self) -> Tensor")
+    lib.impl("twice", "CPU", lambda self: self + self)  # unstructured for now: fits
+    with pytest.raises(pb.RegistrationError, match="out"):
+        lib.register_meta("twice", lambda self: pb.library.TensorSpec(
+            self.shape, self.dtype, self.device))
+    assert pb.ops.late.twice(pb.tensor([1, 2])).tolist() == [2, 4]  # still unstructured
+    lib.close()

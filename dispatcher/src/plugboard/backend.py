@@ -26,7 +26,13 @@ from plugboard._core.dtype import INTEGRAL_DTYPES as INTEGRAL
 from plugboard._core.dtype import NUMERIC_DTYPES as NUMERIC
 from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
 from plugboard._core.spec import MetaResult, TensorSpec
-from plugboard._core.tensor import Storage, contiguous_strides, host_array
+from plugboard._core.tensor import (
+    DeviceBuffer,
+    Storage,
+    contiguous_strides,
+    device_buffer,
+    host_array,
+)
 from plugboard._dispatch.kernel_table import KernelSpec, KernelTable
 from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
 from plugboard._dispatch.streams import current_stream_handle
@@ -50,6 +56,7 @@ __all__ = [
     "CachingAllocator",
     "BackendInfo",
     "BackendStatus",
+    "DeviceBuffer",
     "DeviceProperties",
     "DeviceRuntime",
     "Generator",
@@ -60,6 +67,7 @@ __all__ = [
     "conformance_expectations",
     "contiguous_strides",
     "current_stream_handle",
+    "device_buffer",
     "first_out_of_range",
     "hookimpl",
     "host_array",

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
+from plugboard.backend import device_buffer
 
 from ._device import DeviceState
 from ._errors import translated
@@ -55,7 +56,7 @@ def device_of(t: pb.Tensor) -> DeviceState:
 
 def buffer(t: pb.Tensor) -> Any:
     """The ``cl.Buffer`` behind a tensor (its element offset is ``t.storage_offset()``)."""
-    return t.untyped_storage().handle.buffer
+    return device_buffer(t).handle.buffer
 
 
 def global_size(n: int, local: int = LOCAL_SIZE) -> tuple[int]:

@@ -13,7 +13,7 @@ import contextlib
 import functools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from plugboard._core.dtype import DType
 
 __all__ = [
-    "Storage", "Tensor", "contiguous_strides", "free_pending", "host_array", "read_to_host",
+    "DeviceBuffer", "Storage", "Tensor", "contiguous_strides", "device_buffer", "free_pending",
+    "host_array", "read_to_host",
 ]
 
 
@@ -355,6 +356,40 @@ def host_array(t: Tensor) -> np.ndarray:
     )
     t._host = view
     return view
+
+
+class DeviceBuffer(NamedTuple):
+    """What a kernel needs to reach a tensor's data on its device.
+
+    ``handle`` is what the backend's runtime returned from ``allocate`` (for a
+    host-memory runtime, a 1-D uint8 NumPy array); the tensor's first element
+    is ``byte_offset`` bytes into it, and element ``(i, j, ...)`` is
+    ``i * strides[0] + j * strides[1] + ...`` elements after that.
+    """
+
+    handle: Any
+    byte_offset: int
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]  # in elements, as Tensor.stride()
+    dtype: DType
+    device: Device
+
+
+def device_buffer(t: Tensor) -> DeviceBuffer:
+    """The device buffer behind ``t``, with its offset, shape, strides, dtype and device.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.arange(6, dtype=pb.int32).reshape(2, 3)[:, 1:]
+        >>> b = pb.backend.device_buffer(x)
+        >>> b.byte_offset, b.shape, b.strides, b.dtype
+        (4, (2, 2), (3, 1), pb.int32)
+    """
+    storage = t._storage
+    return DeviceBuffer(
+        storage.handle, t._offset * t._dtype.itemsize, t._shape, t._strides, t._dtype,
+        storage.device,
+    )
 
 
 def check_same_device(op: str, tensors: Sequence[Tensor]) -> Device:

@@ -22,6 +22,7 @@ from plugboard._core.dtype import DType, as_dtype
 from plugboard._core.errors import RegistrationError
 from plugboard._dispatch import registry as _registry
 from plugboard._dispatch.backends import backend_source
+from plugboard._dispatch.convention import check_kernel_signature
 from plugboard._dispatch.dispatcher import OperatorHandle
 from plugboard._dispatch.keys import DispatchKey, KeyKind, key_named
 from plugboard._dispatch.registry import Kernel, OperatorDef, Registration
@@ -143,7 +144,15 @@ class Library:
 
         def register(fn: F) -> F:
             op = _registry.get_op(self._qualify(name))
-            self._registrations.append(_registry.set_meta(op, fn, self.name))
+            registration = _registry.set_meta(op, fn, self.name)
+            try:
+                # Backend kernels registered before the meta function become structured.
+                for kernel in op.kernels.values():
+                    check_kernel_signature(op, kernel.key, kernel.fn)
+            except RegistrationError:
+                registration.remove()
+                raise
+            self._registrations.append(registration)
             return fn
 
         return register if fn is None else register(fn)
@@ -221,6 +230,8 @@ class Library:
                 raise RegistrationError(f"a kernel must be callable, not {fn!r}")
             op = _registry.get_op(self._qualify(name))
             kernel = Kernel(fn, key, accepted, strided, mixed_dtypes, self.name)
+            if key not in op.kernels:  # a second kernel for the key: set_kernel says so
+                check_kernel_signature(op, key, fn)
             self._registrations.append(_registry.set_kernel(op, kernel))
             return fn
 
