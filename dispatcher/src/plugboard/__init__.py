@@ -67,6 +67,7 @@ from plugboard._frontend.devices import (
     memory_stats,
     synchronize,
 )
+from plugboard._frontend.dlpack import from_dlpack
 from plugboard._frontend.factories import asarray, from_numpy, tensor
 from plugboard._frontend.functions import *  # noqa: F403 - pb.add, ...: every operator
 from plugboard._frontend.methods import install as _install_methods
@@ -93,7 +94,7 @@ __all__ = [
     "float32", "float64", "promote_types", "result_type", "can_cast", "get_default_dtype",
     "set_default_dtype",
     # tensors
-    "Tensor", "tensor", "from_numpy", "asarray", "broadcast_shapes",
+    "Tensor", "tensor", "from_numpy", "from_dlpack", "asarray", "broadcast_shapes",
     # random numbers
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed",
     "ops", "OperatorHandle", "Library", "fallback_policy", "fallback_counts",

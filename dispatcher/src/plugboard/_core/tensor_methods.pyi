@@ -66,6 +66,10 @@ class TensorMethods:
     def __setitem__(self, index: Any, value: Tensor | bool | int | float) -> None:
         """``x[index] = value``: writes ``value`` (cast, broadcast) into ``x`` in place."""
     def __reduce__(self) -> Any: ...
+    def __dlpack__(self, stream: Any = None, **kwargs: Any) -> Any:
+        """A DLPack capsule over this tensor's memory (``np.from_dlpack(x)``, ``torch.from_dlpack(x)``)."""
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """The DLPack device type code and device id."""
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
         """``x == y``, elementwise: ``pb.eq``."""
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]

@@ -14,6 +14,7 @@ import numpy as np
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch.dispatcher import OperatorHandle, handle
 from plugboard._frontend.conversion import copy_, to_method
+from plugboard._frontend.dlpack import dlpack_device, to_dlpack
 from plugboard._frontend.factories import tensor
 from plugboard._frontend.functions import METHODS
 from plugboard._frontend.indexing import getitem, setitem
@@ -160,6 +161,8 @@ def install() -> None:
         "__getitem__": getitem,
         "__setitem__": setitem,
         "__reduce__": _reduce,
+        "__dlpack__": to_dlpack,
+        "__dlpack_device__": dlpack_device,
         "max": max,
         "min": min,
         "scatter": scatter,
