@@ -190,3 +190,16 @@ class DeviceRuntime(abc.ABC):
     def event_elapsed_ms(self, start: Any, end: Any, index: int) -> float:
         """Milliseconds between two completed events recorded with ``timing``."""
         raise NotImplementedError("a runtime with has_streams = True implements events")
+
+    # DLPack (optional) ------------------------------------------------------
+    # Host-memory runtimes need neither: their tensors are DLPack's kDLCPU.
+
+    def dlpack_device(self, index: int) -> tuple[int, int] | None:
+        """The DLPack ``(device_type, device_id)`` of device ``index``, or None: no DLPack."""
+        del index
+        return None
+
+    def data_pointer(self, handle: Any) -> int:
+        """The device address of a buffer, for DLPack (with :meth:`dlpack_device`)."""
+        raise NotImplementedError("a runtime with dlpack_device gives data pointers")
+

@@ -144,10 +144,10 @@ def dlpack_device(t: Tensor) -> tuple[int, int]:
     runtime = t.untyped_storage().runtime
     if runtime.host_memory:
         return (KDL_CPU, 0)
-    hook = getattr(runtime, "dlpack_device", None)
-    if hook is None:
+    found = runtime.dlpack_device(t.device.index)
+    if found is None:
         raise DeviceError(_no_dlpack(t))
-    code, device_id = hook(t.device.index)
+    code, device_id = found
     return int(code), int(device_id)
 
 
@@ -191,7 +191,7 @@ def to_dlpack(
         runtime.synchronize(storage.device.index)
         address = int(storage.handle.ctypes.data) if storage.nbytes else 0
     else:
-        address = int(runtime.data_pointer(storage.handle))  # type: ignore[attr-defined]
+        address = int(runtime.data_pointer(storage.handle))
     code, bits = _CODES[t.dtype.name]
     ndim = t.ndim
     shape = (ctypes.c_int64 * max(ndim, 1))(*t.shape)
