@@ -303,7 +303,7 @@ def test_write_reports(report: Report, tmp_path: Path) -> None:
     }
     text = paths["json"].read_text(encoding="utf-8")
     assert json.loads(text) == report.to_json()
-    assert text.startswith('{\n  "schema_version": "1.0",\n  "suite_version"')
+    assert text.startswith('{\n  "schema_version": "1.1",\n  "suite_version"')
     assert text.endswith("}\n")
     assert paths["md"].read_text(encoding="utf-8") == render_markdown(report)
     assert paths["html"].read_text(encoding="utf-8") == render_html(report)

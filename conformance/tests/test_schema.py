@@ -34,7 +34,7 @@ def test_the_schema_ships_in_the_package_and_is_draft_2020_12() -> None:
     assert SCHEMA_PATH.is_file()
     schema = load_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION == "1.0"
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION == "1.1"
     load_schema()["title"] = "changed"
     assert load_schema()["title"] != "changed"  # each call returns a fresh copy
 

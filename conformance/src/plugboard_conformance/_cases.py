@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+import traceback
 import warnings
 import zlib
 from collections import Counter
@@ -29,6 +30,7 @@ from plugboard.library import Path, record_paths
 from ._checks import compare
 from ._model import CaseRecord, Outcome, Variant
 from ._opdb import ErrorSample, Layout, OpInfo, Sample
+from ._timeout import CaseTimeout
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,15 @@ class CaseRunner:
             record.outcome = Outcome.UNSUPPORTED.value
             record.declared = False
             record.message = str(unsupported)
+        except CaseTimeout as timeout:
+            record.outcome = Outcome.ERROR.value
+            record.message = str(timeout)
+            record.traceback = "".join(traceback.format_exception(timeout)).strip()
         except Exception as error:  # the case broke: an unexpected exception
             record.outcome = Outcome.ERROR.value
             record.message = f"{type(error).__name__}: {error}"
+            # The kernel's own frames: where a vendor starts looking.
+            record.traceback = "".join(traceback.format_exception(error)).strip()
         record.time_s = time.perf_counter() - start
         if spec.dtype is not None and spec.dtype.name not in self.declared_dtypes:
             self._undeclared_device_dtype(record)

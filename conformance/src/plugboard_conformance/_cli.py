@@ -33,7 +33,7 @@ from rich.text import Text
 from ._diff import diff_reports, format_regressions
 from ._model import Outcome, Report
 from ._render import strip_environment
-from ._schema import ReportSchemaError, validate
+from ._schema import ReportSchemaError, upgrade, validate
 
 __all__ = ["register"]
 
@@ -284,6 +284,7 @@ def _load_report(path: Path) -> Report:
         raise _UnreadableReport(f"cannot read {path}: {error}") from error
     if not isinstance(data, dict):
         raise _UnreadableReport(f"{path} is not a conformance report: not a JSON object")
+    data = upgrade(data)
     try:
         validate(data)
     except ReportSchemaError as error:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Outcome(str, Enum):
@@ -60,6 +60,7 @@ class CaseRecord:
     expectation: str | None = None  # the expectations file's reason, when an entry applies
     time_s: float = 0.0
     reproduce: str = ""  # a one-line command that runs this case alone
+    traceback: str = ""  # the full traceback of an error (the kernel's frames included)
 
 
 @dataclass
@@ -71,6 +72,7 @@ class ContractRecord:
     message: str = ""
     time_s: float = 0.0
     reproduce: str = ""
+    traceback: str = ""  # the full failure text of a failed or broken check
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 
 from plugboard import PlugboardError
 
-__all__ = ["SCHEMA_PATH", "ReportSchemaError", "load_schema", "validate"]
+__all__ = ["SCHEMA_PATH", "ReportSchemaError", "load_schema", "upgrade", "validate"]
 
 SCHEMA_PATH = resources.files("plugboard_conformance").joinpath("schema").joinpath("report-v1.json")
 
@@ -51,6 +51,20 @@ def _validator() -> Any:
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A report of an older schema version as the current one (for reading old reports).
+
+    1.0 -> 1.1: case and contract records gained ``traceback`` (empty for old ones).
+    """
+    if data.get("schema_version") == "1.0":
+        data = {**data, "schema_version": "1.1"}
+        for key in ("cases", "contract"):
+            if isinstance(data.get(key), list):
+                data[key] = [{**r, "traceback": ""} if isinstance(r, dict) else r
+                             for r in data[key]]
+    return data
 
 
 def validate(data: dict[str, Any]) -> None:

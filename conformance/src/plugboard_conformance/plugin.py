@@ -34,6 +34,7 @@ from ._model import (
     Variant,
 )
 from ._opdb import all_ops
+from ._timeout import DEFAULT_TIMEOUT_S, time_limit
 
 SESSION_KEY = pytest.StashKey["ConformanceSession"]()
 CONTRACT_MODULE = "test_device_contract.py"
@@ -46,6 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="the device to test, e.g. opencl:1 (default: index 0)")
     group.addoption("--report-dir", metavar="DIR",
                     help="write NAME.json, NAME.md and NAME.html here")
+    group.addoption("--case-timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT_S,
+                    help="fail a case that runs longer (default %(default)s; 0: no limit)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -212,10 +215,12 @@ class ConformanceSession:
                 message = reason
             else:
                 outcome = Outcome.FAIL if report.when == "call" else Outcome.ERROR
-                message = report.longreprtext.strip().splitlines()[-1] if \
-                    report.longreprtext else ""
-            self.contract.append(ContractRecord(name, outcome.value, message,
-                                                report.duration, self.reproduce(name)))
+                message = _summary_line(report.longreprtext)
+            self.contract.append(ContractRecord(
+                name, outcome.value, message, report.duration, self.reproduce(name),
+                traceback=report.longreprtext.strip() if outcome in (
+                    Outcome.FAIL, Outcome.ERROR) else "",
+            ))
 
     def finish(self, full_run: bool) -> Report:
         if self._policy is not None:
@@ -285,8 +290,26 @@ class ConformanceSession:
         )
 
 
+def _summary_line(text: str) -> str:
+    """The line of a pytest failure that says what went wrong (the ``E`` lines' first)."""
+    lines = text.strip().splitlines()
+    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+    if errors:
+        return errors[0]
+    return lines[-1] if lines else ""
+
+
 def _opset_version() -> str:
     return pb.library.OPSET_VERSION
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Every test of the suite runs under the case time limit (``--case-timeout``)."""
+    if item.config.stash.get(SESSION_KEY, None) is None:
+        return (yield)
+    with time_limit(item.config.getoption("--case-timeout")):
+        return (yield)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

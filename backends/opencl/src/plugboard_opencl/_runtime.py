@@ -121,6 +121,41 @@ class OpenCLRuntime(backend.DeviceRuntime):
     def memory_stats(self, index: int) -> dict[str, int]:
         return self.state(index).allocator.memory_stats()
 
+    # Non-blocking copies ----------------------------------------------------------------
+    has_async_copies = True
+
+    def pinned_host_buffer(self, nbytes: int, index: int) -> np.ndarray | None:
+        # Host-allocated memory the device can reach directly, mapped for the host; the
+        # array keeps the mapping (and the buffer) alive.
+        state = self.state(index)
+        with translated(f"allocating {nbytes} bytes of pinned host memory", state.label):
+            buffer = cl.Buffer(state.context, cl.mem_flags.READ_WRITE | cl.mem_flags.ALLOC_HOST_PTR,
+                               max(nbytes, 1))
+            flags: Any = cl.map_flags.READ | cl.map_flags.WRITE
+            mapped = cl.enqueue_map_buffer(
+                state.default_stream.queue, buffer, flags, 0, (max(nbytes, 1),),
+                np.dtype(np.uint8), is_blocking=True,
+            )[0]
+        view: np.ndarray = np.asarray(mapped)[:nbytes]
+        return view
+
+    def copy_to_host_async(
+        self, dst: np.ndarray, src: Any, src_offset: int, index: int, stream: Any
+    ) -> None:
+        state = self.state(index)
+        queue = (stream or state.default_stream).queue
+        with translated(f"queueing {dst.nbytes} bytes to the host", state.label):
+            cl.enqueue_copy(queue, dst, src.buffer, src_offset=src_offset, is_blocking=False)
+
+    def copy_from_host_async(
+        self, dst: Any, dst_offset: int, src: np.ndarray, index: int, stream: Any
+    ) -> None:
+        state = self.state(index)
+        queue = (stream or state.default_stream).queue
+        data = np.array(src, copy=True, order="C").reshape(-1).view(np.uint8)  # src may change
+        with translated(f"queueing {data.nbytes} bytes to the device", state.label):
+            cl.enqueue_copy(queue, dst.buffer, data, dst_offset=dst_offset, is_blocking=False)
+
     # Streams and events: queues and markers ---------------------------------------------
     has_streams = True
 

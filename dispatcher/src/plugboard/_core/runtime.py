@@ -191,6 +191,35 @@ class DeviceRuntime(abc.ABC):
         """Milliseconds between two completed events recorded with ``timing``."""
         raise NotImplementedError("a runtime with has_streams = True implements events")
 
+    # Non-blocking copies (optional) --------------------------------------------
+    # A runtime that can overlap copies with the host sets ``has_async_copies``.
+    # ``x.to("cpu", non_blocking=True)`` then copies into a pinned host buffer
+    # (when the runtime gives one) on the current stream and returns at once;
+    # the core records an event and waits for it before the host reads the
+    # result. Without them, non-blocking copies are ordinary ones.
+
+    has_async_copies: bool = False
+
+    def pinned_host_buffer(self, nbytes: int, index: int) -> np.ndarray | None:
+        """A 1-D uint8 host array of ``nbytes`` in page-locked memory, or None (pageable)."""
+        del nbytes, index
+        return None
+
+    def copy_to_host_async(
+        self, dst: np.ndarray, src: Any, src_offset: int, index: int, stream: Any
+    ) -> None:
+        """Queue a copy into the C-contiguous host array ``dst`` on ``stream``; do not wait."""
+        raise NotImplementedError("a runtime with has_async_copies copies asynchronously")
+
+    def copy_from_host_async(
+        self, dst: Any, dst_offset: int, src: np.ndarray, index: int, stream: Any
+    ) -> None:
+        """Queue a copy of the host array ``src`` into ``dst`` on ``stream``; do not wait.
+
+        ``src`` may change once this returns: copy it first unless it is pinned.
+        """
+        raise NotImplementedError("a runtime with has_async_copies copies asynchronously")
+
     # DLPack (optional) ------------------------------------------------------
     # Host-memory runtimes need neither: their tensors are DLPack's kDLCPU.
 

@@ -37,7 +37,11 @@ class Storage:
     ``handle`` is whatever the runtime's ``allocate`` returned.
     """
 
-    __slots__ = ("__weakref__", "device", "handle", "keyset", "nbytes", "runtime")
+    __slots__ = ("__weakref__", "device", "handle", "keyset", "nbytes", "pending", "runtime")
+
+    # A copy into this storage that may still be running (a non-blocking copy to the
+    # host): anything with .synchronize(). Host reads wait for it first.
+    pending: Any
 
     def __init__(
         self, handle: Any, nbytes: int, device: Device, runtime: DeviceRuntime, keyset: int
@@ -47,6 +51,13 @@ class Storage:
         self.device = device
         self.runtime = runtime
         self.keyset = keyset
+        self.pending = None
+
+    def wait(self) -> None:
+        """Wait for a pending copy into this storage (a non-blocking copy to the host)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.synchronize()
 
     def __repr__(self) -> str:
         return f"Storage(nbytes={self.nbytes}, device='{self.device}')"
@@ -334,10 +345,12 @@ def host_array(t: Tensor) -> np.ndarray:
         >>> x.tolist()
         [7, 2, 3]
     """
+    storage = t._storage
+    if storage.pending is not None:
+        storage.wait()  # a non-blocking copy is still filling it
     cached = t._host
     if cached is not None:
         return cached
-    storage = t._storage
     if not storage.runtime.host_memory:
         raise DeviceError(
             f"host_array() needs a tensor in host memory; this one is on {storage.device}. "

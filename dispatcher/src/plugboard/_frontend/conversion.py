@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType, as_dtype
 from plugboard._core.errors import ArgumentError, ShapeError
-from plugboard._core.tensor import Tensor
-from plugboard._dispatch.dispatcher import copy_into, handle, move
+from plugboard._core.tensor import Tensor, host_array
+from plugboard._dispatch.dispatcher import contiguous, copy_into, handle, move
+from plugboard._dispatch.transfers import (
+    queue_to_host,
+    to_device_non_blocking,
+    to_host_non_blocking,
+)
 from plugboard._frontend.factories import tensor
 from plugboard._ops.meta import broadcast_shapes
 
 __all__ = ["copy_", "to", "to_method"]
 
 
-def copy_(dst: Tensor, src: Any) -> Tensor:
+def copy_(dst: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` into ``dst`` in place: broadcasting, casting, across devices.
+
+    ``non_blocking=True`` lets a copy from a device into a contiguous cpu tensor
+    of the same dtype and shape run on the device's current stream while the
+    host goes on; reading ``dst`` on the host waits for it.
 
     Example:
         >>> import plugboard as pb
@@ -27,6 +38,8 @@ def copy_(dst: Tensor, src: Any) -> Tensor:
     """
     if not isinstance(src, Tensor):
         src = tensor(src, dtype=dst.dtype, device=dst.device)
+    if non_blocking and _queues_to_host(dst, src):
+        return dst
     if src.device != dst.device:
         if broadcast_shapes(dst.shape, src.shape) != dst.shape:
             raise ShapeError(
@@ -36,6 +49,18 @@ def copy_(dst: Tensor, src: Any) -> Tensor:
         src = move(src, dst.device)
     copy_into(dst, src)
     return dst
+
+
+def _queues_to_host(dst: Tensor, src: Tensor) -> bool:
+    """Queue a device-to-host copy into ``dst`` where it can be one; whether it was."""
+    runtime = src.untyped_storage().runtime
+    if not (runtime.has_async_copies and dst.device.type == "cpu" and src.device != dst.device
+            and dst.is_contiguous() and dst.dtype is src.dtype and dst.shape == src.shape):
+        return False
+    if dst.nbytes:
+        bytes_view = host_array(dst).reshape(-1).view(np.uint8)
+        queue_to_host(contiguous(src), bytes_view, dst.untyped_storage())
+    return True
 
 
 def to(t: Tensor, device: Device | None = None, dtype: DType | None = None,
@@ -56,6 +81,7 @@ def to_method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     device: Device | None = None
     dtype: DType | None = None
     copy = bool(kwargs.pop("copy", False))
+    non_blocking = bool(kwargs.pop("non_blocking", False))
     for arg in (*args, *kwargs.values()):
         if isinstance(arg, Tensor):
             device, dtype = arg.device, arg.dtype
@@ -66,7 +92,20 @@ def to_method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     unknown = set(kwargs) - {"device", "dtype"}
     if unknown:
         raise ArgumentError(f"to() got unexpected keyword argument(s) {sorted(unknown)}")
+    if non_blocking and device is not None and device != self.device:
+        return _to_non_blocking(self, Device(device), dtype)
     return to(self, device, dtype, copy)
+
+
+def _to_non_blocking(t: Tensor, device: Device, dtype: DType | None) -> Tensor:
+    """``t.to(device, dtype, non_blocking=True)``: the transfer queued on the current stream."""
+    if dtype is not None and dtype is not t.dtype:
+        t = to(t, None, dtype)  # cast on the source device, then move
+    if device.type == "cpu":
+        return to_host_non_blocking(contiguous(t))
+    if t.untyped_storage().runtime.host_memory:
+        return to_device_non_blocking(t, device)
+    return move(t, device)
 
 
 _DTYPE_NAMES = frozenset(
