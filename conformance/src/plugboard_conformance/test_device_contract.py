@@ -275,6 +275,112 @@ def test_synchronize(pb_devices: list[pb.Device], pb_device: pb.Device) -> None:
         pb.synchronize(device)
 
 
+# Streams, events, memory ordering, non-blocking copies -----------------------------
+
+
+def _queued_chain(device: pb.Device, steps: int = 50) -> tuple[pb.Tensor, np.ndarray]:
+    """Work queued on the current stream (``x + 1`` repeated); the values it must give."""
+    host = np.arange(1 << 16, dtype=np.float32)
+    try:
+        y = pb.tensor(host, device=device)
+        for _ in range(steps):
+            y = y + 1
+    except pb.KernelNotFoundError as error:
+        pytest.skip(f"queuing work needs a float32 add kernel: {error}")
+    return y, host + steps
+
+
+def test_streams_run_their_work_in_order(pb_device: pb.Device) -> None:
+    """Work queued inside ``with pb.stream(s):`` runs in order on ``s``; after
+    ``s.synchronize()`` the stream reports idle and the values are right."""
+    s = pb.Stream(pb_device)
+    with pb.stream(s):
+        assert pb.current_stream(pb_device) == s
+        y, expected = _queued_chain(pb_device)
+    s.synchronize()
+    assert s.query(), "the stream reports pending work after synchronize()"
+    np.testing.assert_array_equal(y.numpy(), expected)
+
+
+def test_events_order_streams_and_time_work(pb_device: pb.Device) -> None:
+    """A stream that waits for an event recorded on another sees that stream's work
+    done; a synchronized event reports complete; two timing events measure a
+    non-negative time."""
+    producer, consumer = pb.Stream(pb_device), pb.Stream(pb_device)
+    start = pb.Event(enable_timing=True)
+    with pb.stream(producer):
+        start.record(producer)
+        y, expected = _queued_chain(pb_device)
+        done = pb.Event(enable_timing=True).record(producer)
+    consumer.wait_event(done)
+    with pb.stream(consumer):
+        z = y + 0
+    consumer.synchronize()
+    done.synchronize()
+    assert done.query(), "a synchronized event reports pending work"
+    assert start.elapsed_time(done) >= 0.0
+    np.testing.assert_array_equal(z.numpy(), expected)
+
+
+def test_memory_freed_with_work_queued_is_not_reused_too_early(pb_device: pb.Device) -> None:
+    """A tensor released while work that reads it is still queued keeps its memory
+    until that work is done: new tensors of the same size, written from the host at
+    once, must not change the result (stream-ordered frees)."""
+    noise = np.full(1 << 16, -7.0, dtype=np.float32)
+    s = pb.Stream(pb_device)
+    with pb.stream(s):
+        try:
+            x = pb.tensor(np.ones(1 << 16, dtype=np.float32), device=pb_device)
+            results = []
+            for _ in range(20):
+                results.append(x * 2)
+                x = x + 1  # the old x is released with the multiply still queued
+                pb.tensor(noise, device=pb_device)  # grabs a freed buffer, if any
+        except pb.KernelNotFoundError as error:
+            pytest.skip(f"needs float32 add and mul kernels: {error}")
+    s.synchronize()
+    for i, r in enumerate(results):
+        np.testing.assert_array_equal(r.numpy(), np.full(1 << 16, 2.0 * (i + 1), np.float32))
+
+
+def test_host_reads_wait_for_queued_work(pb_device: pb.Device) -> None:
+    """``.numpy()``, ``.tolist()`` and ``.item()`` read the values of work queued just
+    before, without an explicit synchronize."""
+    y, expected = _queued_chain(pb_device, steps=20)
+    assert y[0].item() == expected[0]
+    np.testing.assert_array_equal(y.numpy(), expected)
+
+
+def test_non_blocking_copies_give_the_values_once_read(pb_device: pb.Device) -> None:
+    """``.to(device, non_blocking=True)`` both ways and ``copy_(non_blocking=True)``
+    into a cpu tensor: reading the result on the host gives the right values."""
+    host = np.arange(4096, dtype=np.float32)
+    x = pb.tensor(host).to(pb_device, non_blocking=True)
+    back = x.to("cpu", non_blocking=True)
+    np.testing.assert_array_equal(back.numpy(), host)
+    into = pb.zeros(4096)
+    into.copy_(x, non_blocking=True)
+    np.testing.assert_array_equal(into.numpy(), host)
+
+
+def test_dlpack_device_is_reported_or_refused_clearly(pb_device: pb.Device) -> None:
+    """``__dlpack_device__`` gives a (device type, id) pair, or raises a plugboard
+    DeviceError that says to copy to the cpu; a host-memory device's tensors travel
+    to NumPy and back without a copy."""
+    x = pb.tensor(np.arange(16, dtype=np.int32), device=pb_device)
+    try:
+        device_type, device_id = x.__dlpack_device__()
+    except pb.DeviceError as error:
+        assert "cpu" in str(error)
+        return
+    assert isinstance(device_type, int) and isinstance(device_id, int)
+    if device_type == 1:  # kDLCPU
+        a = np.from_dlpack(x)
+        np.testing.assert_array_equal(a, np.arange(16, dtype=np.int32))
+        y = pb.from_dlpack(a)
+        assert y.tolist() == list(range(16))
+
+
 # Devices ----------------------------------------------------------------------------
 
 
