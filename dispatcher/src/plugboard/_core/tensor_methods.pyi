@@ -82,7 +82,9 @@ class TensorMethods:
         """``x.to(device)``, ``x.to(dtype)``, ``x.to(device, dtype)``, ``x.to(other)``."""
     def cpu(self) -> Tensor:
         """This tensor on the cpu (itself if it is there)."""
-    def copy_(self, src: Tensor | bool | int | float | Sequence[Any]) -> Tensor:
+    def copy_(
+        self, src: Tensor | bool | int | float | Sequence[Any], non_blocking: bool = False
+    ) -> Tensor:
         """Copy ``src`` into this tensor in place: broadcasting, casting, across devices."""
     def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Chunks of one size (an int) or of the given sizes (a list)."""
