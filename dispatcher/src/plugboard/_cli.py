@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pathlib
 import platform
 import shutil
 import sys
@@ -36,6 +37,7 @@ from plugboard._dispatch.registry import OperatorDef, Path, registered_ops
 from plugboard._dispatch.resolution import resolve_kernel
 from plugboard._plugins import registry as _plugins
 from plugboard._plugins.registry import BackendStatus, LoadedBackend, registry
+from plugboard._scaffold import NEXT_STEPS, write_backend
 
 __all__ = ["main"]
 
@@ -53,6 +55,19 @@ ENVIRONMENT_SWITCHES: Final = (
 )
 
 Command = Callable[[argparse.Namespace, Console], int]
+
+
+# new-backend ---------------------------------------------------------------------
+
+
+def _new_backend_command(args: argparse.Namespace, console: Console) -> int:
+    root = write_backend(args.name, args.dir)
+    console.print(f"wrote {root}")
+    console.print(f"install it with: pip install -e '{root}[test]'")
+    console.print(NEXT_STEPS.format(name=args.name,
+                                    Key=args.name.replace("_", " ").title().replace(" ", "")),
+                  markup=False)
+    return OK
 
 
 # Entry point ---------------------------------------------------------------------
@@ -106,6 +121,18 @@ def _parser() -> argparse.ArgumentParser:
         "switches. Exits with 1 when a plugin failed to load.",
     )
     doctor.set_defaults(command=_doctor_command)
+
+    new_backend = commands.add_parser(
+        "new-backend", help="write a new backend package to start from",
+        description="Write plugboard-NAME, a complete backend package (entry point, runtime, "
+        "kernel table, expectations file, tests, README) that installs with pip install -e "
+        "and passes the conformance suite as generated; then print how to move it to real "
+        "device memory.",
+    )
+    new_backend.add_argument("name", help="the device type, e.g. acme (devices acme:0 ...)")
+    new_backend.add_argument("--dir", type=pathlib.Path, default=pathlib.Path(), metavar="DIR",
+                             help="where to write plugboard-NAME/ (default: here)")
+    new_backend.set_defaults(command=_new_backend_command)
 
     ops = commands.add_parser(
         "ops", parents=[common], help="list operators and how each backend runs them",
