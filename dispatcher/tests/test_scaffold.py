@@ -30,7 +30,8 @@ def test_the_command_writes_a_complete_package(tmp_path: Path,
         "src/plugboard_acme/conformance-expectations.toml",
     }
     pyproject = (root / "pyproject.toml").read_text()
-    assert '[project.entry-points."plugboard.backends"]\nacme = "plugboard_acme._plugin"' in pyproject
+    entry_point = '[project.entry-points."plugboard.backends"]\nacme = "plugboard_acme._plugin"'
+    assert entry_point in pyproject
     for source in root.rglob("*.py"):
         compile(source.read_text(), str(source), "exec")
     assert "| kernels (`KernelTable`, `KernelSpec`) |" in (root / "README.md").read_text()

@@ -60,7 +60,7 @@ plugboard loads it through the entry point ``plugboard.backends: {name}``
 __version__ = "0.1.0"
 '''
 
-_PLUGIN: Final = '''"""The hooks plugboard calls, in this order when the backend loads: identity, runtime, kernels."""
+_PLUGIN: Final = '''"""The hooks plugboard calls, in order: identity, runtime, kernels."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ class {Key}Runtime(backend.DeviceRuntime):
         dst[dst_offset:dst_offset + nbytes] = src[src_offset:src_offset + nbytes]
 '''
 
-_KERNELS: Final = '''"""The kernel table: the CPU backend's, with the entries this backend implements itself.
+_KERNELS: Final = '''"""The kernel table: the CPU backend's, with this backend's own entries.
 
 Each kernel follows plugboard's calling convention (docs/vendor-guide.md):
 every schema argument positionally, then ``out=``, the output to write. Add
@@ -262,7 +262,7 @@ backend's kernels, with its own `pb::add`; it passes the conformance suite.
 
 | feature | where |
 |---|---|
-| entry point (device type `{name}`) | `pyproject.toml`, `[project.entry-points."plugboard.backends"]` |
+| entry point (device type `{name}`) | `pyproject.toml`, `plugboard.backends` entry point |
 | identity, runtime and kernel hooks | `src/plugboard_{name}/_plugin.py` |
 | discovery and memory (`DeviceRuntime`) | `src/plugboard_{name}/_runtime.py`, `{Key}Runtime` |
 | kernels (`KernelTable`, `KernelSpec`) | `src/plugboard_{name}/_kernels.py`, `KERNELS` |
