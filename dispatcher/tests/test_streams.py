@@ -96,3 +96,35 @@ Runtime.free = free
     assert module.frees == []  # queued, not freed inside __del__
     pb.empty(8, device="freeing")  # the next allocation frees it
     assert module.frees == ["free_pending"]
+
+
+def test_a_failure_reported_at_synchronization_names_the_device_and_operator(
+    plugins: Any,
+) -> None:
+    extra = """
+import numpy as np
+from plugboard.backend import host_array
+failing = []
+def synchronize(self, index):
+    if failing:
+        failing.clear()
+        raise RuntimeError("illegal memory access at 0x10")
+Runtime.synchronize = synchronize
+def _neg(self, *, out):
+    np.negative(host_array(self), out=host_array(out))
+    failing.append(True)  # as if the device failed running it, later
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("neg", fn=_neg, strided=True)
+"""
+    plugins.install("faulting", plugins.host_backend("faulting", "Faulting", extra))
+    x = pb.tensor([1.0, 2.0], device="faulting:1")
+    y = -x
+    with pytest.raises(pb.DeviceFaultError) as raised:
+        pb.synchronize("faulting:1")
+    message = str(raised.value)
+    assert "faulting:1" in message and "pb::neg" in message and "Fix:" in message
+    assert isinstance(raised.value.__cause__, RuntimeError)
+    -x
+    with pytest.raises(pb.DeviceFaultError, match="reading a tensor to the host"):
+        y.tolist()

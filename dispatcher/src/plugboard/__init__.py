@@ -34,6 +34,7 @@ from plugboard._core.errors import (
     ArgumentError,
     BackendUnavailableError,
     DeviceError,
+    DeviceFaultError,
     DTypeError,
     FallbackWarning,
     IndexingError,
@@ -100,6 +101,7 @@ __all__ = [
     "ops", "OperatorHandle", "Library", "fallback_policy", "fallback_counts",
     # errors
     "PlugboardError", "ArgumentError", "BackendUnavailableError", "DeviceError",
+    "DeviceFaultError",
     "DTypeError", "FallbackWarning", "IndexingError", "KernelNotFoundError", "OutOfMemoryError",
     "PluginError", "RegistrationError", "SchemaError", "ShapeError",
     # public submodules

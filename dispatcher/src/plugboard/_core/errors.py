@@ -12,6 +12,7 @@ its inputs (see :meth:`PlugboardError.in_op`).
 from __future__ import annotations
 
 __all__ = [
+    "DeviceFaultError",
     "OutOfMemoryError",
     "ArgumentError",
     "BackendUnavailableError",
@@ -87,6 +88,10 @@ class RegistrationError(PlugboardError):
 
 class KernelNotFoundError(PlugboardError, NotImplementedError):
     """No kernel can run an operator for the given backend and dtypes."""
+
+
+class DeviceFaultError(PlugboardError, RuntimeError):
+    """Work queued on a device failed there, after the call that queued it returned."""
 
 
 class OutOfMemoryError(PlugboardError, MemoryError):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from plugboard._core.errors import DeviceError, ShapeError
+from plugboard._core.faults import device_faults
 from plugboard._core.runtime import DeviceRuntime
 from plugboard._core.tensor_methods import TensorMethods
 
@@ -245,11 +246,12 @@ class Tensor(TensorMethods):
         Other devices copy to the host; that waits for queued work.
         """
         storage = self._storage
-        if storage.runtime.host_memory:
-            # Kernels may still be writing host memory from a queue: wait for them first.
-            storage.runtime.synchronize(storage.device.index)
-            return host_array(self)
-        return read_to_host(self)
+        with device_faults(storage.device, "reading a tensor to the host"):
+            if storage.runtime.host_memory:
+                # Kernels may still be writing host memory from a queue: wait for them first.
+                storage.runtime.synchronize(storage.device.index)
+                return host_array(self)
+            return read_to_host(self)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         array = self.numpy()

@@ -34,6 +34,7 @@ from plugboard._core.errors import (
     PlugboardError,
     ShapeError,
 )
+from plugboard._core.faults import note_queued
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, host_array
 from plugboard._core.views import expand_to
@@ -275,6 +276,7 @@ def _run_structured(
     """A backend's own kernel: inputs adapted as it declared, outputs allocated by the core."""
     kernel = resolved.kernel
     assert kernel is not None and resolved.fn is not None
+    note_queued(specs[0].device, op.name)  # named if the device reports a failure later
     args = _adapt_inputs(op, kernel, values, compute_dtype, specs[0].shape)
     if op.is_mutating:
         # Operators whose schema mutates an argument (copy_) write it themselves.

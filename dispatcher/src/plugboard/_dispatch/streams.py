@@ -35,6 +35,7 @@ from typing import Any
 
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.errors import ArgumentError, DeviceError
+from plugboard._core.faults import device_faults
 from plugboard._core.runtime import DeviceRuntime
 from plugboard._dispatch.backends import backend_source
 
@@ -75,10 +76,11 @@ class Stream:
 
     def synchronize(self) -> None:
         """Wait until the work queued on this stream has finished."""
-        if self._runtime.has_streams:
-            self._runtime.stream_synchronize(self.handle, self.device.index)
-        else:
-            self._runtime.synchronize(self.device.index)
+        with device_faults(self.device, "Stream.synchronize"):
+            if self._runtime.has_streams:
+                self._runtime.stream_synchronize(self.handle, self.device.index)
+            else:
+                self._runtime.synchronize(self.device.index)
 
     def query(self) -> bool:
         """Whether the work queued on this stream has finished (never waits)."""
@@ -249,7 +251,8 @@ class Event:
         """Wait on the host until the work before the event has finished."""
         device, runtime = self._recorded("synchronize")
         if runtime.has_streams:
-            runtime.event_synchronize(self._handle, device.index)
+            with device_faults(device, "Event.synchronize"):
+                runtime.event_synchronize(self._handle, device.index)
 
     def elapsed_time(self, end: Event) -> float:
         """Milliseconds from this event to ``end``; both recorded with ``enable_timing``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.errors import PluginError
+from plugboard._core.faults import device_faults
 from plugboard._core.runtime import DeviceProperties, DeviceRuntime
 from plugboard._core.tensor import free_pending
 from plugboard._plugins.registry import BackendStatus, registry
@@ -113,7 +114,8 @@ def synchronize(device: DeviceLike) -> None:
     """
     runtime, index = _runtime(device)
     free_pending()
-    runtime.synchronize(index)
+    with device_faults(Device(device), "synchronize"):
+        runtime.synchronize(index)
 
 
 def _runtime(device: DeviceLike) -> tuple[DeviceRuntime, int]:
