@@ -19,7 +19,7 @@ hooks, marked with :data:`hookimpl`::
         library.impl("add", AcmeAdd, dtypes=[pb.float32])
 """
 
-from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
+from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime, format_bytes
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Storage, contiguous_strides, host_array
 from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
@@ -45,6 +45,7 @@ __all__ = [
     "conformance_expectations",
     "contiguous_strides",
     "first_out_of_range",
+    "format_bytes",
     "hookimpl",
     "host_array",
     "philox_reserve",

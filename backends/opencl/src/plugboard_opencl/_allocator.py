@@ -9,19 +9,28 @@ finishes before work queued by its next owner starts.
 
 Size classes: powers of two from 512 bytes to 1 MiB, then multiples of 1 MiB
 (at most 1 MiB of slack per large block).
+
+A request is checked against the device's limits before the driver sees it
+(:class:`MemoryLimits`): some drivers accept a buffer they cannot back and fail
+later, PoCL by aborting the process when the memory is first touched.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 import threading
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import pyopencl as cl
 
+from plugboard.backend import format_bytes
+
 from ._errors import OpenCLOutOfMemoryError
 
-__all__ = ["Block", "CachingAllocator", "size_class"]
+__all__ = ["Block", "CachingAllocator", "MemoryLimits", "address_space_left", "size_class"]
 
 _MIN_BLOCK = 512
 _LARGE = 1 << 20
@@ -54,17 +63,66 @@ class Block:
         return f"Block(size={self.size}, nbytes={self.nbytes})"
 
 
+@dataclass(frozen=True)
+class MemoryLimits:
+    """What one device can hold, in bytes.
+
+    ``max_allocation``: the largest buffer (``CL_DEVICE_MAX_MEM_ALLOC_SIZE``);
+    ``global_memory``: all buffers together (``CL_DEVICE_GLOBAL_MEM_SIZE``);
+    ``host_memory``: the buffers live in this process's memory (a CPU device), so
+    its address-space limit (``ulimit -v``) bounds them too.
+    """
+
+    max_allocation: int
+    global_memory: int
+    host_memory: bool = False
+
+    @classmethod
+    def of(cls, device: Any) -> MemoryLimits:
+        """The limits an OpenCL device reports."""
+        host = bool(int(device.type) & int(cl.device_type.CPU)) or bool(
+            device.host_unified_memory
+        )
+        return cls(int(device.max_mem_alloc_size), int(device.global_mem_size), host)
+
+
+def address_space_left() -> int | None:
+    """Bytes this process may still map under ``ulimit -v`` / ``-d``; None if unlimited.
+
+    >>> left = address_space_left()
+    >>> left is None or left >= 0
+    True
+    """
+    left: int | None = None
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            fields = statm.read().split()
+        page = os.sysconf("SC_PAGE_SIZE")
+        in_use = {resource.RLIMIT_AS: int(fields[0]) * page,
+                  resource.RLIMIT_DATA: int(fields[5]) * page}
+    except (OSError, ValueError, IndexError):
+        return None  # not Linux: nothing to measure against
+    for which, used in in_use.items():
+        soft, _ = resource.getrlimit(which)
+        if soft != resource.RLIM_INFINITY:
+            room = max(soft - used, 0)
+            left = room if left is None else min(left, room)
+    return left
+
+
 class CachingAllocator:
     """Buffers of one context, reused by size class.
 
     Statistics (bytes): ``allocated`` is held by live blocks, ``reserved`` by all
     buffers the allocator owns (live and cached), ``peak`` is the most ever
-    allocated at once.
+    allocated at once. With ``limits``, a request that cannot fit raises
+    :class:`OpenCLOutOfMemoryError` before the driver is asked.
     """
 
-    def __init__(self, context: Any, device_name: str):
+    def __init__(self, context: Any, device_name: str, limits: MemoryLimits | None = None):
         self._context = context
         self._device = device_name
+        self._limits = limits
         self._lock = threading.Lock()
         self._cache: defaultdict[int, list[Any]] = defaultdict(list)
         self._allocated = 0
@@ -87,6 +145,8 @@ class CachingAllocator:
         return Block(buffer, size, nbytes)
 
     def _new_buffer(self, size: int, nbytes: int) -> Any:
+        if self._limits is not None:
+            size = self._check_limits(size, nbytes, self._limits)
         for attempt in range(2):
             try:
                 buffer = cl.Buffer(self._context, cl.mem_flags.READ_WRITE, size)
@@ -102,6 +162,34 @@ class CachingAllocator:
                 self._driver_allocations += 1
             return buffer
         raise AssertionError("unreachable")
+
+    def _check_limits(self, size: int, nbytes: int, limits: MemoryLimits) -> int:
+        """The buffer size to ask the driver for; raises when the device cannot hold it."""
+        if nbytes > limits.max_allocation:
+            largest = format_bytes(limits.max_allocation)
+            self._refuse(nbytes, f"the largest buffer it allows is {largest} "
+                         "(CL_DEVICE_MAX_MEM_ALLOC_SIZE)")
+        size = min(size, limits.max_allocation)  # the size class may round past the limit
+        if self._reserved + size > limits.global_memory:
+            self.empty_cache()  # cached blocks count against the device too
+            if self._reserved + size > limits.global_memory:
+                self._refuse(nbytes, f"{format_bytes(self._reserved)} of its "
+                             f"{format_bytes(limits.global_memory)} are in use")
+        if limits.host_memory:
+            left = address_space_left()
+            if left is not None and size > left:
+                self.empty_cache()
+                left = address_space_left()
+                if left is not None and size > left:
+                    self._refuse(nbytes, "the process's address-space limit (ulimit -v / -d) "
+                                 f"leaves {format_bytes(left)}")
+        return size
+
+    def _refuse(self, nbytes: int, why: str) -> None:
+        raise OpenCLOutOfMemoryError(
+            f"cannot allocate {nbytes} bytes ({format_bytes(nbytes)}) on {self._device}: {why}. "
+            "Fix: use smaller tensors, or free tensors you no longer need"
+        )
 
     def free(self, block: Block) -> None:
         """Take a block back; its buffer waits in the cache for the next request."""

@@ -10,7 +10,7 @@ import pyopencl as cl
 import plugboard as pb
 from plugboard.backend import DeviceProperties
 
-from ._allocator import CachingAllocator
+from ._allocator import CachingAllocator, MemoryLimits
 from ._compiler import Kernel, ProgramCache
 from ._platforms import OpenCLDevice, platform_label
 from ._templates import prelude
@@ -42,7 +42,7 @@ class DeviceState:
         self.device = found.device
         self.context = found.context
         self.queue = cl.CommandQueue(found.context, found.device)
-        self.allocator = CachingAllocator(found.context, self.label)
+        self.allocator = CachingAllocator(found.context, self.label, MemoryLimits.of(self.device))
         self.has_fp64 = found.has_fp64
         self.has_fp16 = found.has_fp16
         self.is_cpu = bool(int(found.device.type) & int(cl.device_type.CPU))
