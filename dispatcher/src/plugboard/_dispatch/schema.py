@@ -544,7 +544,9 @@ class _Parser:
     def type(self, allow_alias: bool) -> tuple[SchemaType, AliasInfo | None]:
         token = self._ident("a type")
         if token.text not in _BASE_TYPES:
-            raise self._error(f"unknown type {token.text!r:.60}; known types: {_known_types()}", token)
+            raise self._error(
+                f"unknown type {token.text!r:.60}; known types: {_known_types()}", token
+            )
         result: SchemaType = BaseType(token.text)
         alias = None
         paren = self._peek()
