@@ -37,6 +37,7 @@ from plugboard._dispatch.schema import (
     OptionalType,
     SchemaType,
 )
+from plugboard._frontend.like import DTYPE_METHODS
 from plugboard._ops import OPSET_VERSION, SECTIONS
 from plugboard._ops.descriptions import DESCRIPTIONS
 from plugboard_conformance._opset_v1 import OPSET as OPSET_V1
@@ -361,12 +362,81 @@ _STUB_FRONT_ENDS = '''
     def min(self, dim: Tensor | int | None = None, keepdim: bool = False) -> Any:
         """The smallest element, or the smallest along ``dim`` (values, indices)."""
     def scatter(
-        self, dim: int, index: Tensor, src: Tensor | bool | int | float, *, reduce: str | None = None
+        self, dim: int, index: Tensor, src: Tensor | bool | int | float | None = None, *,
+        value: bool | int | float | None = None, out: Tensor | None = None,
     ) -> Tensor:
         """``src`` (a tensor or a number) written at ``index`` along ``dim``."""
     def where(self, condition: Tensor, other: Tensor | bool | int | float) -> Tensor:
         """This tensor where ``condition`` is true, ``other`` elsewhere: ``pb.where(condition, x, other)``."""
+    # PyTorch's methods built from operators (plugboard/_frontend: like, inplace, ...).
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor with ``other``'s dtype, on ``other``'s device."""
+    def view_as(self, other: Tensor) -> Tensor:
+        """``x.view(other.shape)``."""
+    def expand_as(self, other: Tensor) -> Tensor:
+        """``x.expand(other.shape)``."""
+    def new_empty(self, *size: int | Sequence[int], dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """An uninitialized tensor with this one's dtype and device (unless given)."""
+    def new_zeros(self, *size: int | Sequence[int], dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """Zeros with this tensor's dtype and device (unless given)."""
+    def new_ones(self, *size: int | Sequence[int], dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """Ones with this tensor's dtype and device (unless given)."""
+    def new_full(self, size: Sequence[int], fill_value: bool | int | float, *, dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """``fill_value`` everywhere, with this tensor's dtype and device (unless given)."""
+    def new_tensor(self, data: Any, *, dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """A copy of ``data`` with this tensor's dtype and device (unless given)."""
+    def fill_(self, value: Tensor | bool | int | float) -> Tensor:
+        """``value`` (a number or a 0-d tensor) written into every element, in place."""
+    def zero_(self) -> Tensor:
+        """Zeros written into every element, in place."""
+    def relu_(self) -> Tensor:
+        """``relu`` in place."""
+    def scatter_(
+        self, dim: int, index: Tensor, src: Tensor | bool | int | float | None = None, *,
+        value: bool | int | float | None = None,
+    ) -> Tensor:
+        """``scatter`` in place."""
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """``unsqueeze`` in place: this tensor's own shape changes."""
+    def squeeze_(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        """``squeeze`` in place: this tensor's own shape changes."""
+    def clip(self, min: Tensor | bool | int | float | None = None, max: Tensor | bool | int | float | None = None, *, out: Tensor | None = None) -> Tensor:
+        """``clamp``, under NumPy's name."""
+    def clip_(self, min: Tensor | bool | int | float | None = None, max: Tensor | bool | int | float | None = None) -> Tensor:
+        """``clamp_``, under NumPy's name."""
+    def clamp_min(self, min: Tensor | bool | int | float, *, out: Tensor | None = None) -> Tensor:
+        """``clamp(min=min)``."""
+    def clamp_min_(self, min: Tensor | bool | int | float) -> Tensor:
+        """``clamp_(min=min)``."""
+    def clamp_max(self, max: Tensor | bool | int | float, *, out: Tensor | None = None) -> Tensor:
+        """``clamp(max=max)``."""
+    def clamp_max_(self, max: Tensor | bool | int | float) -> Tensor:
+        """``clamp_(max=max)``."""
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        """Whether each element is close to ``other``'s: ``pb.isclose``."""
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        """Whether every element is close to ``other``'s: ``pb.allclose``."""
+    def equal(self, other: Tensor) -> bool:
+        """The same shape and elements as ``other``: ``pb.equal``."""
+    def broadcast_to(self, size: Sequence[int]) -> Tensor:
+        """Broadcast to ``size`` (a view): ``pb.broadcast_to``."""
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """Dimensions ``source`` moved to ``destination`` (a view): ``pb.movedim``."""
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """The indices of the nonzero elements: ``pb.nonzero``."""
+    def masked_select(self, mask: Tensor) -> Tensor:
+        """The elements where ``mask`` is true, as a 1-D tensor: ``pb.masked_select``."""
 '''
+
+# x.float(), x.int(), ...: in a base class, so that in TensorMethods' own body the
+# names bool, int and float are the built-in types the annotations mean.
+_STUB_CONVERSIONS = """
+class _DTypeConversions:
+    \"\"\"``x.float()`` is ``x.to(pb.float32)``, and so on: ``x`` itself if it has the dtype.\"\"\"
+""" + "".join(
+    f"    def {name}(self) -> Tensor:\n        \"\"\"This tensor as {dtype}.\"\"\"\n"
+    for name, dtype in DTYPE_METHODS.items()
+)
 
 
 def render_stub() -> str:
@@ -383,8 +453,8 @@ def render_stub() -> str:
         "from plugboard._core.dtype import DType",
         "from plugboard._core.tensor import Tensor",
         "from plugboard._dispatch.random import Generator",
-        "",
-        "class TensorMethods:",
+        _STUB_CONVERSIONS,
+        "class TensorMethods(_DTypeConversions):",
     ]
     for dunder in _DUNDERS_BINARY:
         out.append(f"    def __{dunder}__(self, other: Tensor | bool | int | float) -> Tensor: ...")

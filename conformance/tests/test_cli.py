@@ -19,6 +19,7 @@ import pytest
 import plugboard as pb
 from plugboard._cli import main
 from plugboard._plugins.registry import BackendStatus
+from plugboard.testing import host_backend_source, installed_plugins
 from plugboard_conformance._model import Report
 from plugboard_conformance._render import ENVIRONMENT_START, write_reports
 
@@ -218,6 +219,78 @@ def test_json_output(
     assert result["reports"]["md"] == str(tmp_path / "cpu.md")
     assert data["stale_docs"] == []
     assert runner.calls[0]["progress"] is False  # progress output would corrupt the JSON
+
+
+# --report-dir is checked before the run; a run leaves nothing in the current directory ------
+
+
+@pytest.mark.parametrize(
+    ("report_dir", "message"),
+    [
+        ("", "the report directory is empty"),
+        ("  ", "the report directory is empty"),
+        ("a_file", "a_file is a file, not a directory"),
+        ("a_file/reports", "cannot be created: a_file is a file"),
+    ],
+)
+def test_a_report_dir_that_cannot_hold_reports_is_refused_before_the_run(
+    runner: FakeRunner, installed: list[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    report_dir: str, message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file").write_text("not a directory")
+    code, _, err = run(capsys, "--backend", "cpu", "--report-dir", report_dir)
+    assert code == 2
+    assert message in err and "Fix:" in err
+    assert runner.calls == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_the_default_report_dir_is_checked_before_the_run(
+    runner: FakeRunner, installed: list[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reports").write_text("not a directory")
+    code, _, err = run(capsys, "--backend", "cpu")
+    assert code == 2
+    assert "reports is a file, not a directory" in err
+    assert runner.calls == []
+
+
+def test_a_report_dir_under_home_is_expanded(
+    runner: FakeRunner, installed: list[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(cwd)
+    code, _, _ = run(capsys, "--backend", "cpu", "--report-dir", "~/reports")
+    assert code == 0
+    assert runner.calls[0]["report_dir"] == home / "reports"
+    assert (home / "reports" / "cpu.json").is_file()
+    assert list(cwd.iterdir()) == []
+
+
+def test_a_run_leaves_nothing_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A real run of the suite, kept short: the backend has no device, so every case skips.
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    with installed_plugins(tmp_path / "site") as plugins:
+        plugins.install("nodevice", host_backend_source("nodevice", "NoDevice", """
+            Runtime.availability = lambda self: backend.Availability.no("no driver here")
+        """))
+        code, out, _ = run(capsys, "--backend", "nodevice", "--report-dir",
+                           str(tmp_path / "reports"), "--no-progress")
+    assert code == 0, out
+    assert (tmp_path / "reports" / "nodevice.json").is_file()
+    assert list(cwd.iterdir()) == []  # pytest-benchmark's .benchmarks/ among others
 
 
 # --check-docs ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import plugboard as pb
-from plugboard.backend import CachingAllocator, size_class
+from plugboard.backend import CachingAllocator, MemoryLimits, size_class
 
 
 class FakeDriver:
@@ -94,3 +94,36 @@ def test_out_of_memory_retries_after_emptying_the_cache_then_names_the_device() 
     assert "toy:0" in message and str(1 << 20) in message and "Fix:" in message
     assert isinstance(raised.value, MemoryError)
     assert cache.memory_stats()["allocated"] == big.size
+
+
+def test_a_request_over_the_largest_buffer_is_refused_before_the_driver() -> None:
+    driver = FakeDriver()
+    cache = CachingAllocator(driver.allocate, driver.free, "toy:0", driver.synchronize,
+                             MemoryLimits(max_allocation=1 << 20, capacity=8 << 20))
+    with pytest.raises(pb.OutOfMemoryError) as raised:
+        cache.allocate((1 << 20) + 1)
+    message = str(raised.value)
+    assert "cannot allocate 1048577 bytes (1.0 MiB) on toy:0" in message
+    assert "largest buffer it allows is 1.0 MiB" in message and "Fix:" in message
+    assert driver.calls == []
+    assert cache.allocate(1 << 20).size == 1 << 20  # exactly the limit is fine
+
+
+def test_requests_past_the_capacity_are_refused_after_the_cache_is_emptied() -> None:
+    driver = FakeDriver()
+    cache = CachingAllocator(driver.allocate, driver.free, "toy:0", driver.synchronize,
+                             MemoryLimits(1 << 20, 3 << 20))
+    blocks = [cache.allocate(1 << 20) for _ in range(3)]
+    with pytest.raises(pb.OutOfMemoryError, match="3.0 MiB of its 3.0 MiB are in use"):
+        cache.allocate(1 << 20)
+    cache.free(blocks.pop())
+    cache.allocate(1 << 19)  # the cached 1 MiB block gives way to the new size
+    assert cache.memory_stats()["reserved"] == (2 << 20) + (1 << 19)
+
+
+def test_the_room_left_to_the_process_is_checked() -> None:
+    driver = FakeDriver()
+    cache = CachingAllocator(driver.allocate, driver.free, "toy:0", driver.synchronize,
+                             MemoryLimits(1 << 30, 1 << 30, room=lambda: 1 << 20))
+    with pytest.raises(pb.OutOfMemoryError, match="address-space limit"):
+        cache.allocate(2 << 20)

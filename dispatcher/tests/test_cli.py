@@ -194,6 +194,58 @@ def test_doctor_shows_switched_off_backends(
     assert "switched off" in " ".join(row(out, "clitest"))
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("PLUGBOARD_BACKENDS", "opencll",
+         "PLUGBOARD_BACKENDS='opencll' names 'opencll', which no installed backend has; "
+         "did you mean 'opencl'?"),
+        ("PLUGBOARD_BACKENDS", "cpu;cpuu",
+         "PLUGBOARD_BACKENDS='cpu;cpuu' names 'cpuu', which no installed backend has; "
+         "did you mean 'cpu'?"),
+        ("PLUGBOARD_DISABLE_BACKENDS", "OPENCLL",
+         "PLUGBOARD_DISABLE_BACKENDS='OPENCLL' names 'opencll', which no installed backend "
+         "has; did you mean 'opencl'?"),
+    ],
+)
+def test_doctor_reports_an_unknown_backend_in_a_switch(
+    clean_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    variable: str, value: str, problem: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1
+    assert "No problems found" not in out
+    assert f"Problem: {problem}" in out
+    code, out, _ = run(capsys, "doctor", "--json")
+    assert code == 1
+    assert any(p.startswith(problem) for p in json.loads(out)["problems"])
+
+
+@pytest.mark.parametrize("value", ["CPU", "cpu;OpenCL", "cpu opencl", " cpu,\tOPENCL "])
+def test_doctor_accepts_any_case_and_separator(
+    clean_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    value: str,
+) -> None:
+    monkeypatch.setenv("PLUGBOARD_BACKENDS", value)
+    code, out, _ = run(capsys, "doctor")
+    assert code == 0
+    assert "No problems found." in out
+    assert row(out, "cpu")[4:6] == ["yes", "yes"]
+
+
+def test_doctor_shows_a_plugin_that_exits_at_import(
+    clean_env: None, plugins: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugins.install("clitest", "raise SystemExit('not today')\n")
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1
+    assert "clitest (plugboard-test-clitest): SystemExit: not today" in out
+    assert "Problem: the clitest backend (plugboard-test-clitest) failed to load" in out
+    code, out, _ = run(capsys, "devices")
+    assert "clitest: failed to load — SystemExit: not today" in out
+
+
 def test_doctor_json(
     clean_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -160,6 +160,41 @@ def test_unknown_type_close_to_cpu_suggests_it(spec: str) -> None:
     assert "cpu" in message.split("Installed backends:", 1)[1]
 
 
+@pytest.mark.parametrize(
+    "spec",
+    ["cpu:" + "9" * 4301, "cpu:" + "1" * 20, "cpu:2147483648", "opencl:" + "0" * 5000 + "7" * 12],
+)
+def test_an_index_too_large_is_a_device_error(spec: str) -> None:
+    # int() of more than 4300 digits raised a bare ValueError.
+    with pytest.raises(pb.DeviceError) as info:
+        pb.device(spec)
+    message = str(info.value)
+    assert "the index is larger than 2147483647" in message
+    assert "Fix:" in message
+    assert len(message) < 400
+
+
+@pytest.mark.parametrize(("spec", "index"), [("cpu", 2**31), ("cpu", 10**5000)],
+                         ids=["2**31", "10**5000"])
+def test_a_separate_index_too_large_is_a_device_error(spec: str, index: int) -> None:
+    with pytest.raises(pb.DeviceError, match="device index must be an int from 0 to 2147483647"):
+        pb.device(spec, index)
+
+
+def test_an_index_with_leading_zeros_parses() -> None:
+    assert pb.device("cpu:" + "0" * 5000 + "1") == pb.device("cpu:1")
+    assert pb.device("cpu:2147483647").index == 2**31 - 1
+
+
+@pytest.mark.parametrize(("spec", "meant"), [("CPU", "cpu"), ("Cpu:0", "cpu"), ("META", "meta")])
+def test_a_device_type_in_the_wrong_case_suggests_the_lower_case_one(spec: str, meant: str) -> None:
+    with pytest.raises(pb.DeviceError) as info:
+        pb.device(spec)
+    message = str(info.value)
+    assert f"did you mean {meant!r}?" in message
+    assert f"Fix: write {meant!r}" in message
+
+
 def test_unknown_type_without_close_match_lists_installed_backends() -> None:
     with pytest.raises(pb.DeviceError) as info:
         pb.device("zzzzzz")
@@ -214,9 +249,10 @@ print(x.tolist(), x.device)
 def test_moving_to_an_uninstalled_backend_says_which_package_to_install() -> None:
     result = subprocess.run([sys.executable, "-c", _WITHOUT_OPENCL], capture_output=True,
                             text=True, check=True, timeout=120)
-    error, state = result.stdout.strip().splitlines()
-    kind, message = error.split("|", 1)
+    *error, state = result.stdout.strip().splitlines()
+    kind, message = "\n".join(error).split("|", 1)
     assert kind == "DeviceError"
+    assert message.startswith("pb::to: ")
     assert "unknown device type 'opencl'" in message
     assert "pip install plugboard-opencl" in message
     assert state == "[1.0] cpu:0"  # the tensor is unchanged

@@ -225,6 +225,8 @@ def test_numpy_dtypes() -> None:
         ("double", float64),
         ("long", int64),
         ("int", int32),
+        ("float", float32),  # PyTorch's name, as pb.float: float32, not the default dtype
+        ("short", int16),
         (bool, bool_),
         (int, int64),
         (float, float32),
@@ -258,7 +260,7 @@ def test_as_dtype(value: object, expected: DType) -> None:
         ),
         (ml_dtypes.int4, ["int4 is not supported", "nearest supported dtype is int8"]),
         (np.dtype(">f4"), ["non-native byte order", "astype('float32')"]),
-        ("float", ["unknown dtype name 'float'", "did you mean", "float32"]),
+        ("floaat", ["unknown dtype name 'floaat'", "did you mean", "float"]),
         ("bool_", ["unknown dtype name 'bool_'", "did you mean bool"]),
         ("Float32", ["unknown dtype name 'Float32'"]),
         ("f4", ["unknown dtype name 'f4'"]),

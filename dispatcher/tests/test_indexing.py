@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -118,7 +119,8 @@ def test_integer_index_of_1d(index: int, value: float) -> None:
 
 @pytest.mark.parametrize(
     "index",
-    [pb.tensor(1), pb.tensor(-1), pb.tensor(1, dtype=pb.int32), pb.tensor(0, dtype=pb.uint8)],
+    [pb.tensor(1), pb.tensor(-1), pb.tensor(1, dtype=pb.int32), pb.tensor(0, dtype=pb.int16),
+     pb.tensor(-1, dtype=pb.int8)],
 )
 def test_0d_integer_tensor_as_index(index: pb.Tensor) -> None:
     x = root(*X)
@@ -130,6 +132,30 @@ def test_0d_integer_tensor_as_index(index: pb.Tensor) -> None:
     assert w.untyped_storage() is x.untyped_storage()
     u = x[:, index, index]
     np.testing.assert_array_equal(u.numpy(), x.numpy()[:, int(index.item()), int(index.item())])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pytest.param(lambda u: u, id="alone"),
+        pytest.param(lambda u: (0, u), id="after-an-int"),
+        pytest.param(lambda u: (slice(None), u, 1), id="between"),
+        pytest.param(lambda u: (u, [0, 1]), id="beside-positions"),
+    ],
+)
+@pytest.mark.parametrize("value", [0, 1])
+def test_a_0d_uint8_index_is_refused_not_taken_as_a_position(
+    index: Callable[[pb.Tensor], Any], value: int
+) -> None:
+    # PyTorch takes a uint8 index, 0-d too, as a mask; plugboard refuses every uint8
+    # index (cast to bool for a mask, to int64 for a position) in reads and writes.
+    x = root(*X)
+    before = x.numpy().copy()
+    u = pb.tensor(value, dtype=pb.uint8)
+    for access in (lambda: x[index(u)], lambda: x.__setitem__(index(u), -1.0)):
+        with pytest.raises(pb.IndexingError, match="uint8.*Fix:"):
+            access()
+    np.testing.assert_array_equal(x.numpy(), before)
 
 
 def test_indexing_a_0d_tensor() -> None:
@@ -296,7 +322,7 @@ def test_setitem_matches_numpy(index: Any, value: Any, as_tensor: bool) -> None:
         (pb.int8, pb.tensor([1, -2, 3, -4], dtype=pb.int64), [1, -2, 3, -4]),
         (pb.float16, pb.tensor([0.5, 1.5, 2.5, 3.5], dtype=pb.float64), [0.5, 1.5, 2.5, 3.5]),
         (pb.bool, pb.tensor([0, 2, 0, -1]), [False, True, False, True]),
-        (pb.int64, 2.9, [2, 2, 2, 2]),
+        (pb.int64, 3.0, [3, 3, 3, 3]),  # a number is written only if the dtype holds it
         (pb.float64, 3, [3.0, 3.0, 3.0, 3.0]),
     ],
 )

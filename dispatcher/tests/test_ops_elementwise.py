@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import ml_dtypes
 import numpy as np
@@ -337,7 +338,7 @@ def test_clamp_errors() -> None:
     with pytest.raises(pb.ArgumentError, match="at least one of min and max.*Fix:"):
         P.clamp(pb.tensor([1.0]))
     with pytest.raises(pb.DTypeError, match="clamp of bool values"):
-        P.clamp(pb.tensor([True]), min=False)
+        P.clamp(pb.tensor([True]), min=False)  # PyTorch has no bool clamp either
 
 
 def test_clamp_in_place_and_out() -> None:
@@ -469,3 +470,95 @@ def test_meta_device_gives_shapes_and_dtypes() -> None:
     assert P.sigmoid(x).dtype is pb.float32
     assert P.logical_xor(x, y).dtype is pb.bool
     assert P.lerp(y, y, 0.5).device == pb.device("meta")
+
+
+# What PyTorch computes and refuses ------------------------------------------------------
+
+_DEVICES = ["cpu", "opencl"]
+
+
+def _device(name: str) -> pb.Device:
+    devices = pb.devices(name)
+    if not devices:
+        pytest.skip(f"no {name} device")
+    return devices[0]
+
+
+@pytest.mark.parametrize(
+    "subtract",
+    [
+        pytest.param(lambda x, m: x - m, id="tensor-minus-mask"),
+        pytest.param(lambda x, m: m - x, id="mask-minus-tensor"),
+        pytest.param(lambda x, m: m - m, id="mask-minus-mask"),
+        pytest.param(lambda x, m: x - True, id="tensor-minus-True"),
+        pytest.param(lambda x, m: False - x, id="False-minus-tensor"),
+        pytest.param(lambda x, m: x.to(pb.float32) - m, id="float-minus-mask"),
+        pytest.param(lambda x, m: pb.sub(x, m, alpha=2), id="sub-alpha"),
+        pytest.param(lambda x, m: x.sub_(m), id="in-place"),
+        pytest.param(lambda x, m: pb.sub(x, m, out=pb.empty(3, dtype=pb.int64)), id="out"),
+    ],
+)
+def test_subtraction_with_a_bool_operand_is_refused_as_pytorch(subtract: Any) -> None:
+    x = pb.tensor([1, 2, 3])
+    mask = pb.tensor([True, False, True])
+    with pytest.raises(pb.DTypeError, match=r"pb::sub.*bool.*Fix:.*~mask"):
+        subtract(x, mask)
+    assert x.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("device", _DEVICES)
+@pytest.mark.parametrize("dtype", [pb.int8, pb.int16, pb.int32, pb.int64])
+def test_integer_powers_with_negative_exponent_tensors(device: str, dtype: pb.DType) -> None:
+    d = _device(device)
+    base = pb.tensor([2, -1, -1, 1, 0, -3, 5, 2], dtype=dtype, device=d)
+    exponent = pb.tensor([-1, -1, -2, -7, -1, -3, 0, 3], dtype=dtype, device=d)
+    # PyTorch: 1 ** -n is 1, (-1) ** -n alternates, any other base gives 0 (0 included).
+    assert (base ** exponent).tolist() == [0, -1, 1, 1, 0, 0, 1, 8]
+    assert (2 ** exponent).tolist() == [0, 0, 0, 0, 0, 0, 1, 8]
+    assert pb.pow(base, exponent[0]).tolist() == [0, -1, -1, 1, 0, 0, 0, 0]  # a 0-d tensor
+    assert base.pow_(exponent).tolist() == [0, -1, 1, 1, 0, 0, 1, 8]
+
+
+def test_a_negative_python_exponent_of_an_integer_tensor_is_refused_as_pytorch() -> None:
+    with pytest.raises(pb.DTypeError, match="negative integer powers.*Fix:"):
+        pb.tensor([2, 3]) ** -1
+
+
+@pytest.mark.parametrize("device", _DEVICES)
+def test_a_bool_tensor_to_a_python_bool_power_is_bool(device: str) -> None:
+    # PyTorch 2.13: x ** True is x and x ** False is all True (bool results); an int
+    # exponent promotes to int64; a bool tensor exponent (or base True) has no kernel.
+    d = _device(device)
+    x = pb.tensor([True, False], device=d)
+    assert (x ** True).tolist() == [True, False]
+    assert (x ** False).tolist() == [True, True]
+    assert (x ** True).dtype is pb.bool
+    assert (x ** 2).tolist() == [1, 0] and (x ** 2).dtype is pb.int64
+    assert pb.tensor([True, False], device=d).pow_(False).tolist() == [True, True]
+    for refused in (lambda: x ** x, lambda: True ** x, lambda: x ** pb.tensor(True, device=d)):
+        with pytest.raises(pb.DTypeError, match="pow of a bool.*Fix:"):
+            refused()
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+def test_addcmul_and_addcdiv_take_value_true(name: str) -> None:
+    a, b, c = pb.tensor([1.0, 2.0]), pb.tensor([4.0, 6.0]), pb.tensor([2.0, 3.0])
+    one = getattr(pb, name)(a, b, c, value=1)
+    assert getattr(pb, name)(a, b, c, value=True).tolist() == one.tolist()
+    assert getattr(pb, name)(a, b, c, value=False).tolist() == a.tolist()
+    if name == "addcmul":
+        ints = pb.tensor([1, 2])
+        assert pb.addcmul(ints, ints, ints, value=True).tolist() == [2, 6]
+
+
+@pytest.mark.parametrize("device", _DEVICES)
+@pytest.mark.parametrize("dtype", [pb.uint8, pb.int8, pb.int32])
+def test_add_and_sub_with_a_negative_alpha_wrap_as_pytorch(device: str, dtype: pb.DType) -> None:
+    d = _device(device)
+    x = pb.tensor([3, 0, 100], dtype=dtype, device=d)
+    y = pb.tensor([1, 1, 50], dtype=dtype, device=d)
+    wrapped = np.array([2, -1, 50]).astype(dtype.numpy).tolist()
+    assert pb.add(x, y, alpha=-1).tolist() == wrapped  # uint8: [3] + [1] * -1 is [2]
+    assert pb.sub(x, y, alpha=-1).tolist() == np.array([4, 1, 150]).astype(
+        dtype.numpy).tolist()
+    assert x.add_(y, alpha=-1).tolist() == wrapped

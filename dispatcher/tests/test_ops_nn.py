@@ -107,6 +107,29 @@ def test_rms_norm_default_eps_is_the_computation_dtypes() -> None:
     np.testing.assert_allclose(y.numpy().astype(np.float64), expected, rtol=1e-3)
 
 
+_FLOATS = (pb.float16, pb.bfloat16, pb.float32, pb.float64)
+
+
+@pytest.mark.parametrize("weight_dtype", _FLOATS)
+@pytest.mark.parametrize("dtype", _FLOATS)
+def test_rms_norm_takes_a_weight_of_any_float_dtype(
+    dtype: pb.DType, weight_dtype: pb.DType
+) -> None:
+    # PyTorch 2.13: normalize in the computation dtype (float32 for float16 and bfloat16),
+    # multiply by the weight there (promoted), round once to the input's dtype.
+    x = np.array([[1.0, 2.0, 3.0, 4.0], [-0.5, 0.25, 8.0, 1.0]])
+    w = np.array([0.1, 1.3, 2.7, -1.9])
+    y = P.rms_norm(pb.tensor(x, dtype=dtype), [4], pb.tensor(w, dtype=weight_dtype), 1e-6)
+    assert y.dtype is dtype
+    xs = x.astype(dtype.numpy).astype(np.float64)
+    ws = w.astype(weight_dtype.numpy).astype(np.float64)
+    expected = (xs / np.sqrt((xs**2).mean(-1, keepdims=True) + 1e-6) * ws).astype(dtype.numpy)
+    np.testing.assert_allclose(y.numpy().astype(np.float64), expected.astype(np.float64),
+                               rtol=1e-6 if dtype.itemsize >= 4 else 0, atol=0)
+    with pytest.raises(pb.ShapeError, match="weight has shape.*Fix:"):
+        P.rms_norm(pb.tensor(x, dtype=dtype), [4], pb.ones(3, dtype=weight_dtype))
+
+
 def test_batch_norm_inference_and_training() -> None:
     x = np.arange(12.0).reshape(4, 3)
     mean, var = np.array([1.0, 2.0, 3.0]), np.array([1.0, 4.0, 9.0])

@@ -93,6 +93,26 @@ def test_argmin_is_the_first_smallest_and_nan_counts_as_smallest() -> None:
     assert ops.argmin(t(X), keepdim=True).shape == (1, 1)
 
 
+@pytest.mark.parametrize("device", ["cpu", "opencl", "meta"])
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_and_argmin_of_bool_are_refused_alike_on_every_backend(
+    device: str, name: str
+) -> None:
+    # PyTorch: "argmax(): does not support bool input". The cpu backend used to compute
+    # it and the opencl one to have no kernel: one DTypeError now, before any kernel.
+    if device != "meta" and not pb.devices(device):
+        pytest.skip(f"no {device} device")
+    x = pb.zeros(2, 3, dtype=pb.bool, device=device)
+    for call in (lambda: getattr(ops, name)(x), lambda: getattr(ops, name)(x, 1)):
+        with pytest.raises(pb.DTypeError, match=rf"pb::{name}: {name} of a bool.*Fix:"):
+            call()
+    # max and min with a dim give bool values and their positions, as in PyTorch.
+    _, indices = (pb.max if name == "argmax" else pb.min)(
+        pb.tensor([[False, True], [True, True]], device=device if device != "meta" else "cpu"),
+        1)
+    assert indices.tolist() == ([1, 0] if name == "argmax" else [0, 0])
+
+
 def test_amin_and_argmin_of_an_empty_dim_are_errors() -> None:
     with pytest.raises(pb.ShapeError, match="pb::amin: amin of an empty dimension"):
         ops.amin(pb.empty((0, 3)), 0)

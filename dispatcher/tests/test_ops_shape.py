@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -382,10 +385,65 @@ def test_masked_fill_errors() -> None:
         ops.masked_fill(x, pb.ones(2), 1)
     with pytest.raises(pb.DTypeError, match="not representable"):
         ops.masked_fill(x, pb.ones(2, dtype=pb.bool), 2.5)
-    with pytest.raises(pb.DTypeError, match="cannot write"):
-        ops.masked_fill(x, pb.ones(2, dtype=pb.bool), pb.tensor(1.0))
     with pytest.raises(pb.ShapeError, match="0-d tensor"):
         ops.masked_fill(x, pb.ones(2, dtype=pb.bool), pb.ones(2, dtype=pb.int32))
+
+
+@pytest.mark.parametrize("device", ["cpu", "opencl"])
+@pytest.mark.parametrize(
+    ("dtype", "value", "expected"),
+    [
+        (pb.int32, pb.tensor(7.0), 7),
+        (pb.int8, pb.tensor(-128, dtype=pb.int64), -128),
+        (pb.uint8, pb.tensor(255.0, dtype=pb.float64), 255),
+        (pb.bool, pb.tensor(1), True),
+        (pb.float32, pb.tensor(0.5, dtype=pb.float64), 0.5),
+        (pb.float16, pb.tensor(True), 1.0),
+        (pb.int64, pb.tensor(3.0, dtype=pb.bfloat16), 3),
+    ],
+)
+def test_masked_fill_writes_a_0d_value_of_another_dtype_that_it_holds(
+    device: str, dtype: pb.DType, value: pb.Tensor, expected: Any
+) -> None:
+    # As PyTorch: the value of any dtype is written if self's dtype holds it.
+    if not pb.devices(device):
+        pytest.skip(f"no {device} device")
+    x = pb.zeros(3, dtype=dtype, device=device)
+    mask = pb.tensor([True, False, True], device=device)
+    result = ops.masked_fill(x, mask, value.to(device))
+    assert result.dtype is dtype
+    assert result.tolist() == [expected, pb.zeros(1, dtype=dtype).item(), expected]
+    assert x.masked_fill_(mask, value.to(device)).tolist() == result.tolist()
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value"),
+    [(pb.int32, pb.tensor(2.5)), (pb.int8, pb.tensor(128)), (pb.uint8, pb.tensor(-1)),
+     (pb.bool, pb.tensor(2)), (pb.float16, pb.tensor(1e6)), (pb.int64, pb.tensor(math.nan))],
+)
+def test_masked_fill_refuses_a_0d_value_its_dtype_cannot_hold(
+    dtype: pb.DType, value: pb.Tensor
+) -> None:
+    x = pb.zeros(3, dtype=dtype)
+    with pytest.raises(pb.DTypeError, match=rf"pb::masked_fill_?: value .* {dtype}.*Fix:"):
+        x.masked_fill_(pb.tensor([True, False, True]), value)
+    assert x.tolist() == pb.zeros(3, dtype=dtype).tolist()
+
+
+@pytest.mark.parametrize(
+    ("x", "value", "expected"),
+    [
+        (pb.tensor([True, False]), True, [True, True, False, True]),
+        (pb.tensor([True, False]), False, [False, True, False, False]),
+        (pb.tensor([1.5]), True, [1.0, 1.5, 1.0]),
+        (pb.tensor([2], dtype=pb.int8), True, [1, 2, 1]),
+        (pb.tensor([2**62 + 1]), 2**62 + 1, [2**62 + 1] * 3),  # an int stays exact
+    ],
+)
+def test_pad_takes_bool_and_int_values(x: pb.Tensor, value: Any, expected: list) -> None:
+    result = ops.pad(x, [1, 1], value=value)
+    assert result.dtype is x.dtype
+    assert result.tolist() == expected
 
 
 # The meta device: shapes and dtypes without data ------------------------------------

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import doctest
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugboard._core.errors import SchemaError
 from plugboard._dispatch import schema as _schema
@@ -467,7 +470,8 @@ TYPES = [
     ("int[1]?", OptionalType(ListType(INT, 1)), False, True),
     ("SymInt[]", ListType(BaseType("SymInt")), False, False),
     ("Scalar?", OptionalType(SCALAR), False, True),
-    ("float[][3]", ListType(ListType(FLOAT), 3), False, False),
+    ("float[3]", ListType(FLOAT, 3), False, False),
+    (f"int[{_schema.MAX_LIST_SIZE}]", ListType(INT, _schema.MAX_LIST_SIZE), False, False),
 ]
 
 
@@ -517,6 +521,10 @@ TYPE_ERRORS = [
      "    ^", "list size must be a positive integer"),
     ("int x",
      "    ^", "expected end of type but found 'x'"),
+    ("float[][3]",
+     "       ^", "a list of lists ('float[]"),
+    ("int[]?[]",
+     "      ^", "a list of lists ('int[]?[]"),
     ("",
      "^", "expected a type but found end of input"),
 ]
@@ -536,6 +544,11 @@ def test_malformed_type_points_at_column(text: str, caret: str, fragment: str) -
         (lambda: BaseType("Foo"), "unknown type 'Foo'"),
         (lambda: ListType(INT, 0), "positive integer"),
         (lambda: ListType(INT, -2), "positive integer"),
+        (lambda: ListType(INT, _schema.MAX_LIST_SIZE + 1), "positive integer up to"),
+        (lambda: ListType(INT, 2**70), "positive integer up to"),
+        (lambda: ListType(ListType(INT)), "a list of lists"),
+        (lambda: ListType(OptionalType(ListType(INT))), "a list of lists"),
+        (lambda: BaseType(["Tensor"]), "unknown type"),  # type: ignore[arg-type]
     ],
 )
 def test_types_validate_when_built_directly(make: Callable[[], object], fragment: str) -> None:
@@ -737,6 +750,127 @@ def test_schemas_are_hashable_values() -> None:
     table = {parse_schema(text): "add"}
     assert table[parse_schema(text)] == "add"
     assert parse_schema(text) != parse_schema(text.replace("alpha=1", "alpha=2"))
+
+
+# ------------------------------------------------------- hostile text, bounded costs
+
+# Each would raise ValueError, OverflowError or RecursionError, or take seconds and
+# megabytes, before the parser bounded them; now each is a SchemaError with a column.
+# fmt: off
+HOSTILE = [
+    pytest.param("f(int x=" + "9" * 5000 + ") -> ()", 9, "does not fit in 64 bits",
+                 id="int-over-4300-digits"),
+    pytest.param("f(int x=9223372036854775808) -> ()", 9, "does not fit in 64 bits",
+                 id="int-2**63"),
+    pytest.param("f(Scalar x=-9223372036854775809) -> ()", 13, "does not fit in 64 bits",
+                 id="int-below-int64"),
+    pytest.param(f"f(int[{2**70}] x) -> ()", 7, "is larger than 64", id="list-size-2**70"),
+    pytest.param("f(int[10000000] x=1) -> ()", 7, "is larger than 64",
+                 id="list-size-ten-million"),
+    pytest.param("f(int[" + "0" * 5000 + "1" + "1" * 5000 + "] x) -> ()", 7,
+                 "is larger than 64", id="list-size-10000-digits"),
+    pytest.param("f(float x=1" + "0" * 400 + ") -> ()", 11, "does not fit in 64 bits",
+                 id="int-default-of-float-400-zeros"),
+    pytest.param("f(float x=1" + "0" * 400 + ".0) -> ()", 11, "too large for a float64",
+                 id="float-400-zeros"),
+    pytest.param("f(float x=-1e400) -> ()", 12, "too large for a float64", id="float-1e400"),
+    pytest.param("f(int" + "[]" * 1000 + " x) -> ()", 8, "a list of lists",
+                 id="a-thousand-brackets"),
+    pytest.param("f(Tensor x) -> Tensor" + "[]?" * 1000, 25, "a list of lists",
+                 id="nested-return-type"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "column", "fragment"), HOSTILE)
+def test_hostile_schema_is_a_schema_error_with_a_column(
+    text: str, column: int, fragment: str
+) -> None:
+    with pytest.raises(SchemaError) as info:
+        parse_schema(text)
+    message = str(info.value)
+    first = message.split("\n", 1)[0]
+    assert fragment in first
+    assert first.endswith(f"at column {column}")
+    # The message quotes the text around the column only, however long the text is.
+    assert len(message) < 600
+
+
+@pytest.mark.parametrize("text", [None, 3, b"f() -> ()", ["f() -> ()"]])
+def test_a_schema_that_is_not_a_str_is_a_schema_error(text: Any) -> None:
+    with pytest.raises(SchemaError, match="is given as a str"):
+        parse_schema(text)
+    with pytest.raises(SchemaError, match="is given as a str"):
+        parse_type(text)
+
+
+def test_the_largest_fixed_size_list_default_is_bounded() -> None:
+    (argument,) = parse_schema(f"f(int[{_schema.MAX_LIST_SIZE}] x=1) -> ()").arguments
+    assert argument.default == (1,) * _schema.MAX_LIST_SIZE
+    assert parse_schema("f(int x=-9223372036854775808) -> ()").arguments[0].default == -(2**63)
+
+
+def test_many_named_returns_parse_in_linear_time() -> None:
+    # 20,000 named returns took 11 s with the quadratic duplicate-name check.
+    names = [f"Tensor r{i}" for i in range(20_000)]
+    start = time.perf_counter()
+    parsed = parse_schema(f"f() -> ({', '.join(names)})")
+    assert len(parsed.returns) == 20_000
+    with pytest.raises(SchemaError, match="duplicate return name 'r0'"):
+        parse_schema(f"f() -> ({', '.join(names)}, Tensor r0)")
+    assert time.perf_counter() - start < 3.0
+
+
+# Fragments of schema syntax, good and bad, from which the fuzzer builds texts.
+_PIECES = [
+    "f", "pb::", ".", "(", ")", "->", ",", "*", "=", "?", "[", "]", "[2]", "[]", "!", "|",
+    "-", "Tensor", "Tensor(a!)", "Tensor(a -> *)", "int", "float", "bool", "str", "Scalar",
+    "ScalarType", "Device", "x", "self", "None", "True", "inf", "nan", "0", "1", "64", "65",
+    "9" * 25, "9" * 4400, "1.5", "1e400", "2e-3", "'s'", '"q\\"', "'", " ", "\t", "\n", "\u00e9",
+]
+# Numbers of every size: huge integers (past int64, past 4300 digits), long floats.
+_NUMBERS = st.one_of(
+    st.integers().map(str),
+    st.integers(0, 6000).map(lambda n: "1" + "0" * n),
+    st.integers(0, 500).map(lambda n: "1" + "0" * n + ".5"),
+    st.integers(-500, 500).map(lambda n: f"1e{n}"),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+)
+_DEFAULTS = st.one_of(
+    _NUMBERS, _NUMBERS.map(lambda n: "-" + n), _NUMBERS.map(lambda n: f"[{n}, 1]"),
+    st.sampled_from(["None", "True", "'s'", "[]", "inf", "-inf", "nan", "[None]"]),
+)
+_TYPES = st.builds(
+    lambda base, suffixes: base + "".join(suffixes),
+    st.sampled_from(["Tensor", "Tensor(a!)", "int", "float", "bool", "str", "Scalar", "Device"]),
+    st.lists(st.one_of(st.sampled_from(["?", "[]", "[2]", "[0]"]),
+                       _NUMBERS.map(lambda n: f"[{n}]")), max_size=4),
+)
+_SCHEMAS = st.builds(
+    lambda t, d, r: f"f({t} x{'' if d is None else '=' + d}) -> {r}",
+    _TYPES, st.none() | _DEFAULTS, _TYPES,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        _SCHEMAS,
+        st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+        st.text(max_size=80),
+    )
+)
+def test_fuzzed_text_raises_only_schema_errors(text: str) -> None:
+    for parse in (parse_schema, parse_type):
+        try:
+            parsed = parse(text)
+        except SchemaError as error:
+            first = str(error).split("\n", 1)[0]
+            assert " at column " in first or " at line " in first
+            assert len(str(error)) < 1000
+        else:
+            # Whatever parses prints back to text that parses to the same thing.
+            assert parse(str(parsed)) == parsed
 
 
 def test_doctests() -> None:

@@ -72,8 +72,8 @@ def synchronize(self, index):
     calls.append(index)
 Runtime.synchronize = synchronize
 """
-    name = plugins.install("lazyhost", plugins.host_backend("lazyhost", "LazyHost", extra))
-    x = pb.tensor([1.0, 2.0], device="lazyhost:1")
+    name = plugins.install("toy", plugins.host_backend("toy", "Toy", extra))
+    x = pb.tensor([1.0, 2.0], device="toy:1")
     module = sys.modules[name]
     module.calls.clear()
     assert x.tolist() == [1.0, 2.0]
@@ -88,13 +88,13 @@ def free(self, handle, index):
     frees.append(sys._getframe(1).f_code.co_name)
 Runtime.free = free
 """
-    name = plugins.install("freeing", plugins.host_backend("freeing", "Freeing", extra))
-    x = pb.empty(64, device="freeing")
+    name = plugins.install("toy", plugins.host_backend("toy", "Toy", extra))
+    x = pb.empty(64, device="toy")
     module = sys.modules[name]
     del x
     gc.collect()
     assert module.frees == []  # queued, not freed inside __del__
-    pb.empty(8, device="freeing")  # the next allocation frees it
+    pb.empty(8, device="toy")  # the next allocation frees it
     assert module.frees == ["free_pending"]
 
 
@@ -117,13 +117,13 @@ def _neg(self, *, out):
 def plugboard_register_kernels(library):
     library.impl("neg", fn=_neg, strided=True)
 """
-    plugins.install("faulting", plugins.host_backend("faulting", "Faulting", extra))
-    x = pb.tensor([1.0, 2.0], device="faulting:1")
+    plugins.install("toy", plugins.host_backend("toy", "Toy", extra))
+    x = pb.tensor([1.0, 2.0], device="toy:1")
     y = -x
     with pytest.raises(pb.DeviceFaultError) as raised:
-        pb.synchronize("faulting:1")
+        pb.synchronize("toy:1")
     message = str(raised.value)
-    assert "faulting:1" in message and "pb::neg" in message and "Fix:" in message
+    assert "toy:1" in message and "pb::neg" in message and "Fix:" in message
     assert isinstance(raised.value.__cause__, RuntimeError)
     -x
     with pytest.raises(pb.DeviceFaultError, match="reading a tensor to the host"):

@@ -699,10 +699,11 @@ def test_float_pow_with_negative_and_fractional_exponents() -> None:
     assert_values(pb.tensor([2, 4]) ** 0.5, [math.sqrt(2), 2.0], pb.float32)
 
 
-@pytest.mark.parametrize("exponent", [-1, pb.tensor([1, -2])])
-def test_integer_to_negative_integer_power_raises(exponent: Any) -> None:
+def test_integer_to_a_negative_python_integer_power_raises() -> None:
+    # As PyTorch; a negative exponent tensor computes (2 ** -1 is 0, see test_ops_elementwise).
     with pytest.raises(pb.DTypeError, match="negative"):
-        pb.tensor([2, 3]) ** exponent
+        pb.tensor([2, 3]) ** -1
+    assert (pb.tensor([2, 3]) ** pb.tensor([1, -2])).tolist() == [2, 0]
 
 
 @pytest.mark.parametrize("dtype", [pb.float32, pb.int64])
@@ -799,10 +800,15 @@ def test_reflected_operators_match_numpy(
 )
 def test_numpy_scalars_on_either_side_give_tensors(scalar: Any) -> None:
     x = pb.tensor([1.0, 2.0])
-    for result in (x * scalar, scalar * x, scalar - x, x - scalar):
+    for result in (x * scalar, scalar * x, x + scalar, scalar + x):
         assert isinstance(result, pb.Tensor)
         assert result.dtype == pb.float32
+    if isinstance(scalar, np.bool_):
+        with pytest.raises(pb.DTypeError, match="bool"):
+            scalar - x  # subtraction with a bool is refused, as in PyTorch
+        return
     assert (scalar - x).tolist() == [float(scalar) - 1.0, float(scalar) - 2.0]
+    assert (x - scalar).dtype == pb.float32
 
 
 def test_operators_with_unsupported_operands_raise_type_error() -> None:
@@ -1228,6 +1234,29 @@ def test_where_needs_a_bool_condition() -> None:
         pb.where(pb.tensor([1, 0]), 1.0, 0.0)
 
 
+@pytest.mark.parametrize(
+    ("x", "other", "expected"),
+    [
+        pytest.param(pb.tensor([1.5, -2.0, 3.5]), pb.tensor([9.0, 8.0, 7.0]), [1.5, 8.0, 3.5],
+                     id="tensor-other"),
+        pytest.param(pb.tensor([1.5, -2.0, 3.5]), 0.0, [1.5, 0.0, 3.5], id="number-other"),
+        pytest.param(pb.tensor([1, 2, 3]), pb.tensor([-1, -2, -3]), [1, -2, 3],
+                     id="int-tensors"),
+        pytest.param(pb.tensor([True, True, False]), pb.tensor([False, False, True]),
+                     [True, False, False], id="bool-self-is-not-the-condition"),
+    ],
+)
+def test_where_method_keeps_self_where_the_condition_holds(
+    x: pb.Tensor, other: Any, expected: list
+) -> None:
+    # PyTorch's Tensor.where(condition, y): x where condition, y elsewhere; the tensor
+    # itself is never the condition.
+    condition = pb.tensor([True, False, True])
+    result = x.where(condition, other)
+    assert result.tolist() == expected
+    assert result.tolist() == pb.where(condition, x, other).tolist()
+
+
 SUM_IN = np.array([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [[-1.0, 0.5, 2.0], [7.0, 8.0, -9.0]]])
 
 
@@ -1566,6 +1595,50 @@ def test_arange_errors(args: tuple) -> None:
     with pytest.raises(pb.PlugboardError) as info:
         pb.arange(*args)
     assert "pb::arange" in str(info.value)
+
+
+_INTEGERS = (pb.int8, pb.uint8, pb.int16, pb.int32, pb.int64)
+
+
+@pytest.mark.parametrize("device", ["cpu", "opencl"])
+@pytest.mark.parametrize("dtype", _INTEGERS)
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # PyTorch converts the bounds and step to integers (toward zero), then counts.
+        ((-1.5, 2), [-1, 0, 1]),
+        ((0, 2.5), [0, 1]),
+        ((0.5, 3.7, 1.5), [0, 1, 2]),
+        ((5.9, 0, -2.5), [5, 3, 1]),
+        ((-0.5, 0.5), []),
+        ((2, 9, 3), [2, 5, 8]),
+    ],
+)
+def test_integer_arange_converts_bounds_and_step_first(
+    device: str, dtype: pb.DType, args: tuple, expected: list
+) -> None:
+    if not pb.devices(device):
+        pytest.skip(f"no {device} device")
+    if min(expected, default=0) < dtype.min:
+        expected = []  # checked below: values the dtype does not hold are an error
+        with pytest.raises(pb.DTypeError, match=f"{dtype}"):
+            pb.arange(*args, dtype=dtype, device=device)
+        return
+    x = pb.arange(*args, dtype=dtype, device=device)
+    assert x.dtype is dtype
+    assert x.tolist() == expected
+
+
+def test_integer_arange_counts_exactly_near_int64s_limits() -> None:
+    top = 2**63 - 1
+    assert pb.arange(top - 2, top, dtype=pb.int64).tolist() == [top - 2, top - 1]
+    assert pb.arange(-(2**63), -(2**63) + 4, 3).tolist() == [-(2**63), -(2**63) + 3]
+
+
+def test_integer_arange_refuses_a_step_that_truncates_to_zero() -> None:
+    with pytest.raises(pb.ArgumentError, match=r"step 0\.5 is 0 as an integer.*Fix:"):
+        pb.arange(0, 5, 0.5, dtype=pb.int64)
+    assert pb.arange(0, 2, 0.5).tolist() == [0.0, 0.5, 1.0, 1.5]  # floats count as floats
 
 
 @pytest.mark.parametrize(

@@ -159,3 +159,31 @@ def test_native_nn_kernels(device: pb.Device) -> None:
     np.testing.assert_allclose(softmax, e / e.sum(1, keepdims=True), rtol=1e-5, atol=1e-7)
     expected = (a - a.mean(1, keepdims=True)) / np.sqrt(a.var(1, keepdims=True) + 1e-5)
     np.testing.assert_allclose(norm, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_bool_and_negative_integer_powers(device: pb.Device) -> None:
+    # bool ** True is x, ** False is True; integer negative exponents as PyTorch (0, +-1).
+    x = _on(device, np.array([True, True, False, False]))
+    assert (x ** True).tolist() == [True, True, False, False]
+    assert (x ** False).tolist() == [True] * 4
+    base = _on(device, np.array([2, -1, -1, 1, 0, 3], dtype=np.int16))
+    exponent = _on(device, np.array([-1, -1, -2, -3, -1, 2], dtype=np.int16))
+    assert (base ** exponent).tolist() == [0, -1, 1, 1, 0, 9]
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_arg_reductions_of_bool_are_the_cpus_error(device: pb.Device, name: str) -> None:
+    a = np.array([[False, True, True], [True, False, False]])
+    errors = []
+    for where in (device, pb.device("cpu")):
+        with pytest.raises(pb.DTypeError) as info:
+            getattr(pb.ops.pb, name)(_on(where, a), 1)
+        errors.append(str(info.value).splitlines()[0])
+    assert errors[0] == errors[1]  # the meta function's, not a missing kernel
+
+
+def test_add_and_sub_with_a_negative_alpha_in_unsigned_arithmetic(device: pb.Device) -> None:
+    x = _on(device, np.array([3, 0, 200], dtype=np.uint8))
+    y = _on(device, np.array([1, 1, 100], dtype=np.uint8))
+    assert pb.add(x, y, alpha=-1).tolist() == [2, 255, 100]
+    assert pb.sub(x, y, alpha=-1).tolist() == [4, 1, 44]

@@ -3,7 +3,10 @@
 - ``plugboard conformance --backend NAME`` (repeatable) or ``--all``: runs the
   suite on each backend (``--device`` picks the device of a single backend)
   and writes ``<report-dir>/<name>.json``, ``.md`` and ``.html``. A backend
-  that fails to load or has no device still gets a report saying so.
+  that fails to load or has no device still gets a report saying so. The
+  report directory (``~`` expanded) is checked before the run: an empty
+  value or a file is a usage error. A run leaves nothing in the current
+  directory (pytest's cache and pytest-benchmark are off).
   ``--check-docs DIR`` then compares each Markdown report with the committed
   ``DIR/<name>.md``, environment block aside.
 - ``plugboard conformance diff OLD.json NEW.json``: the regressions from one
@@ -32,7 +35,7 @@ from rich.text import Text
 
 from ._diff import diff_reports, format_regressions
 from ._model import Outcome, Report
-from ._render import strip_environment
+from ._render import report_directory, strip_environment
 from ._schema import ReportSchemaError, upgrade, validate
 
 __all__ = ["register"]
@@ -70,8 +73,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--device", metavar="DEV", help="the device to test, e.g. opencl:1 (one backend only)",
     )
     parser.add_argument(
-        "--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="DIR",
-        help=f"where to write the reports (default: {DEFAULT_REPORT_DIR})",
+        "--report-dir", type=_report_dir, default=DEFAULT_REPORT_DIR, metavar="DIR",
+        help=f"where to write the reports (default: {DEFAULT_REPORT_DIR}; checked before the "
+        "run starts)",
     )
     parser.add_argument(
         "--check-docs", type=Path, metavar="DIR",
@@ -98,6 +102,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 # plugboard conformance -----------------------------------------------------------
 
 
+def _report_dir(value: str) -> Path:
+    """``--report-dir``, checked when the arguments are parsed: before the suite runs."""
+    try:
+        return report_directory(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 @dataclass
 class _Result:
     backend: str
@@ -117,7 +129,11 @@ def _run_command(args: argparse.Namespace, console: Console) -> int:
         return code
     from ._runner import run_suite
 
-    report_dir: Path = args.report_dir
+    try:  # the default, which type= does not see (a given value was checked by it)
+        report_dir = report_directory(args.report_dir)
+    except ValueError as error:
+        print(f"plugboard conformance: error: --report-dir: {error}", file=sys.stderr)
+        return USAGE
     progress = not args.no_progress and not args.json
     results: list[_Result] = []
     for name in names:

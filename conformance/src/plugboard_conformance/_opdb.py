@@ -259,12 +259,21 @@ def _div(a: Any, b: Any, rounding_mode: str | None = None) -> Any:
     return _trunc_div(np.asarray(a), np.asarray(b))
 
 
+def _scaled(b: Any, alpha: Any) -> Any:
+    """``b * alpha``, integers in int64 (a negative alpha with uint8 inputs wraps once the
+    result is rounded to uint8, as PyTorch's uint8 arithmetic does)."""
+    if alpha == 1:
+        return b
+    b = np.asarray(b)
+    return np.multiply(b.astype(np.int64) if b.dtype.kind in "iu" else b, alpha)
+
+
 def _add(a: Any, b: Any, alpha: Any = 1) -> Any:
-    return np.add(a, np.multiply(b, alpha) if alpha != 1 else b)
+    return np.add(a, _scaled(b, alpha))
 
 
 def _sub(a: Any, b: Any, alpha: Any = 1) -> Any:
-    return np.subtract(a, np.multiply(b, alpha) if alpha != 1 else b)
+    return np.subtract(a, _scaled(b, alpha))
 
 
 def _in_float64(fn: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], Any]:
@@ -307,7 +316,33 @@ def _relu(x: np.ndarray) -> Any:
 
 
 def _pow(a: Any, b: Any) -> Any:
-    return np.power(a, b)
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind not in "biu" or b.dtype.kind not in "biu":
+        return np.power(a, b)
+    # PyTorch's integer powers: a negative exponent gives 1 for 1, +-1 for -1, else 0.
+    negative = b < 0
+    result = np.power(a.astype(np.int64), np.where(negative, 0, b).astype(np.int64))
+    inverse = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 1, -1, 1), 0))
+    return np.where(negative, inverse, result)
+
+
+def _pow_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
+    yield from binary_samples(low=0, high=3, other_low=0, other_high=3, special=False)(
+        dtype, rng)
+    if dtype.is_integer and dtype.is_signed:
+        bases = np.tile(np.arange(-3, 4), 3).astype(dtype.numpy)
+        exponents = np.repeat([-1, -2, -3], 7).astype(dtype.numpy)
+        yield Sample("negative exponents", (bases, exponents))
+        yield Sample("a number base, negative exponents", (2, exponents))
+
+
+def _add_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
+    yield from binary_samples()(dtype, rng)
+    if not dtype.is_bool:
+        # alpha=-1 subtracts, also in unsigned arithmetic (modulo 2**bits, as PyTorch).
+        a, b = random_values(dtype, (257,), rng, 0, 4), random_values(dtype, (257,), rng, 0, 4)
+        yield Sample("alpha=-1", (a, b), {"alpha": -1})
+        yield Sample("alpha=2", (a, b), {"alpha": 2})
 
 
 # Entries ------------------------------------------------------------------------
@@ -330,6 +365,9 @@ def _errors(*samples: ErrorSample) -> Callable[[], Iterator[ErrorSample]]:
 _F32 = np.arange(6, dtype=np.float32).reshape(2, 3)
 _I64 = np.arange(6, dtype=np.int64).reshape(2, 3)
 _BOOL = np.array([True, False])
+_BOOL3 = np.array([True, False, True])
+_I8 = np.arange(6, dtype=np.int8).reshape(2, 3)
+_F16 = np.arange(6, dtype=np.float16).reshape(2, 3)
 _BROADCAST_ERROR = ErrorSample(
     "shapes that do not broadcast", (np.ones(2, np.float32), np.ones(3, np.float32)), {},
     pb.ShapeError, "cannot be broadcast",
@@ -354,25 +392,40 @@ for _name, _reference, _dtypes, _result, _low, _errs in _UNARY:
         inplace=_result is same, errors=_errors(*_errs) if _errs else None,
     ))
 
+_SampleMaker = Callable[[pb.DType, np.random.Generator], Iterator[Sample]]
+# Per operator: name, reference, dtypes, result dtype, binary_samples' options (or the
+# samples themselves), error inputs.
 _BINARY: tuple[tuple[str, Callable[..., Any], tuple[pb.DType, ...],
-                     Callable[[pb.DType, Sample], pb.DType], dict[str, Any],
+                     Callable[[pb.DType, Sample], pb.DType], dict[str, Any] | _SampleMaker,
                      tuple[ErrorSample, ...]], ...] = (
-    ("add", _add, ALL, promoted, {}, (_BROADCAST_ERROR, ErrorSample(
-        "float alpha with integer inputs", (_I64, _I64), {"alpha": 0.5}, pb.DTypeError,
-        "alpha"))),
-    ("sub", _sub, NUMERIC, promoted, {}, (ErrorSample(
-        "bool inputs", (_BOOL, _BOOL), {}, pb.DTypeError, "bool"),)),
+    ("add", _add, ALL, promoted, _add_samples, (
+        _BROADCAST_ERROR,
+        ErrorSample("float alpha with integer inputs", (_I64, _I64), {"alpha": 0.5},
+                    pb.DTypeError, "alpha"),
+    )),
+    ("sub", _sub, NUMERIC, promoted, {}, (
+        ErrorSample("bool inputs", (_BOOL, _BOOL), {}, pb.DTypeError, "bool"),
+        # PyTorch refuses a bool operand even where it would promote.
+        ErrorSample("a bool tensor other", (_I64, _BOOL3), {}, pb.DTypeError, "bool"),
+        ErrorSample("a bool number other", (_I64, True), {}, pb.DTypeError, "bool"),
+    )),
     ("mul", np.multiply, ALL, promoted, {}, (_BROADCAST_ERROR,)),
     ("remainder", np.remainder, NUMERIC, promoted, {"nonzero_other": True}, ()),
-    ("pow", _pow, NUMERIC, promoted,
-     {"low": 0, "high": 3, "other_low": 0, "other_high": 3, "special": False}, (ErrorSample(
-        "negative integer exponent", (_I64, -1), {}, pb.DTypeError, "negative integer"),)),
+    # Integer tensors take negative integer exponent tensors; a negative Python exponent
+    # and a bool tensor exponent of a bool base are refused, as in PyTorch.
+    ("pow", _pow, NUMERIC, promoted, _pow_samples, (
+        ErrorSample("negative integer exponent", (_I64, -1), {}, pb.DTypeError,
+                    "negative integer"),
+        ErrorSample("bool tensors", (_BOOL, _BOOL), {}, pb.DTypeError, "bool"),
+    )),
     ("maximum", np.maximum, ALL, promoted, {}, ()),
     ("minimum", np.minimum, ALL, promoted, {}, ()),
     ("bitwise_and", np.bitwise_and, INTEGRAL, promoted, {}, ()),
     ("bitwise_or", np.bitwise_or, INTEGRAL, promoted, {}, ()),
     ("bitwise_xor", np.bitwise_xor, INTEGRAL, promoted, {}, ()),
-    ("eq", np.equal, ALL, boolean, {}, ()),
+    # A number compared must fit the dtype computed in (PyTorch compares it wrapped).
+    ("eq", np.equal, ALL, boolean, {}, (ErrorSample(
+        "a number the dtype does not hold", (_I8, 1000), {}, pb.DTypeError, "overflows"),)),
     ("ne", np.not_equal, ALL, boolean, {}, ()),
     ("lt", np.less, ALL, boolean, {}, ()),
     ("le", np.less_equal, ALL, boolean, {}, ()),
@@ -381,7 +434,8 @@ _BINARY: tuple[tuple[str, Callable[..., Any], tuple[pb.DType, ...],
 )
 for _name, _reference, _dtypes, _result, _options, _errs in _BINARY:
     _add_entry(OpInfo(
-        f"pb::{_name}", _handle(_name), _dtypes, binary_samples(**_options), _reference,
+        f"pb::{_name}", _handle(_name), _dtypes,
+        binary_samples(**_options) if isinstance(_options, dict) else _options, _reference,
         _result, inplace=_result is promoted, errors=_errors(*_errs) if _errs else None,
     ))
 
@@ -420,8 +474,14 @@ def _where_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample
 _add_entry(OpInfo(
     "pb::where", _handle("where"), ALL, _where_samples, _where,
     lambda dtype, sample: pb.result_type(*[_operand_dtype(v, dtype) for v in sample.args[1:]]),
-    errors=_errors(ErrorSample("float condition", (_F32, _F32, _F32), {}, pb.DTypeError,
-                               "condition")),
+    errors=_errors(
+        ErrorSample("float condition", (_F32, _F32, _F32), {}, pb.DTypeError, "condition"),
+        # where writes the number: the result's dtype must hold it (no wrap, no inf).
+        ErrorSample("a number the dtype does not hold", (_BOOL3, _I8, 1000), {},
+                    pb.DTypeError, "overflows"),
+        ErrorSample("a number float16 does not hold", (_BOOL3, _F16, 1e6), {},
+                    pb.DTypeError, "overflows"),
+    ),
 ))
 
 
@@ -451,8 +511,12 @@ _add_entry(OpInfo(
     "pb::sum", _handle("sum"), ALL, _reduction_samples([0, -1, [0, 2], None], with_dtype=True),
     _sum, summed,
     tolerance={"float16": (1e-2, 1e-3), "bfloat16": (1e-1, 1.6e-2), "float32": (1e-4, 1e-5)},
-    errors=_errors(ErrorSample("dim out of range", (_F32, 3), {}, pb.ShapeError,
-                               "out of range")),
+    errors=_errors(
+        ErrorSample("dim out of range", (_F32, 3), {}, pb.ShapeError, "out of range"),
+        ErrorSample("dim 1 of a 0-d tensor", (np.array(5.0, np.float32), 1), {},
+                    pb.ShapeError, "out of range"),
+        ErrorSample("a dim twice", (_F32, [1, -1]), {}, pb.ShapeError, "twice"),
+    ),
 ))
 _add_entry(OpInfo(
     "pb::amax", _handle("amax"), ALL, _reduction_samples([0, -1, [0, 2]], nonempty=True),
@@ -463,8 +527,11 @@ _add_entry(OpInfo(
 _add_entry(OpInfo(
     "pb::argmax", _handle("argmax"), NUMERIC, _reduction_samples([0, -1], nonempty=True),
     _argmax, int64,
-    errors=_errors(ErrorSample("empty tensor without dim", (np.ones((0,), np.float32),), {},
-                               pb.ShapeError, "empty")),
+    errors=_errors(
+        ErrorSample("empty tensor without dim", (np.ones((0,), np.float32),), {},
+                    pb.ShapeError, "empty"),
+        ErrorSample("bool input", (_BOOL,), {}, pb.DTypeError, "bool"),  # as PyTorch
+    ),
 ))
 _add_entry(OpInfo(
     "pb::mean", _handle("mean"), FLOATING, _reduction_samples([0, [0, 2], None]),
@@ -555,21 +622,45 @@ def _arange_samples(dtype: pb.DType) -> Iterator[Sample]:
     yield Sample("empty", (4, 4, 1), {"dtype": dtype})
     if dtype.is_floating_point:
         yield Sample("0 to 1 by 0.1", (0.0, 1.0, 0.125), {"dtype": dtype})
+    else:
+        # An integer arange converts its bounds and step to integers first (PyTorch).
+        yield Sample("float bounds and step, 0.5 to 3.7 by 1.5", (0.5, 3.7, 1.5),
+                     {"dtype": dtype})
+        if dtype.is_signed:
+            yield Sample("float bounds, -1.5 to 2", (-1.5, 2, 1), {"dtype": dtype})
+
+
+def _arange(start: Any, end: Any, step: Any, dtype: pb.DType) -> Any:
+    if not dtype.is_floating_point:
+        return np.arange(int(start), int(end), int(step), dtype=np.int64).astype(dtype.numpy)
+    return np.arange(start, end, step, dtype=np.float64).astype(dtype.numpy)
 
 
 _add_entry(OpInfo(
     "pb::full", _handle("full"), ALL, creation_samples(_full_samples),
     lambda size, value, dtype: np.full(size, value, dtype=dtype.numpy),
     lambda dtype, sample: dtype, creation=True,
-    errors=_errors(ErrorSample("value out of range", ((2,), 300), {"dtype": pb.int8},
-                               pb.DTypeError, "overflows")),
+    errors=_errors(
+        ErrorSample("value out of range", ((2,), 300), {"dtype": pb.int8}, pb.DTypeError,
+                    "overflows"),
+        ErrorSample("a fraction for an integer dtype", ((2,), 2.5), {"dtype": pb.int64},
+                    pb.DTypeError, "not representable"),
+        ErrorSample("a value past float16's largest", ((2,), 1e6), {"dtype": pb.float16},
+                    pb.DTypeError, "overflows"),
+        ErrorSample("2 for bool", ((2,), 2), {"dtype": pb.bool}, pb.DTypeError,
+                    "not representable"),
+    ),
 ))
 _add_entry(OpInfo(
     "pb::arange", _handle("arange"), NUMERIC, creation_samples(_arange_samples),
-    lambda start, end, step, dtype: np.arange(start, end, step, dtype=np.float64).astype(
-        dtype.numpy),
-    lambda dtype, sample: dtype, creation=True,
-    errors=_errors(ErrorSample("zero step", (0, 5, 0), {}, pb.ArgumentError, "step")),
+    _arange, lambda dtype, sample: dtype, creation=True,
+    errors=_errors(
+        ErrorSample("zero step", (0, 5, 0), {}, pb.ArgumentError, "step"),
+        ErrorSample("a step that is 0 as an integer", (0, 5, 0.5), {"dtype": pb.int64},
+                    pb.ArgumentError, "step"),
+        ErrorSample("values the dtype does not hold", (0, 200, 1), {"dtype": pb.int8},
+                    pb.DTypeError, "overflows"),
+    ),
 ))
 for _name, _value in (("zeros", 0), ("ones", 1)):
     _add_entry(OpInfo(

@@ -348,6 +348,9 @@ ENTRIES.append(OpInfo(
         ErrorSample("bool input and bounds", (_BOOL,), {"min": False}, pb.DTypeError, "bool"),
         ErrorSample("bounds that do not broadcast", (_F32, np.ones(4, np.float32)), {},
                     pb.ShapeError, "cannot be broadcast"),
+        # A bound may become the value: it must fit the result's dtype (no wrap).
+        ErrorSample("a bound the dtype does not hold", (np.ones(3, np.int8),),
+                    {"min": 1000}, pb.DTypeError, "overflows"),
     ),
 ))
 
@@ -444,6 +447,7 @@ def _addc_samples(divide: bool) -> Callable[[pb.DType, np.random.Generator], Ite
         yield Sample("1025 elements", (r((1025,)), r((1025,)), d((1025,))))
         yield Sample("broadcast (3, 1), (1, 4), (4,)", (r((3, 1)), r((1, 4)), d((4,))))
         yield Sample("value=2", (r((5, 7)), r((5, 7)), d((5, 7))), {"value": 2})
+        yield Sample("value=True", (r((4, 5)), r((4, 5)), d((4, 5))), {"value": True})
         if dtype.is_floating_point:
             yield Sample("value=-0.5", (r((257,)), r((257,)), d((257,))), {"value": -0.5})
         yield Sample("transposed self", (Layout(r((5, 7)), "T"), r((7, 5)), d((7, 5))))

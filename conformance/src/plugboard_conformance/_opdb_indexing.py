@@ -187,7 +187,7 @@ def _permute_samples(r: Values, rng: np.random.Generator) -> Iterator[Sample]:
 
 _add_view("permute", _permute_samples, np.transpose, (
     ErrorSample("too few dims", (_F32, (1, 0)), {}, pb.ShapeError, "one entry per dimension"),
-    ErrorSample("a repeated dim", (_F32, (0, 1, 1)), {}, pb.ShapeError, "repeat"),
+    ErrorSample("a repeated dim", (_F32, (0, 1, 1)), {}, pb.ShapeError, "twice"),
 ))
 
 
@@ -275,6 +275,7 @@ def _squeeze(x: np.ndarray, dim: Sequence[int] | None = None) -> np.ndarray:
 
 _add_view("squeeze", _squeeze_samples, _squeeze, (
     ErrorSample("dim out of range", (_F32, [3]), {}, pb.ShapeError, "out of range"),
+    ErrorSample("a dim twice", (_F32, [0, 0]), {}, pb.ShapeError, "twice"),
 ))
 
 
@@ -661,6 +662,9 @@ ENTRIES.append(OpInfo(
                     pb.IndexingError, "out of range for dimension 0 of size 5"),
         ErrorSample("float positions", (_ADVANCED_X, Index((T,)), np.array([0.0, 1.0])), {},
                     pb.IndexingError, "int64, int32 or bool"),
+        # PyTorch takes a uint8 index, even a 0-d one, as a mask; plugboard refuses them.
+        ErrorSample("a 0-d uint8 index", (_ADVANCED_X, Index((T,)), np.array(1, np.uint8)),
+                    {}, pb.IndexingError, "uint8"),
         ErrorSample("a mask of the wrong shape", (_ADVANCED_X, Index((T,)),
                                                   np.ones(4, np.bool_)), {},
                     pb.IndexingError, "mask's shape"),
@@ -673,6 +677,9 @@ ENTRIES.append(OpInfo(
         ErrorSample("x[positions] = a value that does not fit",
                     (_ADVANCED_X, Index((T,), assign=True), np.ones(3, np.float32),
                      np.array([0, 1])), {}, pb.ShapeError, "cannot be broadcast"),
+        ErrorSample("x[mask] = a number the dtype does not hold",
+                    (_ADVANCED_X.astype(np.int8), Index((T,), assign=True), 1000,
+                     _ADVANCED_X > 10), {}, pb.DTypeError, "overflows"),
         ErrorSample("x[positions] = value, a position out of range",
                     (_ADVANCED_X, Index((T,), assign=True), np.ones(7, np.float32),
                      np.array([-6])), {}, pb.IndexingError, "out of range"),

@@ -149,6 +149,13 @@ def _norm_samples(with_bias: bool) -> SampleMaker:
         if not with_bias:
             yield Sample("eps=None (the dtype's)", (random_values(dtype, (4, 8), rng, 1, 4),
                                                     [8]))
+            # A weight of another dtype multiplies in the computation dtype (promoted),
+            # and the result keeps the input's dtype, as in PyTorch.
+            for other in FLOATING:
+                if other is not dtype:
+                    weight = random_values(other, (8,), rng, 0.5, 2)
+                    yield Sample(f"a {other} weight", (random_values(dtype, (4, 8), rng),
+                                                       [8], weight), {"eps": 1e-6})
 
     def _layer_norm_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
         def r(shape: Sequence[int], low: float = -4, high: float = 4) -> np.ndarray:
@@ -190,7 +197,7 @@ ENTRIES.append(OpInfo(
 ))
 ENTRIES.append(OpInfo(
     "pb::rms_norm", _handle("rms_norm"), FLOATING, _norm_samples(False), _rms_norm, same,
-    tolerance=_NORMALIZED, errors=_errors(*_NORM_ERRORS),
+    tolerance=_NORMALIZED, errors=_errors(*_NORM_ERRORS[:3]),  # any weight dtype
 ))
 
 

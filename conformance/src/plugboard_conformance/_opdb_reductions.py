@@ -172,6 +172,7 @@ ENTRIES.append(OpInfo(
         ErrorSample("empty tensor without dim", (np.ones((0,), np.float32),), {},
                     pb.ShapeError, "empty"),
         ErrorSample("empty dimension", (_EMPTY, 0), {}, pb.ShapeError, "empty"),
+        ErrorSample("bool input", (np.array([True, False]),), {}, pb.DTypeError, "bool"),
     ),
 ))
 for _name, _ufunc in (("cumsum", np.add), ("cumprod", np.multiply)):

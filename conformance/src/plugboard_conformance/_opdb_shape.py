@@ -439,8 +439,9 @@ def _tile_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]
 # pad, masked_fill --------------------------------------------------------------------
 
 
-def _pad_value(dtype: pb.DType) -> float:
-    return 1.0 if dtype.is_bool else (2.5 if dtype.is_floating_point else 3.0)
+def _pad_value(dtype: pb.DType) -> bool | float:
+    # value is a Scalar: a bool for a bool tensor, as PyTorch takes it.
+    return True if dtype.is_bool else (2.5 if dtype.is_floating_point else 3.0)
 
 
 def _pad_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
@@ -456,6 +457,8 @@ def _pad_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
     yield Sample("empty (0, 3)", (r((0, 3)), [1, 1, 1, 1]), value)
     yield Sample("1025 elements [3, 4]", (r((1025,)), [3, 4]))
     yield Sample("transposed (7, 5)", (Layout(r((5, 7)), "T"), [1, 2, 3, 4]), value)
+    yield Sample("value=True", (r((3, 4)), [1, 1]), {"value": True})
+    yield Sample("an int value", (r((3, 4)), [1, 1]), {"value": 1})
 
 
 def _pad(x: np.ndarray, pad: Sequence[int], mode: str = "constant",
@@ -492,6 +495,9 @@ def _masked_fill_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[
     yield Sample("mask broadcast (3, 1) over (3, 4)", (r((3, 4)), mask((3, 1)), value))
     yield Sample("self broadcast (4,) by mask (3, 4)", (r((4,)), mask((3, 4)), value))
     yield Sample("0-d tensor value", (r((4, 5)), mask((4, 5)), np.array(value, dtype.numpy)))
+    # Another dtype is written if self's dtype holds the value, as in PyTorch.
+    other = np.array(1, np.int64) if dtype.is_bool else np.array(1.0, np.float64)
+    yield Sample("0-d tensor value of another dtype", (r((4, 5)), mask((4, 5)), other))
     yield Sample("1025 elements", (r((1025,)), mask((1025,)), value))
     yield Sample("transposed (7, 5)", (Layout(r((5, 7)), "T"), mask((7, 5)), value))
     yield Sample("special values", (_special_values(dtype), mask((len(_special_values(dtype)),)),
@@ -648,9 +654,12 @@ ENTRIES: list[OpInfo] = [
                         {}, pb.ShapeError, "0-d tensor"),
             ErrorSample("float value for integers", (_I64, np.ones((2, 3), np.bool_), 2.5), {},
                         pb.DTypeError, "not representable"),
-            ErrorSample("float tensor value for integers",
-                        (_I64, np.ones((2, 3), np.bool_), np.array(2.0, np.float32)), {},
-                        pb.DTypeError, "cannot write"),
+            ErrorSample("a float tensor value integers do not hold",
+                        (_I64, np.ones((2, 3), np.bool_), np.array(2.5, np.float32)), {},
+                        pb.DTypeError, "not representable"),
+            ErrorSample("a number float16 does not hold",
+                        (np.ones((2, 3), np.float16), np.ones((2, 3), np.bool_), 1e6), {},
+                        pb.DTypeError, "overflows"),
             ErrorSample("mask that does not broadcast",
                         (_F32, np.ones(4, np.bool_), 1.0), {}, pb.ShapeError,
                         "cannot be broadcast"),

@@ -10,7 +10,7 @@
   cell's cases in a details panel, built from the report's JSON embedded in
   the page.
 - :func:`write_reports` validates a report against the schema and writes its
-  three files.
+  three files; :func:`report_directory` checks where, before a run starts.
 
 A matrix cell combines the cases of one operator and dtype across variants:
 the worst outcome wins (:data:`SEVERITY`).
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import textwrap
 from collections import Counter
@@ -39,6 +40,7 @@ __all__ = [
     "SEVERITY",
     "render_html",
     "render_markdown",
+    "report_directory",
     "strip_environment",
     "worst_outcome",
     "write_reports",
@@ -797,6 +799,40 @@ _JS: Final = r"""
 # Files ---------------------------------------------------------------------------
 
 _SAFE_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def report_directory(value: str | Path) -> Path:
+    """The directory a command-line ``--report-dir`` names, checked before the suite runs.
+
+    ``~`` is expanded. Raises ``ValueError`` for an empty value (which would
+    write into the current directory), for a path that is a file, and for
+    one that cannot be created (below a file, or in a directory this user
+    cannot write), so that a long run does not end unable to write.
+
+    Example:
+        >>> import os
+        >>> report_directory("~/reports") == Path(os.path.expanduser("~/reports"))
+        True
+    """
+    text = str(value)
+    if not text.strip():
+        raise ValueError("the report directory is empty. Fix: name a directory, e.g. reports")
+    directory = Path(text).expanduser()
+    if directory.exists() and not directory.is_dir():
+        raise ValueError(f"{directory} is a file, not a directory. Fix: name a directory")
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(
+            f"{directory} cannot be created: {existing} is a file. Fix: name a directory"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"{directory} cannot be written: {existing} is not writable by this user. "
+            "Fix: name a directory you can write"
+        )
+    return directory
 
 
 def write_reports(report: Report, directory: Path) -> dict[str, Path]:

@@ -65,6 +65,8 @@ def run_suite(
         "--pyargs", "plugboard_conformance", "--backend", backend,
         "--report-dir", str(report_dir),
         "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:doctest",
+        # pytest-benchmark, where installed, would leave .benchmarks/ in the current directory.
+        "-p", "no:benchmark",
         "-o", "addopts=", "-o", "python_files=test_*.py",
         # The command imported the package already; its asserts need no rewriting.
         "-W", "ignore::pytest.PytestAssertRewriteWarning",

@@ -115,6 +115,16 @@ def pb_devices(conformance: ConformanceSession) -> list[pb.Device]:
     return pb.devices(conformance.device_type)
 
 
+def _report_dir(value: str) -> Path:
+    """``--report-dir``, checked at configuration: a run must not end unable to write."""
+    from ._render import report_directory  # with write_reports: not loaded by other runs
+
+    try:
+        return report_directory(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"--report-dir: {error}") from None
+
+
 class ConformanceSession:
     """State of one conformance run: the backend, its device, and the records."""
 
@@ -123,7 +133,7 @@ class ConformanceSession:
         self.device_type = backend
         self.device_option: str | None = config.getoption("--device")
         report_dir = config.getoption("--report-dir")
-        self.report_dir = Path(report_dir) if report_dir else None
+        self.report_dir = None if report_dir is None else _report_dir(report_dir)
         self.cases: list[CaseRecord] = []
         self.contract: list[ContractRecord] = []
         self.started = datetime.datetime.now(datetime.timezone.utc)

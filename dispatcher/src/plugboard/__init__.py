@@ -30,6 +30,12 @@ from plugboard._core.dtype import (
     uint8,
 )
 from plugboard._core.dtype import bool_ as bool
+from plugboard._core.dtype import float16 as half
+from plugboard._core.dtype import float32 as float
+from plugboard._core.dtype import float64 as double
+from plugboard._core.dtype import int16 as short
+from plugboard._core.dtype import int32 as int
+from plugboard._core.dtype import int64 as long
 from plugboard._core.errors import (
     ArgumentError,
     BackendUnavailableError,
@@ -38,6 +44,7 @@ from plugboard._core.errors import (
     DTypeError,
     FallbackWarning,
     IndexingError,
+    KernelError,
     KernelNotFoundError,
     OutOfMemoryError,
     PlugboardError,
@@ -59,6 +66,8 @@ from plugboard._dispatch.namespaces import ops
 from plugboard._dispatch.random import Generator, default_generator, initial_seed, manual_seed, seed
 from plugboard._dispatch.streams import Event, Stream, current_stream, stream
 from plugboard._frontend import functions as _functions
+from plugboard._frontend.clamps import clamp_max, clamp_min, clip
+from plugboard._frontend.comparison import allclose, equal, isclose
 from plugboard._frontend.devices import (
     backends,
     device,
@@ -69,9 +78,12 @@ from plugboard._frontend.devices import (
     synchronize,
 )
 from plugboard._frontend.dlpack import from_dlpack
+from plugboard._frontend.einsum import einsum
 from plugboard._frontend.factories import asarray, from_numpy, tensor
 from plugboard._frontend.functions import *  # noqa: F403 - pb.add, ...: every operator
 from plugboard._frontend.methods import install as _install_methods
+from plugboard._frontend.selection import masked_select, nonzero
+from plugboard._frontend.shapes import broadcast_to, movedim
 from plugboard._ops import register_core_opset as _register_core_opset
 from plugboard._ops.meta import broadcast_shapes
 from plugboard._plugins.registry import BackendRegistry as _BackendRegistry
@@ -94,16 +106,21 @@ __all__ = [
     "DType", "bool", "int8", "uint8", "int16", "int32", "int64", "float16", "bfloat16",
     "float32", "float64", "promote_types", "result_type", "can_cast", "get_default_dtype",
     "set_default_dtype",
+    # PyTorch's other names for dtypes: pb.float is pb.float32, ...
+    "float", "double", "half", "short", "int", "long",
     # tensors
     "Tensor", "tensor", "from_numpy", "from_dlpack", "asarray", "broadcast_shapes",
+    # functions of the front end, built from operators
+    "allclose", "isclose", "equal", "clip", "clamp_min", "clamp_max", "broadcast_to",
+    "movedim", "nonzero", "masked_select", "einsum",
     # random numbers
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed",
     "ops", "OperatorHandle", "Library", "fallback_policy", "fallback_counts",
     # errors
     "PlugboardError", "ArgumentError", "BackendUnavailableError", "DeviceError",
-    "DeviceFaultError",
-    "DTypeError", "FallbackWarning", "IndexingError", "KernelNotFoundError", "OutOfMemoryError",
-    "PluginError", "RegistrationError", "SchemaError", "ShapeError",
+    "DeviceFaultError", "DTypeError", "FallbackWarning", "IndexingError", "KernelError",
+    "KernelNotFoundError", "OutOfMemoryError", "PluginError",
+    "RegistrationError", "SchemaError", "ShapeError",
     # public submodules
     "backend", "library",
 ]

@@ -49,8 +49,8 @@ USAGE: Final = 2
 SUPPORT_STATUSES: Final = ("native", "composite", "view", "allocator", "fallback", "missing")
 
 ENVIRONMENT_SWITCHES: Final = (
-    (_plugins.ALLOW_ENV, "load only these backends (comma-separated)"),
-    (_plugins.DENY_ENV, "never load these backends (comma-separated)"),
+    (_plugins.ALLOW_ENV, "load only these backends (separated by , ; or spaces)"),
+    (_plugins.DENY_ENV, "never load these backends (separated by , ; or spaces)"),
     (_fallback.FALLBACK_ENV, "what runs an operator a backend lacks: error or cpu"),
 )
 
@@ -213,7 +213,9 @@ def _device_row(device: pb.Device) -> dict[str, Any]:
     row: dict[str, Any] = {"device": str(device), "type": device.type, "index": device.index}
     try:
         props = pb.device_properties(device)
-    except Exception as error:  # a plugin's bug must not hide the other devices
+    except BaseException as error:  # a plugin's bug, SystemExit too, must not hide the others
+        if isinstance(error, KeyboardInterrupt):
+            raise
         return {**row, "name": None, "total_memory": None, "driver": None, "dtypes": [],
                 "extra": {}, "error": f"{type(error).__name__}: {error}"}
     return {
@@ -283,7 +285,12 @@ def _doctor_command(args: argparse.Namespace, console: Console) -> int:
     statuses = pb.backends()
     environment = _environment()
     policy, policy_error = _fallback_policy()
-    problems = [f"the {s.device_type} backend failed to load" for s in statuses if s.error]
+    problems = [
+        f"the {s.device_type} backend ({s.distribution or 'unknown distribution'}) failed to load"
+        for s in statuses if s.error
+    ]
+    # A misspelt switch would otherwise turn backends on or off without a word.
+    problems += registry().environment_problems()
     if policy_error is not None:
         problems.append(policy_error)
     if args.json:

@@ -19,12 +19,12 @@ hooks, marked with :data:`hookimpl`::
         library.impl("add", AcmeAdd, dtypes=[pb.float32])
 """
 
-from plugboard._core.allocator import Block, CachingAllocator, size_class
+from plugboard._core.allocator import Block, CachingAllocator, MemoryLimits, size_class
 from plugboard._core.dtype import ALL_DTYPES as ALL
 from plugboard._core.dtype import FLOATING_DTYPES as FLOATING
 from plugboard._core.dtype import INTEGRAL_DTYPES as INTEGRAL
 from plugboard._core.dtype import NUMERIC_DTYPES as NUMERIC
-from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
+from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime, format_bytes
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import (
     DeviceBuffer,
@@ -53,6 +53,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "Availability",
     "Block",
+    "MemoryLimits",
     "CachingAllocator",
     "BackendInfo",
     "BackendStatus",
@@ -69,6 +70,7 @@ __all__ = [
     "current_stream_handle",
     "device_buffer",
     "first_out_of_range",
+    "format_bytes",
     "hookimpl",
     "host_array",
     "philox_reserve",

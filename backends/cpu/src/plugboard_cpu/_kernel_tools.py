@@ -28,6 +28,21 @@ def array(value: Any) -> Any:
     return host_array(value) if isinstance(value, pb.Tensor) else value
 
 
+def operands(*values: Any) -> list[Any]:
+    """A pointwise kernel's inputs for NumPy: tensors' views, and Python numbers.
+
+    NumPy rounds a Python number to a float16 or bfloat16 array's dtype before it
+    computes; plugboard computes with it in float32 (the core hands it over at
+    float32's precision, docs/architecture.md "Python numbers"). So beside a
+    float16 or bfloat16 tensor a number becomes a float32 scalar: NumPy then
+    computes in float32 and rounds once, into ``out``.
+    """
+    arrays = [array(v) for v in values]
+    if any(isinstance(a, np.ndarray) and a.dtype.name in _REDUCED for a in arrays):
+        arrays = [np.float32(a) if isinstance(a, (bool, int, float)) else a for a in arrays]
+    return arrays
+
+
 def accumulator(dtype: np.dtype[Any]) -> Any:
     return np.float32 if dtype.name in _REDUCED else None
 
@@ -43,7 +58,7 @@ def unary(ufunc: np.ufunc) -> Callable[..., None]:
 def binary(ufunc: np.ufunc) -> Callable[..., None]:
     def kernel(self: Any, other: Any, *, out: pb.Tensor) -> None:
         with np.errstate(all="ignore"):
-            ufunc(array(self), array(other), out=host_array(out))
+            ufunc(*operands(self, other), out=host_array(out))
 
     return kernel
 

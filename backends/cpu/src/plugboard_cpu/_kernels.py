@@ -4,7 +4,8 @@ Every kernel is structured: the core has validated the inputs, cast them to
 the computation dtype, broadcast pointwise inputs to the output's shape (as
 stride-0 views) and allocated ``out``. A kernel views its tensors with
 ``host_array`` and writes ``out``. Python numbers arrive already converted
-to the computation dtype's values.
+to the computation's values (float32's for float16 and bfloat16, which
+compute in float32: ``operands`` keeps NumPy from rounding them first).
 
 float16 and bfloat16 reductions and matmul accumulate in float32, as
 PyTorch's CPU backend does, and round once at the end.
@@ -28,21 +29,30 @@ from ._kernel_tools import (
     CPUKernel,
     accumulator,
     binary,
+    operands,
     unary,
 )
 from ._kernel_tools import array as _a
 
 
+def _scaled(other: Any, alpha: Any, out: pb.Tensor) -> Any:
+    """``alpha * other`` in the computation's arithmetic (float32 for float16 and bfloat16),
+    so that ``self + alpha * other`` rounds once."""
+    if alpha == 1:
+        return other
+    return np.multiply(other, alpha, dtype=accumulator(out.dtype.numpy) or out.dtype.numpy)
+
+
 def _add(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
-    b = _a(other) if alpha == 1 else np.multiply(_a(other), alpha, dtype=out.dtype.numpy)
+    a, b, alpha = operands(self, other, alpha)
     with np.errstate(all="ignore"):
-        np.add(_a(self), b, out=host_array(out))
+        np.add(a, _scaled(b, alpha, out), out=host_array(out))
 
 
 def _sub(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
-    b = _a(other) if alpha == 1 else np.multiply(_a(other), alpha, dtype=out.dtype.numpy)
+    a, b, alpha = operands(self, other, alpha)
     with np.errstate(all="ignore"):
-        np.subtract(_a(self), b, out=host_array(out))
+        np.subtract(a, _scaled(b, alpha, out), out=host_array(out))
 
 
 def _check_integer_divisor(divisor: Any, op: str) -> None:
@@ -54,7 +64,7 @@ def _check_integer_divisor(divisor: Any, op: str) -> None:
 
 
 def _div(self: Any, other: Any, rounding_mode: str | None, *, out: pb.Tensor) -> None:
-    a, b, o = _a(self), _a(other), host_array(out)
+    (a, b), o = operands(self, other), host_array(out)
     integral = not out.dtype.is_floating_point
     if integral:
         _check_integer_divisor(b, "division")
@@ -80,21 +90,31 @@ def _div(self: Any, other: Any, rounding_mode: str | None, *, out: pb.Tensor) ->
 
 
 def _remainder(self: Any, other: Any, *, out: pb.Tensor) -> None:
+    a, b = operands(self, other)
     if not out.dtype.is_floating_point:
-        _check_integer_divisor(_a(other), "remainder")
+        _check_integer_divisor(b, "remainder")
     with np.errstate(all="ignore"):
-        np.remainder(_a(self), _a(other), out=host_array(out))
+        np.remainder(a, b, out=host_array(out))
 
 
 def _pow(self: Any, exponent: Any, *, out: pb.Tensor) -> None:
-    e = _a(exponent)
-    if not out.dtype.is_floating_point and np.any(np.asarray(e) < 0):
-        raise pb.DTypeError(
-            "integers to negative integer powers are not allowed. Fix: use a "
-            "floating-point base, e.g. x.to(pb.float32) ** e"
-        )
+    (a, e), o = operands(self, exponent), host_array(out)
+    if out.dtype.is_bool:
+        # x ** True is x and x ** False is 1: x or not e.
+        np.logical_or(a, np.logical_not(e), out=o)
+        return
+    negative = None if out.dtype.is_floating_point else np.less(e, 0)
+    if negative is None or not np.any(negative):
+        with np.errstate(all="ignore"):
+            np.power(a, e, out=o)
+        return
+    # PyTorch's integer powers with negative exponents: 1 stays 1, -1 alternates, and
+    # every other base (0 included) gives 0, the truncated 1 / a ** -e.
     with np.errstate(all="ignore"):
-        np.power(_a(self), e, out=host_array(out))
+        np.power(a, np.where(negative, 0, e), out=o)
+    odd = np.bitwise_and(e, 1).astype(np.bool_)
+    inverse = np.where(np.equal(a, 1), 1, np.where(np.equal(a, -1), np.where(odd, -1, 1), 0))
+    np.copyto(o, inverse, casting="unsafe", where=negative)
 
 
 def _where(condition: pb.Tensor, self: Any, other: Any, *, out: pb.Tensor) -> None:
@@ -171,7 +191,7 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("mul", binary(np.multiply), ALL),
     CPUKernel("div", _div, NUMERIC),
     CPUKernel("remainder", _remainder, NUMERIC),
-    CPUKernel("pow", _pow, NUMERIC),
+    CPUKernel("pow", _pow, ALL),
     CPUKernel("maximum", binary(np.maximum), ALL),
     CPUKernel("minimum", binary(np.minimum), ALL),
     CPUKernel("bitwise_and", binary(np.bitwise_and), INTEGRAL),
@@ -187,7 +207,7 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("copy_", _copy, ALL),
     CPUKernel("sum", _sum, ALL),
     CPUKernel("amax", _amax, ALL),
-    CPUKernel("argmax", _argmax, ALL),
+    CPUKernel("argmax", _argmax, NUMERIC),  # bool is refused, as in PyTorch
     CPUKernel("matmul", _matmul, NUMERIC),
     CPUKernel("full", _full, ALL),
     CPUKernel("arange", _arange, ALL),

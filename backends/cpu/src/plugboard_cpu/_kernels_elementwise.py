@@ -16,8 +16,16 @@ import numpy as np
 import plugboard as pb
 from plugboard.backend import host_array
 
-from ._kernel_tools import ALL, FLOATING, NUMERIC, CPUKernel, accumulator, binary, unary
-from ._kernel_tools import array as _a
+from ._kernel_tools import (
+    ALL,
+    FLOATING,
+    NUMERIC,
+    CPUKernel,
+    accumulator,
+    binary,
+    operands,
+    unary,
+)
 
 INTEGER = tuple(d for d in NUMERIC if not d.is_floating_point)
 
@@ -163,14 +171,14 @@ def _isnan(self: pb.Tensor, *, out: pb.Tensor) -> None:
 
 
 def _fmod(self: Any, other: Any, *, out: pb.Tensor) -> None:
-    b = _a(other)
+    a, b = operands(self, other)
     if not out.dtype.is_floating_point and np.any(np.asarray(b) == 0):
         raise pb.ArgumentError(
             "integer fmod by zero. Fix: make sure the divisor has no zeros, or use "
             "floating-point inputs (which give nan)"
         )
     with np.errstate(all="ignore"):
-        np.fmod(_a(self), b, out=host_array(out))
+        np.fmod(a, b, out=host_array(out))
 
 
 # NumPy's shifts have PyTorch's semantics for every shift amount: a left shift by a

@@ -53,16 +53,14 @@ def _positions(self: np.ndarray, indices: Sequence[pb.Tensor | None]) -> tuple[A
             continue
         i = host_array(index)
         _check_range(i, self.shape[d], d, negative=True)
-        # Copies: the write below must not change the positions it reads.
-        key.append(i.copy() if np.may_share_memory(i, self) else i)
+        key.append(i)
     return tuple(key)
 
 
 def _put(target: np.ndarray, key: tuple[Any, ...], values: pb.Tensor,
          accumulate: bool) -> None:
+    # The core gives a kernel that writes its argument inputs that do not share its memory.
     v = host_array(values)
-    if np.may_share_memory(v, target):
-        v = v.copy()
     if accumulate:
         # Repeated positions add up (a plain assignment would keep one of them).
         np.add.at(target, key, v)

@@ -3,9 +3,10 @@
 The core has cast the input to the computation dtype (the output's dtype for
 ``prod``, ``cumsum`` and ``cumprod``: int64 for integers and bool unless
 ``dtype=`` says otherwise, so ``dtype=pb.int64`` truncates floats first, as
-PyTorch does) and allocated ``out``. Products and running sums accumulate as
-PyTorch's CPU backend does: float16 and bfloat16 in float32, float32 in float64;
-each result is rounded once.
+PyTorch does) and allocated ``out``. Products and running sums accumulate
+float16 and bfloat16 in float32 and float32 in float64, as PyTorch's CPU
+backend does for running sums (its ``prod`` multiplies float16 and bfloat16 in
+the dtype itself: docs/architecture.md, section 12); each result is rounded once.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from ._runtime import CPURuntime
 # linear-algebra section's one primitive, matmul, is among them).
 KERNEL_MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_reductions,
                   _kernels_shape, _kernels_indexing, _kernels_nn)
-KERNELS = KernelTable.concat(*(KernelTable(module.KERNELS) for module in KERNEL_MODULES))
+KERNELS = KernelTable.from_modules(*KERNEL_MODULES)
 
 
 @backend.hookimpl

@@ -42,6 +42,9 @@ def empty_cache(device: str = "opencl:0") -> int:
 
     d = pb.device(device)
     if d.type != "opencl":
-        raise pb.DeviceError(f"empty_cache takes an OpenCL device, not {d}")
+        raise pb.DeviceError(
+            f"empty_cache takes an OpenCL device, not {d}. Fix: pass one, e.g. 'opencl:0'",
+            op="plugboard_opencl.empty_cache",
+        )
     pb.devices("opencl")  # loads the plugin (and its devices) if needed
     return RUNTIME.empty_cache(d.index)

@@ -12,6 +12,7 @@ import plugboard as pb
 from plugboard.backend import CachingAllocator, DeviceProperties, current_stream_handle
 
 from ._compiler import Kernel, ProgramCache
+from ._limits import limits_of
 from ._platforms import OpenCLDevice, platform_label
 from ._templates import prelude
 
@@ -66,7 +67,8 @@ class DeviceState:
         self._streams: weakref.WeakSet[StreamHandle] = weakref.WeakSet()
         self.default_stream = self.new_stream()
         self.allocator = CachingAllocator(
-            self._new_buffer, lambda buffer: buffer.release(), self.label, self._finish_all
+            self._new_buffer, lambda buffer: buffer.release(), self.label, self._finish_all,
+            limits_of(self.device),
         )
         self.has_fp64 = found.has_fp64
         self.has_fp16 = found.has_fp16

@@ -26,7 +26,7 @@ class OpenCLError(pb.PlugboardError, RuntimeError):
     """An OpenCL call failed on a device (the message names the device and the call)."""
 
 
-class OpenCLOutOfMemoryError(OpenCLError, MemoryError):
+class OpenCLOutOfMemoryError(OpenCLError, pb.OutOfMemoryError):
     """The device or its driver ran out of memory or resources."""
 
 
@@ -65,4 +65,7 @@ def translated(what: str, device: str) -> Iterator[None]:
             raise OpenCLOutOfMemoryError(
                 problem + ". Fix: free tensors you no longer need, or use smaller inputs"
             ) from error
-        raise OpenCLError(problem) from error
+        raise OpenCLError(
+            problem + ". Fix: this is the driver's failure, not the call's; `plugboard "
+            "doctor` shows the device, and another device (or the CPU) runs the operator"
+        ) from error

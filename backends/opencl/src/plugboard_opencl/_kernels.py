@@ -98,7 +98,8 @@ POINTWISE: tuple[PointwiseOp, ...] = (
     _binary("div_trunc", float="trunc($a / $b)", integral="pb_div_trunc($a, $b)"),
     _binary("div_floor", float="pb_floordiv($a, $b)", integral="pb_div_floor($a, $b)"),
     _binary("remainder", float="pb_fremainder($a, $b)", integral="pb_rem($a, $b)"),
-    _binary("pow", float="pow($a, $b)", integral="pb_ipow($a, $b)"),
+    # bool: x ** True is x, x ** False is 1.
+    _binary("pow", float="pow($a, $b)", bool="$a || !$b", integral="pb_ipow($a, $b)"),
     _binary("maximum", float="($a > $b || isnan($a)) ? $a : $b", integral="$a > $b ? $a : $b"),
     _binary("minimum", float="($a < $b || isnan($a)) ? $a : $b", integral="$a < $b ? $a : $b"),
     _binary("bitwise_and", integral="$a & $b"),
@@ -235,7 +236,7 @@ KERNELS: tuple[OpenCLKernel, ...] = (
     OpenCLKernel("mul", pointwise("mul", 2), ALL),
     OpenCLKernel("div", _div, NUMERIC),
     OpenCLKernel("remainder", _divide("remainder", "remainder"), NUMERIC),
-    OpenCLKernel("pow", pointwise("pow", 2), NUMERIC),
+    OpenCLKernel("pow", pointwise("pow", 2), ALL),
     OpenCLKernel("maximum", pointwise("maximum", 2), ALL),
     OpenCLKernel("minimum", pointwise("minimum", 2), ALL),
     OpenCLKernel("bitwise_and", pointwise("bitwise_and", 2), INTEGRAL),

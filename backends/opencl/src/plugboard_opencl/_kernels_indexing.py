@@ -125,8 +125,7 @@ def _put(target: pb.Tensor, indices: Sequence[pb.Tensor | None], values: pb.Tens
     n = where.numel()
     if n == 0:
         return
-    if values.untyped_storage() is target.untyped_storage():
-        values = values.clone()  # the writes must not change the values still to be read
+    # The core gives index_put_ values and positions that do not share the target's memory.
     values = values.expand(*indexed)
     layout = collapse(indexed, [where.stride(), values.stride()])
     rec = layout_record(layout, [where.storage_offset(), values.storage_offset()], what)

@@ -23,7 +23,7 @@ from ._runtime import RUNTIME
 # The kernel tables (the starter primitives first, then one module per docs/opset.md section).
 KERNEL_MODULES = (_kernels, _kernels_copy, _kernels_reductions, _kernels_linalg,
                   _kernels_shape, _kernels_indexing, _kernels_random, _kernels_nn)
-KERNELS = KernelTable.concat(*(KernelTable(module.KERNELS) for module in KERNEL_MODULES))
+KERNELS = KernelTable.from_modules(*KERNEL_MODULES)
 
 
 @backend.hookimpl

@@ -18,6 +18,11 @@ The memory rules it keeps, for every runtime that uses it:
   inside a driver call, cannot deadlock.
 - **Released only when idle.** :meth:`empty_cache` waits for the device (the
   ``synchronize`` callable) before it gives cached buffers to the driver.
+- **Limits first.** With :class:`MemoryLimits`, a request the device cannot
+  hold (larger than its largest buffer, past its memory, past the process's
+  address-space room for host-memory devices) is refused before the driver
+  sees it: some drivers accept a buffer they cannot back and fail later (PoCL
+  aborts the process when the memory is first touched).
 - **Out of memory.** A failed driver allocation empties the cache and tries
   once more; then :class:`plugboard.OutOfMemoryError` names the device, the
   request and what the allocator holds.
@@ -38,11 +43,13 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from plugboard._core.errors import OutOfMemoryError
+from plugboard._core.runtime import format_bytes
 
-__all__ = ["Block", "CachingAllocator", "size_class"]
+__all__ = ["Block", "CachingAllocator", "MemoryLimits", "size_class"]
 
 _MIN_BLOCK = 512
 _LARGE = 1 << 20
@@ -77,6 +84,21 @@ class Block:
         return f"Block(size={self.size}, nbytes={self.nbytes})"
 
 
+@dataclass(frozen=True)
+class MemoryLimits:
+    """What one device can hold, in bytes, checked before the driver is asked.
+
+    ``max_allocation``: the largest buffer; ``capacity``: all buffers together;
+    ``room``: a function giving the bytes the process may still map (for a
+    device whose buffers live in this process's memory, e.g. under
+    ``ulimit -v``), or None where that does not apply.
+    """
+
+    max_allocation: int
+    capacity: int
+    room: Callable[[], int | None] | None = None
+
+
 class CachingAllocator:
     """Buffers of one device, cached per (stream, size class).
 
@@ -94,7 +116,9 @@ class CachingAllocator:
         raw_free: Callable[[Any], None],
         device: str,
         synchronize: Callable[[], None] | None = None,
+        limits: MemoryLimits | None = None,
     ):
+        self._limits = limits
         self._raw_allocate = raw_allocate
         self._raw_free = raw_free
         self._synchronize = synchronize
@@ -141,6 +165,8 @@ class CachingAllocator:
             self._cache[(id(block.stream), block.size)].append(block)
 
     def _new_buffer(self, size: int, nbytes: int) -> Any:
+        if self._limits is not None:
+            size = self._within_limits(size, nbytes, self._limits)
         try:
             buffer = self._raw_allocate(size)
         except OutOfMemoryError:
@@ -157,6 +183,33 @@ class CachingAllocator:
             self._reserved += size
             self._driver_allocations += 1
         return buffer
+
+    def _within_limits(self, size: int, nbytes: int, limits: MemoryLimits) -> int:
+        """The buffer size to ask the driver for; raises when the device cannot hold it."""
+        if nbytes > limits.max_allocation:
+            self._refuse(nbytes, f"the largest buffer it allows is "
+                         f"{format_bytes(limits.max_allocation)}")
+        size = min(size, limits.max_allocation)  # the size class may round past the limit
+        if self._reserved + size > limits.capacity:
+            self.empty_cache()  # cached blocks count against the device too
+            if self._reserved + size > limits.capacity:
+                self._refuse(nbytes, f"{format_bytes(self._reserved)} of its "
+                             f"{format_bytes(limits.capacity)} are in use")
+        if limits.room is not None:
+            left = limits.room()
+            if left is not None and size > left:
+                self.empty_cache()
+                left = limits.room()
+                if left is not None and size > left:
+                    self._refuse(nbytes, "the process's address-space limit (ulimit -v / -d) "
+                                 f"leaves {format_bytes(left)}")
+        return size
+
+    def _refuse(self, nbytes: int, why: str) -> None:
+        raise OutOfMemoryError(
+            f"cannot allocate {nbytes} bytes ({format_bytes(nbytes)}) on {self.device}: {why}. "
+            "Fix: use smaller tensors, or free tensors you no longer need"
+        )
 
     def _out_of_memory(self, nbytes: int, error: BaseException) -> OutOfMemoryError:
         stats = self.memory_stats()

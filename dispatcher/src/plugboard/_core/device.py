@@ -17,7 +17,7 @@ from plugboard._core.errors import DeviceError
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-__all__ = ["Device", "DeviceLike"]
+__all__ = ["MAX_DEVICE_INDEX", "Device", "DeviceLike"]
 
 _SPEC: Final = re.compile(r"(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<index>[0-9]+))?")
 
@@ -46,14 +46,15 @@ class Device:
         if isinstance(spec, Device):
             if index is not None and index != spec.index:
                 raise DeviceError(
-                    f"device {spec} already has index {spec.index}; "
-                    f"pass pb.device('{spec.type}:{index}') instead"
+                    f"device {spec} already has index {spec.index}. "
+                    f"Fix: pass pb.device('{spec.type}:{index}') instead"
                 )
             return spec
         if not isinstance(spec, str):
             raise DeviceError(
                 f"a device is given as a string such as 'cpu' or 'opencl:1', "
-                f"not {type(spec).__name__} {spec!r}"
+                f"not {type(spec).__name__} {spec!r:.60}. Fix: pass pb.device('cpu') or "
+                "the string 'cpu'"
             )
         if index is None:
             cached = _CACHE.get(spec)
@@ -63,12 +64,16 @@ class Device:
         if index is not None:
             if parsed_index is not None:
                 raise DeviceError(
-                    f"device {spec!r} already has an index; pass either {spec!r} or "
-                    f"({device_type!r}, {index}), not both"
+                    f"device {spec!r} already has an index. Fix: pass either {spec!r} or "
+                    f"({device_type!r}, {_shown(index)}), not both"
                 )
-            if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            if isinstance(index, bool) or not isinstance(index, int) or not (
+                0 <= index <= MAX_DEVICE_INDEX
+            ):
                 raise DeviceError(
-                    f"device index must be a non-negative int, got {index!r} for {device_type!r}"
+                    f"device index must be an int from 0 to {MAX_DEVICE_INDEX}, got "
+                    f"{_shown(index)} for {device_type!r}. Fix: pass the index of an existing "
+                    "device, e.g. 0"
                 )
             parsed_index = index
         self = object.__new__(cls)
@@ -106,7 +111,17 @@ class Device:
 
 DeviceLike: TypeAlias = "Device | str"
 
+MAX_DEVICE_INDEX: Final = 2**31 - 1
+"""The highest index a device string may name (a C ``int``, as drivers count devices)."""
+
 _CACHE: dict[str, Device] = {}
+
+
+def _shown(index: object) -> str:
+    """An index for a message: repr() of an int of thousands of digits raises."""
+    if isinstance(index, int) and not -(10**18) < index < 10**18:
+        return "an int of more than 18 digits"
+    return f"{index!r:.60}"
 
 
 def _parse(spec: str) -> tuple[str, int | None]:
@@ -114,7 +129,17 @@ def _parse(spec: str) -> tuple[str, int | None]:
     if match is None:
         raise DeviceError(_malformed_message(spec))
     index = match.group("index")
-    return match.group("type"), None if index is None else int(index)
+    if index is None:
+        return match.group("type"), None
+    # Measured as text first: int() of thousands of digits is refused by Python.
+    digits = index.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_DEVICE_INDEX)) or int(digits) > MAX_DEVICE_INDEX:
+        raise DeviceError(
+            f"malformed device string {spec[:60]!r}: the index is larger than "
+            f"{MAX_DEVICE_INDEX}. Fix: write the index of an existing device, e.g. "
+            f"'{match.group('type')}:0'"
+        )
+    return match.group("type"), int(digits)
 
 
 def _malformed_message(spec: str) -> str:
@@ -133,6 +158,6 @@ def _malformed_message(spec: str) -> str:
     else:
         why = "a device type is a name made of letters, digits and '_'"
     return (
-        f"malformed device string {spec!r}: {why}. "
-        "Write a device as 'TYPE' or 'TYPE:INDEX', for example 'cpu' or 'opencl:1'"
+        f"malformed device string {spec!r:.80}: {why}. "
+        "Fix: write a device as 'TYPE' or 'TYPE:INDEX', for example 'cpu' or 'opencl:1'"
     )

@@ -51,6 +51,7 @@ __all__ = [
     "int16",
     "int32",
     "int64",
+    "opmath_dtype",
     "promote_types",
     "result_type",
     "scalar_dtype",
@@ -87,8 +88,8 @@ class DType:
     _eps: float | None
 
     def __new__(cls, *args: object, **kwargs: object) -> DType:
-        raise TypeError(
-            "plugboard dtypes cannot be created; use one of plugboard's dtypes "
+        raise DTypeError(
+            "plugboard dtypes cannot be created. Fix: use one of plugboard's dtypes "
             "(e.g. plugboard.float32) or plugboard.as_dtype('float32')"
         )
 
@@ -163,7 +164,10 @@ class DType:
     def eps(self) -> float:
         """The gap between 1.0 and the next representable value (floats only)."""
         if self._eps is None:
-            raise DTypeError(f"eps is defined for floating-point dtypes only, not {self._name}")
+            raise DTypeError(
+                f"eps is defined for floating-point dtypes only, not {self._name}. Fix: ask "
+                "a floating dtype, e.g. pb.float32.eps"
+            )
         return self._eps
 
     def __repr__(self) -> str:
@@ -198,9 +202,14 @@ NUMERIC_DTYPES: Final = tuple(d for d in ALL_DTYPES if not d.is_bool)
 INTEGRAL_DTYPES: Final = tuple(d for d in ALL_DTYPES if not d.is_floating_point)
 
 _BY_NAME: Final = {d.name: d for d in ALL_DTYPES}
-_ALIASES: Final = {"half": float16, "double": float64, "long": int64, "int": int32}
+# PyTorch's other names (torch.float is torch.float32, never the default dtype).
+_ALIASES: Final = {
+    "half": float16, "float": float32, "double": float64, "short": int16, "int": int32,
+    "long": int64,
+}
 _BY_NUMPY: Final = {d.numpy: d for d in ALL_DTYPES}
 _SUPPORTED: Final = "supported dtypes: " + ", ".join(d.name for d in ALL_DTYPES)
+_FIX: Final = f"Fix: pass a dtype such as pb.float32, or its name; {_SUPPORTED}"
 
 _default: Final[dict[str, DType]] = {"float": float32}
 
@@ -225,8 +234,8 @@ def set_default_dtype(dtype: object) -> None:
     d = as_dtype(dtype)
     if not d.is_floating_point:
         raise DTypeError(
-            f"the default dtype must be a floating-point dtype, not {d.name}; "
-            f"choose one of {', '.join(f.name for f in FLOATING_DTYPES)}"
+            f"the default dtype must be a floating-point dtype, not {d.name}. "
+            f"Fix: choose one of {', '.join(f.name for f in FLOATING_DTYPES)}"
         )
     _default["float"] = d
 
@@ -252,12 +261,15 @@ def _nearest(dt: np.dtype[Any]) -> tuple[DType | None, bool]:
 def _unsupported_numpy(dt: np.dtype[Any]) -> DTypeError:
     near, exact = _nearest(dt)
     if not dt.isnative and dt.newbyteorder("=") in _BY_NUMPY:
-        hint = f"convert the data to native byte order first (.astype({dt.name!r}))"
+        hint = f"Fix: convert the data to native byte order first (.astype({dt.name!r}))"
     elif near is None:
-        hint = "no plugboard dtype can hold its values"
+        hint = "no plugboard dtype can hold its values. Fix: convert the data to a number type"
     else:
         caveat = "" if exact else f", which cannot hold every {dt.name} value"
-        hint = f"the nearest supported dtype is {near.name}{caveat}; use .astype({near.name!r})"
+        hint = (
+            f"the nearest supported dtype is {near.name}{caveat}. Fix: use "
+            f".astype({near.name!r})"
+        )
     what = dt.name if dt.isnative else f"{dt.name} ({dt.str}, non-native byte order)"
     return DTypeError(f"dtype {what} is not supported by plugboard; {hint}. {_SUPPORTED}")
 
@@ -287,16 +299,17 @@ def _from_name(name: str) -> DType:
         raise _unsupported_numpy(numpy_dt)
     close = difflib.get_close_matches(name, [*_BY_NAME, *_ALIASES], n=3, cutoff=0.6)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    raise DTypeError(f"unknown dtype name {name!r}{hint}; {_SUPPORTED}")
+    raise DTypeError(f"unknown dtype name {name!r}{hint}. {_FIX}")
 
 
 def as_dtype(x: object) -> DType:
     """Convert ``x`` to a plugboard dtype.
 
-    Accepts a :class:`DType`, a dtype name (``"float32"``, also ``"half"``,
-    ``"double"``, ``"long"``, ``"int"`` as in PyTorch), a NumPy dtype or scalar
-    type (``np.float32``, ``ml_dtypes.bfloat16``) and the Python types ``bool``,
-    ``int`` (int64) and ``float`` (the default dtype).
+    Accepts a :class:`DType`, a dtype name (``"float32"``, also PyTorch's
+    ``"half"``, ``"float"`` (float32), ``"double"``, ``"short"``, ``"int"``
+    (int32) and ``"long"``), a NumPy dtype or scalar type (``np.float32``,
+    ``ml_dtypes.bfloat16``) and the Python types ``bool``, ``int`` (int64) and
+    ``float`` (the default dtype).
 
     >>> import numpy as np
     >>> as_dtype("half"), as_dtype(np.uint8), as_dtype(int)
@@ -316,8 +329,8 @@ def as_dtype(x: object) -> DType:
         return from_numpy_dtype(x)
     if isinstance(x, type) and issubclass(x, np.generic):
         return from_numpy_dtype(np.dtype(x))
-    what = x.__name__ if isinstance(x, type) else f"{type(x).__name__} {x!r}"
-    raise DTypeError(f"cannot interpret {what} as a dtype; {_SUPPORTED}")
+    what = x.__name__ if isinstance(x, type) else f"{type(x).__name__} {x!r:.60}"
+    raise DTypeError(f"cannot interpret {what} as a dtype. {_FIX}")
 
 
 def promote_types(a: DType, b: DType) -> DType:
@@ -330,6 +343,8 @@ def promote_types(a: DType, b: DType) -> DType:
     >>> promote_types(int32, float16), promote_types(float16, bfloat16)
     (pb.float16, pb.float32)
     """
+    if type(a) is not DType or type(b) is not DType:
+        raise _not_dtypes("promote_types", a, b)
     if a is b:
         return a
     if a.category != b.category:
@@ -372,8 +387,9 @@ def scalar_dtype(value: object) -> DType:
     if isinstance(value, (float, np.floating)):
         return _default["float"]
     raise DTypeError(
-        f"expected a Python bool, int or float, got {type(value).__name__} {value!r}"
+        f"expected a Python bool, int or float, got {type(value).__name__} {value!r:.60}"
         + ("; complex numbers are not supported" if isinstance(value, complex) else "")
+        + ". Fix: pass a bool, int or float"
     )
 
 
@@ -389,7 +405,9 @@ def result_type(*operands: object) -> DType:
     (pb.int8, pb.float32, pb.int64)
     """
     if not operands:
-        raise DTypeError("result_type() needs at least one operand")
+        raise DTypeError(
+            "result_type() needs at least one operand. Fix: pass tensors, dtypes or numbers"
+        )
     dim: DType | None = None
     zero: DType | None = None
     wrapped: DType | None = None
@@ -408,7 +426,7 @@ def result_type(*operands: object) -> DType:
         else:
             raise DTypeError(
                 f"result_type() operands must be tensors, dtypes or Python numbers, "
-                f"got {type(op).__name__}"
+                f"got {type(op).__name__}. Fix: pass tensors, dtypes or numbers"
             )
     result = _combine(dim, _combine(zero, wrapped))
     assert result is not None
@@ -423,4 +441,26 @@ def can_cast(from_: DType, to: DType) -> bool:
     >>> can_cast(int64, int8), can_cast(float16, int64)
     (True, False)
     """
+    if type(from_) is not DType or type(to) is not DType:
+        raise _not_dtypes("can_cast", from_, to)
     return from_.category <= to.category
+
+
+def _not_dtypes(what: str, *values: object) -> DTypeError:
+    shown = ", ".join(f"{type(v).__name__} {v!r:.30}" for v in values)
+    return DTypeError(
+        f"{what}() takes two dtypes, got {shown}. Fix: pass dtypes such as pb.float32"
+    )
+
+
+def opmath_dtype(dtype: DType) -> DType:
+    """The dtype arithmetic on ``dtype`` runs in: float32 for float16 and bfloat16.
+
+    As PyTorch's ``opmath_type``: kernels and decompositions load float16 and
+    bfloat16 values as float32, compute and accumulate there, and round each
+    result once. Every other dtype computes in itself.
+
+    >>> opmath_dtype(float16), opmath_dtype(bfloat16), opmath_dtype(int8)
+    (pb.float32, pb.float32, pb.int8)
+    """
+    return float32 if dtype is float16 or dtype is bfloat16 else dtype

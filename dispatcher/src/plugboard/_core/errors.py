@@ -13,14 +13,15 @@ from __future__ import annotations
 
 __all__ = [
     "DeviceFaultError",
-    "OutOfMemoryError",
     "ArgumentError",
     "BackendUnavailableError",
     "DTypeError",
     "DeviceError",
     "FallbackWarning",
     "IndexingError",
+    "KernelError",
     "KernelNotFoundError",
+    "OutOfMemoryError",
     "PluginError",
     "PlugboardError",
     "RegistrationError",
@@ -48,7 +49,12 @@ class PlugboardError(Exception):
 
     def in_op(self, op: str, inputs: str | None) -> PlugboardError:
         """Return a copy of this error that names the operator and its inputs."""
-        clone = type(self).__new__(type(self))
+        try:
+            clone = type(self).__new__(type(self))
+        except TypeError:
+            # An error that is also a MemoryError: MemoryError.__new__ refuses subclasses
+            # whose C base is another exception; BaseException's is the safe one then.
+            clone = BaseException.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         PlugboardError.__init__(clone, self.problem, op=op, inputs=inputs)
         return clone
@@ -86,16 +92,24 @@ class RegistrationError(PlugboardError):
     """A duplicate or inconsistent operator or kernel registration."""
 
 
+class KernelError(PlugboardError, RuntimeError):
+    """A kernel failed with an error that is not a plugboard error (a bug, a driver failure).
+
+    The original exception is its ``__cause__``. The call's in-place and
+    ``out=`` targets are unchanged.
+    """
+
+
+class OutOfMemoryError(PlugboardError, MemoryError):
+    """A device cannot hold a tensor: more bytes than it has, or than its driver allows."""
+
+
 class KernelNotFoundError(PlugboardError, NotImplementedError):
     """No kernel can run an operator for the given backend and dtypes."""
 
 
 class DeviceFaultError(PlugboardError, RuntimeError):
     """Work queued on a device failed there, after the call that queued it returned."""
-
-
-class OutOfMemoryError(PlugboardError, MemoryError):
-    """A device has no memory left for an allocation, even after its cache was emptied."""
 
 
 class PluginError(PlugboardError, ImportError):

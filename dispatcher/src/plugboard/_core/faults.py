@@ -6,7 +6,9 @@ synchronization. The runtime reports it by raising from ``synchronize``,
 ``copy_to_host``, ``stream_synchronize`` or ``event_synchronize``; the core
 turns that into a :class:`plugboard.DeviceFaultError` that names the device
 and the operator that last queued work there (the dispatcher notes it for
-every kernel it runs), with the runtime's own error as the cause.
+every kernel it runs), with the runtime's own error as the cause. A runtime
+that raises a plugboard error of its own (OpenCL translates its driver's)
+keeps it.
 
 Example:
     >>> import plugboard as pb
@@ -48,12 +50,8 @@ def device_faults(device: Device, what: str) -> Iterator[None]:
     """Turn an error a runtime raises while waiting for ``device`` into a DeviceFaultError."""
     try:
         yield
-    except DeviceFaultError:
-        raise
-    except PlugboardError as error:
-        if error.op is not None:
-            raise  # an operator's own error, raised before any device work
-        raise _fault(device, what, error) from error
+    except PlugboardError:
+        raise  # already says what went wrong (a runtime's own translated error, meta's)
     except Exception as error:
         raise _fault(device, what, error) from error
 

@@ -18,7 +18,22 @@ import numpy as np
 if TYPE_CHECKING:
     from plugboard._core.dtype import DType
 
-__all__ = ["Availability", "DeviceProperties", "DeviceRuntime"]
+__all__ = ["Availability", "DeviceProperties", "DeviceRuntime", "format_bytes"]
+
+
+def format_bytes(nbytes: int) -> str:
+    """A byte count for people, in binary units (as memory is sold to them).
+
+    Example:
+        >>> from plugboard.backend import format_bytes
+        >>> format_bytes(512), format_bytes(3 << 20), format_bytes(1 << 40)
+        ('512 bytes', '3.0 MiB', '1.0 TiB')
+    """
+    for unit, scale in (("EiB", 1 << 60), ("PiB", 1 << 50), ("TiB", 1 << 40),
+                        ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.1f} {unit}"
+    return f"{nbytes} bytes"
 
 
 @dataclass(frozen=True)

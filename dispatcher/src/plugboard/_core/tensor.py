@@ -13,11 +13,11 @@ import contextlib
 import functools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
 
-from plugboard._core.errors import DeviceError, ShapeError
+from plugboard._core.errors import ArgumentError, DeviceError, IndexingError, ShapeError
 from plugboard._core.faults import device_faults
 from plugboard._core.runtime import DeviceRuntime
 from plugboard._core.tensor_methods import TensorMethods
@@ -27,9 +27,15 @@ if TYPE_CHECKING:
     from plugboard._core.dtype import DType
 
 __all__ = [
-    "DeviceBuffer", "Storage", "Tensor", "contiguous_strides", "device_buffer", "free_pending",
-    "host_array", "read_to_host",
+    "MAX_NDIM", "MAX_NUMEL", "DeviceBuffer", "Storage", "Tensor", "check_numel",
+    "contiguous_strides", "device_buffer", "free_pending", "host_array", "read_to_host",
 ]
+
+MAX_NUMEL: Final = (1 << 63) - 1
+"""The most elements a tensor may have: its element count is an int64, as in PyTorch."""
+
+MAX_NDIM: Final = 64
+"""The most dimensions a tensor may have: NumPy's limit, which host kernels share."""
 
 
 class Storage:
@@ -140,9 +146,10 @@ class Tensor(TensorMethods):
     __array_priority__ = 1000
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        raise TypeError(
-            "create tensors with pb.tensor(data), pb.empty(shape), pb.zeros(shape) "
-            "or pb.from_numpy(array); Tensor() is not a constructor"
+        raise ArgumentError(
+            "Tensor() is not a constructor. Fix: create tensors with pb.tensor(data), "
+            "pb.empty(shape), pb.zeros(shape) or pb.from_numpy(array)",
+            op="pb.Tensor",
         )
 
     @classmethod
@@ -166,7 +173,17 @@ class Tensor(TensorMethods):
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Tensor:
         """A tensor sharing this one's storage, with other layout metadata."""
+        if len(shape) > MAX_NDIM:
+            _too_many_dims(shape)
         return Tensor._make(self._storage, shape, strides, offset, self._dtype)
+
+    def _set_layout(self, like: Tensor) -> None:
+        """Take the layout of ``like``, a view of this tensor (``squeeze_``, ``unsqueeze_``)."""
+        assert like._storage is self._storage
+        self._shape = like._shape
+        self._strides = like._strides
+        self._offset = like._offset
+        self._host = None  # the NumPy view made for the old layout
 
     # Metadata ------------------------------------------------------------
     @property
@@ -178,7 +195,7 @@ class Tensor(TensorMethods):
         """The shape, or the size of one dimension (negative dims count from the end)."""
         if dim is None:
             return self._shape
-        return self._shape[self._wrap_dim(dim)]
+        return self._shape[self._dim_of_shape(dim, "size")]
 
     @property
     def ndim(self) -> int:
@@ -199,7 +216,7 @@ class Tensor(TensorMethods):
         """The strides in elements, or the stride of one dimension."""
         if dim is None:
             return self._strides
-        return self._strides[self._wrap_dim(dim)]
+        return self._strides[self._dim_of_shape(dim, "stride")]
 
     def storage_offset(self) -> int:
         """Where the tensor starts in its storage, in elements."""
@@ -239,6 +256,27 @@ class Tensor(TensorMethods):
     def _wrap_dim(self, dim: int) -> int:
         return wrap_dim(dim, len(self._shape))
 
+    def _dim_of_shape(self, dim: int, what: str) -> int:
+        """``dim`` as an index into the shape: a 0-d tensor has none (PyTorch's IndexError)."""
+        op = f"Tensor.{what}"
+        shape = ", ".join(str(s) for s in self._shape)
+        inputs = f"self={self._dtype}[{shape}] on {self.device}, dim={dim!r:.40}"
+        if isinstance(dim, bool) or not isinstance(dim, int):
+            raise ArgumentError(
+                f"dim must be an int, not {type(dim).__name__}. Fix: pass an int such as 0",
+                op=op, inputs=inputs,
+            )
+        if not self._shape:
+            raise IndexingError(
+                f"dimension {dim} was given but the tensor is 0-d and has no dimensions. "
+                f"Fix: call x.{what}() for the whole (empty) tuple",
+                op=op, inputs=inputs,
+            )
+        try:
+            return wrap_dim(dim, len(self._shape))
+        except ShapeError as error:
+            raise error.in_op(op, inputs) from None
+
     # Host access ---------------------------------------------------------
     def numpy(self) -> np.ndarray:
         """The values as a NumPy array (sharing memory on host-memory devices).
@@ -272,7 +310,8 @@ class Tensor(TensorMethods):
         if self.numel() != 1:
             raise ShapeError(
                 f"item() needs a tensor with one element; this one has shape {self._shape} "
-                f"({self.numel()} elements). Index it first, e.g. x[0].item()"
+                f"({self.numel()} elements). Fix: index it first, e.g. x[0].item()",
+                op="Tensor.item",
             )
         value: Any = self.numpy().reshape(()).item()
         # bfloat16 items come back as ml_dtypes scalars: give a Python float.
@@ -281,8 +320,9 @@ class Tensor(TensorMethods):
     def __bool__(self) -> bool:
         if self.numel() != 1:
             raise ShapeError(
-                f"the truth value of a tensor with {self.numel()} elements is ambiguous; "
-                "reduce it to one element first, e.g. bool((x != 0).sum())"
+                f"the truth value of a tensor with {self.numel()} elements is ambiguous. "
+                "Fix: reduce it to one element first, e.g. bool((x != 0).any())",
+                op="Tensor.__bool__",
             )
         return bool(self.item())
 
@@ -294,12 +334,20 @@ class Tensor(TensorMethods):
 
     def __index__(self) -> int:
         if self._dtype.is_floating_point or self.numel() != 1:
-            raise TypeError("only integer tensors with one element can be used as an index")
+            raise ArgumentError(
+                f"only integer tensors with one element can be used as an index, not "
+                f"{self._dtype}[{', '.join(map(str, self._shape))}]. Fix: use x.item() or "
+                "x.to(pb.int64)",
+                op="Tensor.__index__",
+            )
         return int(self.item())
 
     def __len__(self) -> int:
         if not self._shape:
-            raise TypeError("len() of a 0-d tensor")
+            raise ArgumentError(
+                "len() of a 0-d tensor. Fix: use x.numel(), or x.item() for its value",
+                op="len",
+            )
         return self._shape[0]
 
     def __repr__(self) -> str:
@@ -318,7 +366,10 @@ class Tensor(TensorMethods):
 
     def __iter__(self) -> Any:
         if not self._shape:
-            raise TypeError("iteration over a 0-d tensor")
+            raise ArgumentError(
+                "iteration over a 0-d tensor. Fix: use x.item() for its value, or x.reshape(1)",
+                op="iter",
+            )
         return (self[i] for i in range(self._shape[0]))
 
 
@@ -327,10 +378,50 @@ def wrap_dim(dim: int, ndim: int) -> int:
     bound = max(ndim, 1)  # a 0-d tensor accepts dims 0 and -1, as in PyTorch
     if not -bound <= dim < bound:
         raise ShapeError(
-            f"dimension {dim} is out of range for a tensor with {ndim} dimension(s): "
-            f"use a dim in [{-bound}, {bound - 1}]"
+            f"dimension {dim} is out of range for a tensor with {ndim} dimension(s). "
+            f"Fix: use a dim in [{-bound}, {bound - 1}]"
         )
     return dim + bound if dim < 0 else dim
+
+
+def _too_many_dims(shape: tuple[int, ...]) -> None:
+    raise ShapeError(
+        f"a tensor of {len(shape)} dimensions was asked for; tensors have at most "
+        f"{MAX_NDIM}. Fix: merge dimensions, e.g. with reshape"
+    )
+
+
+def check_numel(shape: tuple[int, ...]) -> int:
+    """The element count of ``shape``; a ShapeError past :data:`MAX_NUMEL` elements (an
+    int64 counts them, as in PyTorch) or :data:`MAX_NDIM` dimensions.
+
+    Example:
+        >>> check_numel((2, 3))
+        6
+    """
+    if len(shape) > MAX_NDIM:
+        _too_many_dims(shape)
+    numel = math.prod(shape)
+    if numel > MAX_NUMEL:
+        shown = shape if len(str(numel)) < 40 else f"({len(shape)} sizes)"
+        raise ShapeError(
+            f"shape {shown} has a {len(str(numel))}-digit number of elements, more than "
+            f"a tensor can count ({MAX_NUMEL}, 2**63 - 1). Fix: use smaller sizes"
+        )
+    return numel
+
+
+def wrap_dims(dims: Sequence[int], ndim: int, what: str = "dim") -> tuple[int, ...]:
+    """``dims`` wrapped with :func:`wrap_dim`, each at most once, as PyTorch checks every
+    list of dims (``sum(x, [0, 0])``, ``permute``, ``flip``, ``squeeze``)."""
+    wrapped = tuple(wrap_dim(d, ndim) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        twice = next(d for d in wrapped if wrapped.count(d) > 1)
+        raise ShapeError(
+            f"{what} {tuple(dims)} names dimension {twice} twice. Fix: list each "
+            "dimension once"
+        )
+    return wrapped
 
 
 def host_array(t: Tensor) -> np.ndarray:
@@ -356,7 +447,7 @@ def host_array(t: Tensor) -> np.ndarray:
     if not storage.runtime.host_memory:
         raise DeviceError(
             f"host_array() needs a tensor in host memory; this one is on {storage.device}. "
-            "Use .numpy() to copy it to the host"
+            "Fix: use .numpy() to copy it to the host"
         )
     itemsize = t._dtype.itemsize
     # An empty view may start past the end of its storage (x[:, 1:] of a (0, 3) tensor);
@@ -412,8 +503,9 @@ def check_same_device(op: str, tensors: Sequence[Tensor]) -> Device:
     for t in tensors[1:]:
         if t.device != first:
             raise DeviceError(
-                f"{op}: expected all tensors on one device, but found {first} and {t.device}. "
-                f"Move them with .to('{first}') (or .to('{t.device}')) first"
+                f"expected all tensors on one device, but found {first} and {t.device}. "
+                f"Fix: move them with .to('{first}') (or .to('{t.device}')) first",
+                op=op,
             )
     return first
 

@@ -10,7 +10,30 @@ from plugboard._core.dtype import DType
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch.random import Generator
 
-class TensorMethods:
+class _DTypeConversions:
+    """``x.float()`` is ``x.to(pb.float32)``, and so on: ``x`` itself if it has the dtype."""
+    def bool(self) -> Tensor:
+        """This tensor as bool."""
+    def byte(self) -> Tensor:
+        """This tensor as uint8."""
+    def char(self) -> Tensor:
+        """This tensor as int8."""
+    def short(self) -> Tensor:
+        """This tensor as int16."""
+    def int(self) -> Tensor:
+        """This tensor as int32."""
+    def long(self) -> Tensor:
+        """This tensor as int64."""
+    def half(self) -> Tensor:
+        """This tensor as float16."""
+    def bfloat16(self) -> Tensor:
+        """This tensor as bfloat16."""
+    def float(self) -> Tensor:
+        """This tensor as float32."""
+    def double(self) -> Tensor:
+        """This tensor as float64."""
+
+class TensorMethods(_DTypeConversions):
     def __add__(self, other: Tensor | bool | int | float) -> Tensor: ...
     def __radd__(self, other: Tensor | bool | int | float) -> Tensor: ...
     def __sub__(self, other: Tensor | bool | int | float) -> Tensor: ...
@@ -107,11 +130,70 @@ class TensorMethods:
     def min(self, dim: Tensor | int | None = None, keepdim: bool = False) -> Any:
         """The smallest element, or the smallest along ``dim`` (values, indices)."""
     def scatter(
-        self, dim: int, index: Tensor, src: Tensor | bool | int | float, *, reduce: str | None = None
+        self, dim: int, index: Tensor, src: Tensor | bool | int | float | None = None, *,
+        value: bool | int | float | None = None, out: Tensor | None = None,
     ) -> Tensor:
         """``src`` (a tensor or a number) written at ``index`` along ``dim``."""
     def where(self, condition: Tensor, other: Tensor | bool | int | float) -> Tensor:
         """This tensor where ``condition`` is true, ``other`` elsewhere: ``pb.where(condition, x, other)``."""
+    # PyTorch's methods built from operators (plugboard/_frontend: like, inplace, ...).
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor with ``other``'s dtype, on ``other``'s device."""
+    def view_as(self, other: Tensor) -> Tensor:
+        """``x.view(other.shape)``."""
+    def expand_as(self, other: Tensor) -> Tensor:
+        """``x.expand(other.shape)``."""
+    def new_empty(self, *size: int | Sequence[int], dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """An uninitialized tensor with this one's dtype and device (unless given)."""
+    def new_zeros(self, *size: int | Sequence[int], dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """Zeros with this tensor's dtype and device (unless given)."""
+    def new_ones(self, *size: int | Sequence[int], dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """Ones with this tensor's dtype and device (unless given)."""
+    def new_full(self, size: Sequence[int], fill_value: bool | int | float, *, dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """``fill_value`` everywhere, with this tensor's dtype and device (unless given)."""
+    def new_tensor(self, data: Any, *, dtype: DType | str | None = None, device: Device | str | None = None) -> Tensor:
+        """A copy of ``data`` with this tensor's dtype and device (unless given)."""
+    def fill_(self, value: Tensor | bool | int | float) -> Tensor:
+        """``value`` (a number or a 0-d tensor) written into every element, in place."""
+    def zero_(self) -> Tensor:
+        """Zeros written into every element, in place."""
+    def relu_(self) -> Tensor:
+        """``relu`` in place."""
+    def scatter_(
+        self, dim: int, index: Tensor, src: Tensor | bool | int | float | None = None, *,
+        value: bool | int | float | None = None,
+    ) -> Tensor:
+        """``scatter`` in place."""
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """``unsqueeze`` in place: this tensor's own shape changes."""
+    def squeeze_(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        """``squeeze`` in place: this tensor's own shape changes."""
+    def clip(self, min: Tensor | bool | int | float | None = None, max: Tensor | bool | int | float | None = None, *, out: Tensor | None = None) -> Tensor:
+        """``clamp``, under NumPy's name."""
+    def clip_(self, min: Tensor | bool | int | float | None = None, max: Tensor | bool | int | float | None = None) -> Tensor:
+        """``clamp_``, under NumPy's name."""
+    def clamp_min(self, min: Tensor | bool | int | float, *, out: Tensor | None = None) -> Tensor:
+        """``clamp(min=min)``."""
+    def clamp_min_(self, min: Tensor | bool | int | float) -> Tensor:
+        """``clamp_(min=min)``."""
+    def clamp_max(self, max: Tensor | bool | int | float, *, out: Tensor | None = None) -> Tensor:
+        """``clamp(max=max)``."""
+    def clamp_max_(self, max: Tensor | bool | int | float) -> Tensor:
+        """``clamp_(max=max)``."""
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        """Whether each element is close to ``other``'s: ``pb.isclose``."""
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        """Whether every element is close to ``other``'s: ``pb.allclose``."""
+    def equal(self, other: Tensor) -> bool:
+        """The same shape and elements as ``other``: ``pb.equal``."""
+    def broadcast_to(self, size: Sequence[int]) -> Tensor:
+        """Broadcast to ``size`` (a view): ``pb.broadcast_to``."""
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """Dimensions ``source`` moved to ``destination`` (a view): ``pb.movedim``."""
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """The indices of the nonzero elements: ``pb.nonzero``."""
+    def masked_select(self, mask: Tensor) -> Tensor:
+        """The elements where ``mask`` is true, as a 1-D tensor: ``pb.masked_select``."""
     # Operators, with the tensor first.
     def abs(self, *, out: Tensor | None = None) -> Tensor:
         """Computes the absolute value of each element of ``self``."""
@@ -383,7 +465,7 @@ class TensorMethods:
         """Returns a tensor of ones with the shape, dtype and device of ``self``."""
     def outer(self, vec2: Tensor, *, out: Tensor | None = None) -> Tensor:
         """Computes the outer product of the 1-D tensors ``self`` and ``vec2``."""
-    def pad(self, pad: int | Sequence[int], mode: str = 'constant', value: float | None = None, *, out: Tensor | None = None) -> Tensor:
+    def pad(self, pad: int | Sequence[int], mode: str = 'constant', value: bool | int | float | None = None, *, out: Tensor | None = None) -> Tensor:
         """Pads ``self`` by the sizes in ``pad``, last dim first, in ``mode`` or with ``value``."""
     def pow(self, exponent: Tensor | bool | int | float, *, out: Tensor | None = None) -> Tensor:
         """Raises each element of ``self`` to the power ``exponent``."""

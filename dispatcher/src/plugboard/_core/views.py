@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 
 from plugboard._core.errors import IndexingError, ShapeError
-from plugboard._core.tensor import Tensor, contiguous_strides, wrap_dim
+from plugboard._core.tensor import Tensor, check_numel, contiguous_strides, wrap_dim, wrap_dims
 
 __all__ = [
     "as_strided",
@@ -23,6 +23,7 @@ __all__ = [
     "expand_to",
     "narrow",
     "permute",
+    "require_dims",
     "reshape_view",
     "select",
     "split",
@@ -40,15 +41,21 @@ def infer_size(size: Sequence[int], numel: int, shape: tuple[int, ...]) -> tuple
     """Resolve one ``-1`` in ``size`` so that the element count is ``numel``."""
     unknown = [i for i, s in enumerate(size) if s == -1]
     if len(unknown) > 1:
-        raise ShapeError(f"only one dimension can be -1, got shape {tuple(size)}")
+        raise ShapeError(
+            f"only one dimension can be -1, got shape {tuple(size)}. Fix: give every size "
+            "but one"
+        )
     if any(s < -1 for s in size):
-        raise ShapeError(f"invalid shape {tuple(size)}: sizes are >= 0 (or one -1)")
+        raise ShapeError(
+            f"invalid shape {tuple(size)}: sizes are >= 0 (or one -1). Fix: use "
+            "non-negative sizes"
+        )
     known = math.prod(s for s in size if s != -1)
     if unknown:
         if known == 0 or numel % known:
             raise ShapeError(
                 f"shape {tuple(size)} is invalid for a tensor of shape {shape} "
-                f"({numel} elements)"
+                f"({numel} elements). Fix: give sizes whose product is {numel}"
             )
         result = list(size)
         result[unknown[0]] = numel // known
@@ -56,7 +63,7 @@ def infer_size(size: Sequence[int], numel: int, shape: tuple[int, ...]) -> tuple
     if known != numel:
         raise ShapeError(
             f"shape {tuple(size)} ({known} elements) is invalid for a tensor of shape "
-            f"{shape} ({numel} elements)"
+            f"{shape} ({numel} elements). Fix: give sizes whose product is {numel}"
         )
     return tuple(size)
 
@@ -122,19 +129,23 @@ def as_strided(
     size, stride = tuple(size), tuple(stride)
     offset = self.storage_offset() if storage_offset is None else storage_offset
     if len(size) != len(stride):
-        raise ShapeError(f"size {size} and stride {stride} must have the same length")
+        raise ShapeError(
+            f"size {size} and stride {stride} must have the same length. Fix: give one "
+            "stride per size"
+        )
     if any(s < 0 for s in size) or any(s < 0 for s in stride) or offset < 0:
         raise ShapeError(
             f"as_strided takes non-negative sizes, strides and offset; got size {size}, "
-            f"stride {stride}, offset {offset}"
+            f"stride {stride}, offset {offset}. Fix: pass non-negative values"
         )
-    if math.prod(size):
+    if check_numel(size):
         last = offset + sum((n - 1) * s for n, s in zip(size, stride, strict=True))
         capacity = self.untyped_storage().nbytes // self.itemsize
         if last >= capacity:
             raise ShapeError(
                 f"as_strided(size={size}, stride={stride}, storage_offset={offset}) reaches "
-                f"element {last}, beyond the storage's {capacity} elements"
+                f"element {last}, beyond the storage's {capacity} elements. Fix: keep the "
+                "view inside the storage"
             )
     return self._view(size, stride, offset)
 
@@ -143,11 +154,10 @@ def permute(self: Tensor, dims: Sequence[int]) -> Tensor:
     ndim = self.ndim
     if len(dims) != ndim:
         raise ShapeError(
-            f"permute needs one entry per dimension: the tensor has {ndim}, got {tuple(dims)}"
+            f"permute needs one entry per dimension: the tensor has {ndim}, got "
+            f"{tuple(dims)}. Fix: list each of the {ndim} dimensions once"
         )
-    order = tuple(wrap_dim(d, ndim) for d in dims)
-    if len(set(order)) != ndim:
-        raise ShapeError(f"permute dims {tuple(dims)} repeat a dimension")
+    order = wrap_dims(dims, ndim, "permute's dims")
     shape, strides = self.shape, self.stride()
     return self._view(
         tuple(shape[d] for d in order), tuple(strides[d] for d in order), self.storage_offset()
@@ -177,10 +187,14 @@ def t(self: Tensor) -> Tensor:
 def expand(self: Tensor, size: Sequence[int]) -> Tensor:
     size = tuple(size)
     if any(s < -1 for s in size):
-        raise ShapeError(f"expand{size}: sizes are >= 0, or -1 to keep a dimension's size")
+        raise ShapeError(
+            f"expand{size}: sizes are >= 0, or -1 to keep a dimension's size. Fix: use "
+            "non-negative sizes or -1"
+        )
     if len(size) < self.ndim:
         raise ShapeError(
-            f"expand{size} has fewer dimensions than the tensor's shape {self.shape}"
+            f"expand{size} has fewer dimensions than the tensor's shape {self.shape}. Fix: "
+            f"give at least {self.ndim} sizes"
         )
     lead = len(size) - self.ndim
     shape: list[int] = []
@@ -188,7 +202,10 @@ def expand(self: Tensor, size: Sequence[int]) -> Tensor:
     for i, target in enumerate(size):
         if i < lead:
             if target < 0:
-                raise ShapeError(f"expand{size}: -1 is not allowed for new leading dims")
+                raise ShapeError(
+                    f"expand{size}: -1 is not allowed for new leading dims. Fix: give "
+                    "their sizes"
+                )
             shape.append(target)
             strides.append(0)
             continue
@@ -202,8 +219,10 @@ def expand(self: Tensor, size: Sequence[int]) -> Tensor:
         else:
             raise ShapeError(
                 f"cannot expand shape {self.shape} to {size}: dimension {i} has size "
-                f"{current}, and only size-1 dimensions can be expanded"
+                f"{current}, and only size-1 dimensions can be expanded. Fix: keep size "
+                f"{current} there (or -1)"
             )
+    check_numel(tuple(shape))  # a view's element count must fit in int64 as well
     return self._view(tuple(shape), tuple(strides), self.storage_offset())
 
 
@@ -218,8 +237,7 @@ def squeeze(self: Tensor, dim: Sequence[int] | None = None) -> Tensor:
     if dim is None:
         dims = {i for i, s in enumerate(self.shape) if s == 1}
     else:
-        dims = {wrap_dim(d, self.ndim) for d in dim}
-        dims = {d for d in dims if self.ndim and self.shape[d] == 1}
+        dims = {d for d in wrap_dims(dim, self.ndim) if self.ndim and self.shape[d] == 1}
     keep = [i for i in range(self.ndim) if i not in dims]
     return self._view(
         tuple(self.shape[i] for i in keep),
@@ -237,7 +255,23 @@ def unsqueeze(self: Tensor, dim: int) -> Tensor:
     return self._view(tuple(shape), tuple(strides), self.storage_offset())
 
 
+def require_dims(
+    self: Tensor, what: str, error: type[ShapeError | IndexingError] = ShapeError
+) -> None:
+    """Raise ``error`` for a 0-d ``self``: ``what`` needs a dimension to work along.
+
+    :func:`wrap_dim` lets a 0-d tensor take dim 0 or -1, as reductions do (PyTorch);
+    narrow, split, chunk, unbind and unflatten need a real dimension.
+    """
+    if self.ndim == 0:
+        raise error(
+            f"{what}() needs a tensor with at least one dimension, got a 0-d tensor. "
+            "Fix: reshape it first, e.g. x.reshape(1)"
+        )
+
+
 def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
+    require_dims(self, "narrow", IndexingError)
     d = wrap_dim(dim, self.ndim)
     size = self.shape[d]
     if start < 0:
@@ -245,7 +279,7 @@ def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
     if not (0 <= start <= size and length >= 0 and start + length <= size):
         raise IndexingError(
             f"narrow(dim={dim}, start={start}, length={length}) is out of range for "
-            f"dimension {d} of size {size}"
+            f"dimension {d} of size {size}. Fix: keep 0 <= start and start + length <= {size}"
         )
     shape = list(self.shape)
     shape[d] = length
@@ -255,14 +289,18 @@ def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 def select(self: Tensor, dim: int, index: int) -> Tensor:
     if self.ndim == 0:
-        raise IndexingError("select() cannot be applied to a 0-d tensor")
+        raise IndexingError(
+            "select() cannot be applied to a 0-d tensor. Fix: use x.item(), or reshape it "
+            "first, e.g. x.reshape(1)"
+        )
     d = wrap_dim(dim, self.ndim)
     size = self.shape[d]
     if not -size <= index < size:
         raise IndexingError(
             f"index {index} is out of range for dimension {d} of size {size}. "
             + (f"Fix: use an index in [-{size}, {size - 1}]" if size else
-               "The dimension is empty: nothing can be selected from it")
+               "The dimension is empty: nothing can be selected from it. Fix: select from "
+               "a non-empty dimension")
         )
     if index < 0:
         index += size
@@ -275,7 +313,10 @@ def select(self: Tensor, dim: int, index: int) -> Tensor:
 def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     a, b = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
     if a == b:
-        raise ShapeError(f"diagonal dims must differ, got dim1={dim1} and dim2={dim2}")
+        raise ShapeError(
+            f"diagonal dims must differ, got dim1={dim1} and dim2={dim2}. Fix: name two "
+            "different dimensions"
+        )
     start = self.storage_offset()
     if offset >= 0:
         length = max(min(self.shape[a], self.shape[b] - offset), 0)
@@ -290,10 +331,14 @@ def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Ten
 
 
 def split(self: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+    require_dims(self, "split", ShapeError)
     d = wrap_dim(dim, self.ndim)
     size = self.shape[d]
     if split_size <= 0 and size > 0:
-        raise ShapeError(f"split_size must be positive, got {split_size}")
+        raise ShapeError(
+            f"split_size must be positive, got {split_size}. Fix: pass the size of each "
+            "piece, e.g. 1"
+        )
     if size == 0:
         return (self._view(self.shape, self.stride(), self.storage_offset()),)
     sizes = [min(split_size, size - start) for start in range(0, size, split_size)]
@@ -301,11 +346,12 @@ def split(self: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 
 def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    require_dims(self, "split_with_sizes", ShapeError)
     d = wrap_dim(dim, self.ndim)
     if sum(split_sizes) != self.shape[d] or any(s < 0 for s in split_sizes):
         raise ShapeError(
             f"split sizes {tuple(split_sizes)} must be >= 0 and add up to the size "
-            f"{self.shape[d]} of dimension {d}"
+            f"{self.shape[d]} of dimension {d}. Fix: give sizes that add up to {self.shape[d]}"
         )
     parts = []
     start = 0
@@ -317,11 +363,15 @@ def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> 
 
 def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if chunks <= 0:
-        raise ShapeError(f"chunk needs a positive number of chunks, got {chunks}")
+        raise ShapeError(
+            f"chunk needs a positive number of chunks, got {chunks}. Fix: pass chunks >= 1"
+        )
+    require_dims(self, "chunk", ShapeError)
     size = self.shape[wrap_dim(dim, self.ndim)]
     return split(self, max(-(-size // chunks), 1), dim)
 
 
 def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    require_dims(self, "unbind", IndexingError)
     d = wrap_dim(dim, self.ndim)
     return tuple(select(self, d, i) for i in range(self.shape[d]))

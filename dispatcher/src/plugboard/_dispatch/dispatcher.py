@@ -20,21 +20,26 @@ One functional kernel serves three forms: ``pb.add(x, y)``, ``x.add_(y)`` and
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
+import numpy as np
+
 from plugboard._core.device import Device
-from plugboard._core.dtype import DType, can_cast
+from plugboard._core.dtype import DType, can_cast, opmath_dtype
 from plugboard._core.errors import (
     ArgumentError,
     DeviceError,
     DTypeError,
+    KernelError,
     KernelNotFoundError,
     PlugboardError,
     ShapeError,
 )
 from plugboard._core.faults import note_queued
+from plugboard._core.overlap import Overlap, check_writable, overlap
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, host_array
 from plugboard._core.views import expand_to
@@ -43,7 +48,14 @@ from plugboard._dispatch.backends import Backend, backend_source
 from plugboard._dispatch.fallback import current_fallback_policy, record_fallback
 from plugboard._dispatch.keys import BACKEND_MASK, FUNCTIONALITY_MASK, DispatchKey
 from plugboard._dispatch.provenance import recorder
-from plugboard._dispatch.registry import Kernel, OperatorDef, Path, find_op, get_op
+from plugboard._dispatch.registry import (
+    Kernel,
+    OperatorDef,
+    Path,
+    describe_values,
+    find_op,
+    get_op,
+)
 from plugboard._dispatch.resolution import Resolved, resolve_kernel
 from plugboard._dispatch.transfers import new_tensor, to_device, write_from_host
 
@@ -103,7 +115,11 @@ class OperatorHandle:
         if kwargs and "out" in kwargs:
             out = kwargs.pop("out")
             if out is not None and self._variant is Variant.INPLACE:
-                raise ArgumentError(f"{self!r} is in-place and takes no out=")
+                raise ArgumentError(
+                    "is in-place and takes no out=. Fix: drop out=, or call the functional "
+                    f"{self._op.name} with out=",
+                    op=self._op.name + "_",
+                )
         values = self._op.binder.bind(args, kwargs)
         return self._call_values(values, self._variant, out)
 
@@ -145,8 +161,11 @@ class OperatorHandle:
         # BackendSelect: device= names the backend (factories, *_like with device=).
         device_pos = op.binder.device_position
         if device_pos is not None and values[device_pos] is not None:
-            backend = backend_source().get(values[device_pos].type)
-            backend.check_device(values[device_pos])
+            try:
+                backend = backend_source().get(values[device_pos].type)
+                backend.check_device(values[device_pos])
+            except PlugboardError as error:
+                raise error.in_op(op.name, describe_inputs(op, values)) from None
         else:
             backends = keyset & BACKEND_MASK
             if backends == 0:
@@ -154,13 +173,19 @@ class OperatorHandle:
             elif backends & (backends - 1):
                 raise DeviceError(
                     "expected all tensors on one device, but they are on several backends. "
-                    "Move them to one device with .to(...) first",
+                    "Fix: move them to one device with .to(...) first",
                     op=op.name,
                     inputs=describe_inputs(op, values),
                 )
             else:
                 backend = backend_source().for_key(backends.bit_length() - 1)
-        return execute(op, backend, values, variant, out)
+        try:
+            return execute(op, backend, values, variant, out)
+        except PlugboardError as error:
+            # Allocation (out of memory, too many elements) raises without an operator.
+            if error.op is not None:
+                raise
+            raise error.in_op(op.name, describe_inputs(op, values)) from None
 
 
 def execute(
@@ -178,6 +203,9 @@ def execute(
             inputs=describe_inputs(op, values),
         )
     targets = _targets(op, specs, values, variant, out) if specs is not None else None
+    if op.is_mutating:
+        for i in _written_positions(op):
+            _check_target(op, op.name, values[i], values)
     if recorder.active:
         recorder.record(op.name, backend.device_type, resolved.path, compute_dtype)
     if resolved.path is Path.META or (resolved.path is Path.NATIVE and resolved.fn is None):
@@ -252,9 +280,15 @@ def _run_unstructured(
     try:
         result = fn(*values)
     except PlugboardError as error:
-        if error.op is not None:
+        if error.op is None:
+            raise error.in_op(op.name, describe_inputs(op, values)) from None
+        if error.op in (op.name, op.name + "_"):
             raise
-        raise error.in_op(op.name, describe_inputs(op, values)) from None
+        # An operator a composite called failed (embedding's index_select): the user
+        # called this one, so the error names it; the inner error is the cause.
+        raise error.in_op(op.name, describe_inputs(op, values)) from error
+    except Exception as error:
+        raise _kernel_failed(op, fn, values, error) from error
     if targets is None:
         named = op.result_tuple
         return named(*result) if named is not None and type(result) is tuple else result
@@ -277,26 +311,93 @@ def _run_structured(
     kernel = resolved.kernel
     assert kernel is not None and resolved.fn is not None
     note_queued(specs[0].device, op.name)  # named if the device reports a failure later
-    args = _adapt_inputs(op, kernel, values, compute_dtype, specs[0].shape)
     if op.is_mutating:
-        # Operators whose schema mutates an argument (copy_) write it themselves.
-        _call_kernel(op, resolved.fn, args, values, None)
+        # Operators whose schema mutates an argument (copy_, index_put_) write it
+        # themselves; what they read must not change under their writes.
+        inputs = _apart_from_written(op, values)
+        if inputs is not None:
+            args = _adapt_inputs(op, kernel, inputs, compute_dtype, specs[0].shape)
+            _call_kernel(op, resolved.fn, args, values, None)
         return values[0]
-    outputs = []
-    for i, spec in enumerate(specs):
-        if targets is not None and _writable_directly(
-            targets[i], spec, kernel, args, op.pointwise
-        ):
-            outputs.append(targets[i])
-        else:
-            outputs.append(backend.new_tensor(spec))
-    _call_kernel(op, resolved.fn, args, values, outputs[0] if len(outputs) == 1 else tuple(outputs))
+    args = _adapt_inputs(op, kernel, values, compute_dtype, specs[0].shape)
+    # The kernel writes new outputs, never the in-place or out= targets: they are
+    # written by copy_ once it has succeeded, so a kernel that fails midway leaves
+    # them as they were, and inputs that overlap them are read unchanged.
+    outputs = tuple(backend.new_tensor(spec) for spec in specs)
+    _call_kernel(op, resolved.fn, args, values, outputs[0] if len(outputs) == 1 else outputs)
     if targets is None:
-        return _single(tuple(outputs), op)
+        return _single(outputs, op)
     for target, output in zip(targets, outputs, strict=True):
-        if target is not output:
-            copy_into(target, output)
+        _write_result(target, output)
     return _single(targets, op)
+
+
+def _write_result(target: Tensor, output: Tensor) -> None:
+    """Copy a kernel's new contiguous output into the in-place or ``out=`` target."""
+    if target._dtype is output._dtype and target.is_contiguous():
+        # The same bytes in the same layout: the runtime's copy, without a dispatch.
+        if target.nbytes:
+            dst, src = target.untyped_storage(), output.untyped_storage()
+            dst.runtime.copy_between(
+                dst.handle, target.storage_offset() * target.itemsize, dst.device.index,
+                src.handle, 0, src.device.index, target.nbytes,
+            )
+    else:
+        copy_into(target, output)
+
+
+def _apart_from_written(op: OperatorDef, values: list[Any]) -> list[Any] | None:
+    """``values`` with every input that shares memory with a mutated argument copied.
+
+    Any backend's kernel may then read and write in any order (``m[1:] = m[:-1]``,
+    ``m.copy_(m.t())``). Only an elementwise read of the very elements written is
+    passed as it is; ``None``: nothing to do, a copy_ of a tensor onto itself.
+    """
+    positions = _written_positions(op)
+    storages = {id(values[i]._storage) for i in positions}
+    result = values
+    for i in op.binder.tensor_positions:
+        if i in positions:
+            continue
+        v = values[i]
+        if isinstance(v, Tensor):
+            if id(v._storage) not in storages:
+                continue  # the usual case: another tensor's memory
+            shared = [overlap(values[w], v) for w in positions]
+            if all(s is Overlap.NONE for s in shared):
+                continue
+            if op.pointwise and all(s is not Overlap.PARTIAL for s in shared):
+                if op.name == "pb::copy_" and v._dtype is values[0]._dtype:
+                    return None  # a tensor copied onto its very elements: nothing changes
+                continue
+            copied: Any = clone(v)
+        elif isinstance(v, tuple) and any(
+            isinstance(t, Tensor) and id(t._storage) in storages for t in v
+        ):
+            copied = tuple(
+                clone(t) if isinstance(t, Tensor) and any(
+                    overlap(values[w], t) is not Overlap.NONE for w in positions
+                ) else t
+                for t in v
+            )
+        else:
+            continue
+        if result is values:
+            result = list(values)
+        result[i] = copied
+    return result
+
+
+_WRITTEN: weakref.WeakKeyDictionary[OperatorDef, tuple[int, ...]] = weakref.WeakKeyDictionary()
+
+
+def _written_positions(op: OperatorDef) -> tuple[int, ...]:
+    """The positions of the arguments a mutating operator writes (``Tensor(a!)``)."""
+    positions = _WRITTEN.get(op)
+    if positions is None:
+        names = op.schema.mutated_arguments
+        positions = _WRITTEN[op] = tuple(op.binder.index[name] for name in names)
+    return positions
 
 
 def _on_cpu(op: OperatorDef, resolved: Resolved) -> Callable[..., Any]:
@@ -348,6 +449,29 @@ def _call_kernel(
         if error.op is not None:
             raise
         raise error.in_op(op.name, describe_inputs(op, values)) from None
+    except Exception as error:
+        raise _kernel_failed(op, fn, values, error) from error
+
+
+def _kernel_failed(
+    op: OperatorDef, fn: Callable[..., Any], values: list[Any], error: Exception
+) -> KernelError:
+    """A kernel's own exception (a bug, a driver failure) as a plugboard error; cause kept."""
+    origin = f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+    # Kernels write new outputs, copied into in-place and out= targets on success; only
+    # operators that mutate an argument by nature (copy_, index_put_) write it directly.
+    state = (
+        "The tensor it mutates may be partly written" if op.is_mutating
+        else "The in-place or out= target, if any, is unchanged"
+    )
+    return KernelError(
+        f"the kernel {origin} raised {type(error).__name__}: {error}. {state}. Fix: this is "
+        "a bug in the kernel or its driver, not in the call; report it to the kernel's "
+        "maintainers (`plugboard doctor` names the installed plugins), and meanwhile run the "
+        "operator on another device",
+        op=op.name,
+        inputs=describe_inputs(op, values),
+    )
 
 
 def _single(results: tuple[Tensor, ...], op: OperatorDef | None = None) -> Any:
@@ -368,7 +492,12 @@ def _targets(
     if variant is Variant.INPLACE:
         self = values[0]
         if not isinstance(self, Tensor):
-            raise ArgumentError(f"{op.name}_: the first argument must be a tensor")
+            raise ArgumentError(
+                f"the first argument is written in place, so it must be a tensor, not "
+                f"{type(self).__name__}. Fix: pass a tensor, or call {op.name} for a new one",
+                op=op.name + "_",
+                inputs=describe_inputs(op, values),
+            )
         targets: tuple[Tensor, ...] = (self,)
         what = "the in-place target"
     elif out is None:
@@ -378,7 +507,9 @@ def _targets(
         what = "out="
         if len(targets) != len(specs) or not all(isinstance(t, Tensor) for t in targets):
             raise ArgumentError(
-                f"out= takes {len(specs)} tensor(s) for this operator, got {out!r:.80}",
+                f"out= takes {len(specs)} tensor(s) for this operator, got {out!r:.80}. "
+                f"Fix: pass {'a tensor' if len(specs) == 1 else f'a tuple of {len(specs)} tensors'}"
+                " of the result's shape, or no out=",
                 op=op.name,
                 inputs=describe_inputs(op, values),
             )
@@ -403,7 +534,26 @@ def _targets(
             op=op.name + ("_" if variant is Variant.INPLACE else ""),
             inputs=describe_inputs(op, values),
         )
+    name = op.name + ("_" if variant is Variant.INPLACE else "")
+    for i, target in enumerate(targets):
+        _check_target(op, name, target, values)
+        for j in range(i):
+            if overlap(targets[j], target) is not Overlap.NONE:
+                raise ArgumentError(
+                    f"out= tensors {j} and {i} share memory, so one result would overwrite "
+                    "the other. Fix: pass tensors that do not overlap",
+                    op=name,
+                    inputs=describe_inputs(op, values),
+                )
     return targets
+
+
+def _check_target(op: OperatorDef, name: str, target: Tensor, values: list[Any]) -> None:
+    """Refuse a target whose elements share memory (an expanded tensor), before any work."""
+    try:
+        check_writable(target)
+    except PlugboardError as error:
+        raise error.in_op(name, describe_inputs(op, values)) from None
 
 
 def _adapt_inputs(
@@ -412,13 +562,14 @@ def _adapt_inputs(
     """What the kernel receives: inputs cast, broadcast and made contiguous as it declared."""
     args = list(values)
     if not kernel.mixed_dtypes:
+        selects = "selects" in op.tags  # takes Python numbers in dtype itself (cast_scalar)
         for i in op.promoted:
             v = args[i]
             if isinstance(v, Tensor):
                 if v._dtype is not dtype:
                     args[i] = cast(v, dtype)
             elif isinstance(v, (bool, int, float)):
-                args[i] = cast_scalar(v, dtype)
+                args[i] = cast_scalar(v, dtype, selects)
     if op.pointwise or not kernel.strided:
         for i in op.binder.tensor_positions:
             v = args[i]
@@ -432,38 +583,38 @@ def _adapt_inputs(
     return args
 
 
-def _writable_directly(
-    target: Tensor, spec: TensorSpec, kernel: Kernel, args: list[Any], pointwise: bool
-) -> bool:
-    """Whether the kernel can write ``target`` itself rather than a temporary."""
-    if target._dtype is not spec.dtype:
-        return False
-    if not kernel.strided and not target.is_contiguous():
-        return False
-    for a in args:
-        if isinstance(a, Tensor) and a._storage is target._storage:
-            # Elementwise reads of the very elements being written are safe; anything
-            # else that shares memory with the output goes through a temporary.
-            same_layout = (
-                a._offset == target._offset
-                and a._strides == target._strides
-                and a._shape == target._shape
-            )
-            if not (pointwise and same_layout):
-                return False
-        elif isinstance(a, tuple) and any(
-            isinstance(t, Tensor) and t._storage is target._storage for t in a
-        ):
-            return False  # a tensor of a Tensor[] argument (cat) shares memory with out
-    return True
+def cast_scalar(
+    value: bool | int | float, dtype: DType, selects: bool = False
+) -> bool | int | float:
+    """A Python number as an operator computing in ``dtype`` takes it, still a number.
 
+    The rule of docs/architecture.md (section 3, "Python numbers"): integers wrap
+    as in PyTorch; float16 and bfloat16 compute in float32 (PyTorch's opmath),
+    so they take the number as a float32 value, as PyTorch does, and their
+    kernels round only the result (``float16 0.001 * 1e5`` is 100.06, not inf).
+    ``selects``: the operator only compares or selects values (the ``selects``
+    tag: comparisons, logical operators, ``where``, ``maximum``, ``minimum``), so
+    the number goes on to ``dtype`` itself, float32 first as PyTorch converts it
+    (``float16 0.1 == 0.1`` is True, as in PyTorch).
 
-def cast_scalar(value: bool | int | float, dtype: DType) -> bool | int | float:
-    """A Python number converted to ``dtype``'s values, wrapping integers as PyTorch does."""
+    Example:
+        >>> import plugboard as pb
+        >>> cast_scalar(0.1, pb.float16), cast_scalar(0.1, pb.float16, selects=True)
+        (0.10000000149011612, 0.0999755859375)
+        >>> cast_scalar(1e5, pb.float16), cast_scalar(300, pb.int8)
+        (100000.0, 44)
+    """
     if dtype.is_bool:
         return bool(value)
     if dtype.is_floating_point:
-        return float(value)
+        number = float(value)
+        if opmath_dtype(dtype) is not dtype:
+            # float32 and float64 kernels round a Python float themselves; here the
+            # number's value is settled once, for every backend.
+            with np.errstate(over="ignore"):  # beyond the range: inf, as kernels compute
+                wide = np.float64(number).astype(np.float32)
+                number = float(wide.astype(dtype.numpy) if selects else wide)
+        return number
     if isinstance(value, float):
         value = int(value)
     bits = dtype.itemsize * 8
@@ -512,18 +663,7 @@ def move(t: Tensor, device: Device) -> Tensor:
 
 def describe_inputs(op: OperatorDef, values: Sequence[Any]) -> str:
     """The inputs of a call, for error messages: names, dtypes, shapes and devices."""
-    parts = []
-    for arg, value in zip(op.schema.arguments, values, strict=False):
-        if isinstance(value, Tensor):
-            shape = ", ".join(str(s) for s in value.shape)
-            parts.append(f"{arg.name}={value.dtype}[{shape}] on {value.device}")
-        elif isinstance(value, tuple) and value and isinstance(value[0], Tensor):
-            parts.append(f"{arg.name}=[{len(value)} tensors]")
-        elif value is not None and arg.has_default and value == arg.default:
-            continue
-        else:
-            parts.append(f"{arg.name}={value!r:.40}")
-    return ", ".join(parts)
+    return describe_values(op.schema, values)
 
 
 def handle(qualified: str, inplace: bool = False) -> OperatorHandle:

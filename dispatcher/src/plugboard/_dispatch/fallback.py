@@ -38,7 +38,8 @@ def _policy_from_env() -> str:
     value = os.environ.get(FALLBACK_ENV, "error").strip().lower() or "error"
     if value not in FALLBACK_POLICIES:
         raise ArgumentError(
-            f"{FALLBACK_ENV}={value!r} is not a fallback policy; use one of {FALLBACK_POLICIES}"
+            f"{FALLBACK_ENV}={value!r} is not a fallback policy. Fix: set it to one of "
+            f"{FALLBACK_POLICIES}"
         )
     return value
 
@@ -80,7 +81,7 @@ def fallback_policy(policy: str) -> Iterator[None]:
     """
     if policy not in FALLBACK_POLICIES:
         raise ArgumentError(
-            f"unknown fallback policy {policy!r}; use one of {FALLBACK_POLICIES}"
+            f"unknown fallback policy {policy!r:.40}. Fix: use one of {FALLBACK_POLICIES}"
         )
     token = _policy.set(policy)
     try:

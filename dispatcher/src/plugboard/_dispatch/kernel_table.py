@@ -82,6 +82,11 @@ class KernelTable:
         """One table from several (an operator may appear in only one of them)."""
         return cls(spec for table in tables for spec in table)
 
+    @classmethod
+    def from_modules(cls, *modules: Any) -> KernelTable:
+        """One table from the ``KERNELS`` of each module (one module per opset section)."""
+        return cls(spec for module in modules for spec in module.KERNELS)
+
     def names(self) -> list[str]:
         """The operators, in table order."""
         return list(self._specs)

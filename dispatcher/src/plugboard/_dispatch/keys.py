@@ -74,6 +74,7 @@ _HIGHEST_FUNCTIONALITY_BIT: Final = 62
 
 _by_name: dict[str, DispatchKey] = {}
 _by_bit: dict[int, DispatchKey] = {}
+_owners: dict[str, str] = {}  # backend key name -> the device type it routes to
 _lock = threading.Lock()
 
 
@@ -97,24 +98,44 @@ def register_functionality_key(name: str) -> DispatchKey:
         return _add(name, KeyKind.FUNCTIONALITY, bit)
 
 
-def register_backend_key(name: str) -> DispatchKey:
+def register_backend_key(name: str, owner: str | None = None) -> DispatchKey:
     """Create the backend key of a backend (``CPU``, ``OpenCL``, a vendor's own).
 
-    Registering a name that exists returns the existing key, so a backend that
-    is reloaded keeps its key.
+    ``owner`` is the device type of the backend the key routes to. A key
+    belongs to the first owner that registers it: registering it again for the
+    same owner returns the existing key (a reloaded backend keeps its key),
+    for another owner is refused, so one backend cannot take over another's
+    calls. A name that differs from an existing key's only in case is refused.
     """
     with _lock:
         existing = _by_name.get(name)
         if existing is not None:
             if existing.kind is not KeyKind.BACKEND:
                 raise RegistrationError(
-                    f"{name!r} is a {existing.kind.value} key and cannot name a backend"
+                    f"{name!r} is a {existing.kind.value} key and cannot name a backend. "
+                    "Fix: give the backend a dispatch key of its own"
+                )
+            holder = _owners.setdefault(name, owner) if owner is not None else None
+            if holder is not None and holder != owner:
+                raise RegistrationError(
+                    f"the dispatch key {name!r} belongs to the {holder} backend; the {owner} "
+                    "backend cannot use it. Fix: give the backend a dispatch key of its own "
+                    "(BackendInfo.dispatch_key)"
                 )
             return existing
+        same = next((k for k in _by_name if k.lower() == name.lower()), None)
+        if same is not None:
+            raise RegistrationError(
+                f"the dispatch key {name!r} differs from the existing key {same!r} only in "
+                "case. Fix: give the backend a dispatch key of its own"
+            )
         bit = sum(1 for k in _by_name.values() if k.kind is KeyKind.BACKEND)
         if bit >= _MAX_BACKENDS:
             raise RegistrationError(f"at most {_MAX_BACKENDS} backend keys can exist")
-        return _add(name, KeyKind.BACKEND, bit)
+        key = _add(name, KeyKind.BACKEND, bit)
+        if owner is not None:
+            _owners[name] = owner
+        return key
 
 
 def key_named(name: str | DispatchKey) -> DispatchKey:

@@ -53,7 +53,7 @@ import numpy as np
 
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.dtype import uint8
-from plugboard._core.errors import ArgumentError, DeviceError
+from plugboard._core.errors import ArgumentError, DeviceError, PlugboardError
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch.backends import backend_source
 from plugboard._dispatch.transfers import new_tensor, write_from_host
@@ -117,8 +117,11 @@ class Generator:
     __slots__ = ("_device", "_initial_seed", "_lock", "_offset", "_seed")
 
     def __init__(self, device: DeviceLike = "cpu"):
-        self._device = Device(device)
-        backend_source().check_device_type(self._device.type)
+        try:
+            self._device = Device(device)
+            backend_source().check_device_type(self._device.type)
+        except PlugboardError as error:
+            raise error.in_op("pb.Generator", f"device={device!r:.40}") from None
         self._lock = threading.Lock()
         self._seed = self._initial_seed = DEFAULT_SEED
         self._offset = 0
@@ -173,7 +176,9 @@ class Generator:
     def reserve(self, words: int) -> PhiloxState:
         """The state to draw ``words`` 32-bit words from; moves the offset past them."""
         if words < 0:
-            raise ArgumentError(f"cannot reserve {words} random words")
+            raise ArgumentError(
+                f"cannot reserve {words} random words. Fix: reserve a count >= 0"
+            )
         blocks = -(-words // 4)
         with self._lock:
             state = PhiloxState(self._seed, self._offset)

@@ -8,19 +8,21 @@ the schema's arguments.
 from __future__ import annotations
 
 import difflib
+import reprlib
 import threading
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType, as_dtype
-from plugboard._core.errors import ArgumentError, RegistrationError
+from plugboard._core.errors import ArgumentError, PlugboardError, RegistrationError
 from plugboard._core.tensor import Tensor
+from plugboard._dispatch.aliases import KEYWORD_ALIASES, resolve_alias
 from plugboard._dispatch.keys import DispatchKey
 from plugboard._dispatch.random import Generator
 from plugboard._dispatch.schema import (
@@ -38,6 +40,8 @@ __all__ = [
     "Path",
     "Registration",
     "add_op",
+    "describe_value",
+    "describe_values",
     "find_op",
     "get_op",
     "invalidate_caches",
@@ -134,7 +138,6 @@ def _list_size(t: SchemaType) -> int | None:
 
 
 _NUMBER = (bool, int, float)
-_PYTHON_NUMBERS = frozenset(_NUMBER)
 
 
 class Binder:
@@ -168,43 +171,66 @@ class Binder:
 
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
         n = len(args)
-        if n > self.n_positional:
-            raise ArgumentError(
-                f"{self.schema.qualified_name}() takes {self.n_positional} positional "
-                f"argument(s) but {n} were given; schema: {self.schema}"
-            )
         values = list(args)
-        values.extend(self.defaults[n:])
-        for name, value in kwargs.items():
-            i = self.index.get(name)
-            if i is None:
+        try:
+            if n > self.n_positional:
                 raise ArgumentError(
-                    f"{self.schema.qualified_name}() got an unexpected keyword argument "
-                    f"{name!r}; schema: {self.schema}"
+                    f"takes {self.n_positional} positional argument(s) but {n} were given. "
+                    f"Fix: pass the others by keyword, as the schema says: {self.schema}"
                 )
-            if i < n:
-                raise ArgumentError(
-                    f"{self.schema.qualified_name}() got argument {name!r} both by "
-                    "position and by keyword"
-                )
-            values[i] = value
-        kinds = self.kinds
-        for i in self._convert:
-            value = values[i]
-            # Tensors passed where tensors are expected need no checking.
-            if type(value) is Tensor and kinds[i] is _ArgKind.TENSOR:
-                continue
-            if type(value) in _PYTHON_NUMBERS and kinds[i] is _ArgKind.SCALAR:
-                continue
-            values[i] = self._check(i, value)
+            values.extend(self.defaults[n:])
+            for name, value in kwargs.items():
+                i = self.index.get(name)
+                if i is None and name in KEYWORD_ALIASES:
+                    alias = resolve_alias(name, self.index, kwargs)  # sum(x, axis=0)
+                    i = None if alias is None else self.index[alias]
+                if i is None:
+                    close = difflib.get_close_matches(str(name), self.names, n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    raise ArgumentError(
+                        f"got an unexpected keyword argument {name!r}. Fix: {hint}the "
+                        f"arguments are {', '.join(self.names) or 'none'}; schema: {self.schema}"
+                    )
+                if i < n:
+                    raise ArgumentError(
+                        f"got argument {name!r} both by position and by keyword. "
+                        "Fix: pass it once"
+                    )
+                values[i] = value
+            kinds = self.kinds
+            for i in self._convert:
+                value = values[i]
+                # Tensors and Python numbers where they are expected need no converting.
+                if type(value) is Tensor and kinds[i] is _ArgKind.TENSOR:
+                    continue
+                if kinds[i] is _ArgKind.SCALAR and (
+                    type(value) is float or type(value) is bool
+                    or (type(value) is int and _INT64_MIN <= value <= _INT64_MAX)
+                ):
+                    continue
+                values[i] = self._check(i, value)
+            if self.numbers_as_tensors:
+                # Numbers stand in for tensors beside a tensor (2 - x), not alone (neg(1)).
+                for i in self.tensor_positions:
+                    if isinstance(values[i], Tensor):
+                        break
+                else:
+                    raise self._numbers_only(values)
+        except PlugboardError as error:
+            if error.op is not None:
+                raise
+            shown = values + [NO_DEFAULT] * (len(self.names) - len(values))
+            raise error.in_op(
+                self.schema.qualified_name, describe_values(self.schema, shown) or "none"
+            ) from None
         return values
 
     def _check(self, i: int, value: Any) -> Any:
         kind = self.kinds[i]
         if value is NO_DEFAULT:
             raise ArgumentError(
-                f"{self.schema.qualified_name}() missing required argument "
-                f"{self.names[i]!r}; schema: {self.schema}"
+                f"missing required argument {self.names[i]!r}. Fix: pass it; "
+                f"schema: {self.schema}"
             )
         if value is None:
             if self.optional[i] or kind is _ArgKind.OPTIONAL_TENSOR:
@@ -214,30 +240,27 @@ class Binder:
             if isinstance(value, Tensor):
                 return value
             if self.numbers_as_tensors:
-                if isinstance(value, _NUMBER):
-                    return value
-                if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-                    return value.item()
+                number = _python_number(value)
+                if number is not None:
+                    return self._in_range(i, number)
             return self._fail(i, value)
         if kind is _ArgKind.SCALAR:
-            if isinstance(value, _NUMBER):
-                return value
-            if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-                return value.item()
-            if isinstance(value, Tensor) and value.numel() == 1:
-                return value.item()
+            number = _python_number(value)
+            if number is None and isinstance(value, Tensor) and value.numel() == 1:
+                number = value.item()
+            if number is not None:
+                return self._in_range(i, number)
             return self._fail(i, value)
         if kind is _ArgKind.INT:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, np.integer):
-                return int(value)
+            if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+                return self._in_range(i, int(value))
             return self._fail(i, value)
         if kind is _ArgKind.INT_LIST:
             return self._int_list(i, value)
         if kind is _ArgKind.FLOAT:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
+            number = _python_number(value)
+            if number is not None and not isinstance(number, bool):
+                return float(self._in_range(i, number))
             return self._fail(i, value)
         if kind is _ArgKind.BOOL:
             if isinstance(value, (bool, np.bool_)):
@@ -259,21 +282,46 @@ class Binder:
             return self._fail(i, value)
         return value
 
+    def _numbers_only(self, values: list[Any]) -> ArgumentError:
+        name = self.schema.name
+        numbers = [values[i] for i in self.tensor_positions]
+        if len(numbers) == 1:
+            shown = _short(numbers[0])
+            return ArgumentError(
+                f"{name} takes a tensor, not {type(numbers[0]).__name__} ({shown}). Fix: wrap "
+                f"it, e.g. pb.tensor({shown}), or use Python's math module"
+            )
+        return ArgumentError(
+            f"{name} takes at least one tensor, not only Python numbers. Fix: wrap one, e.g. "
+            f"pb.tensor({_short(numbers[0])}), or compute with Python's math module"
+        )
+
+    def _in_range(self, i: int, number: bool | int | float) -> bool | int | float:
+        """``number``, unless it is an int that a 64-bit integer cannot hold."""
+        if type(number) is int and not _INT64_MIN <= number <= _INT64_MAX:
+            raise ArgumentError(
+                f"argument {self.names[i]!r} is {_short(number)}, which does not fit in a 64-bit "
+                f"integer ({_INT64_MIN} to {_INT64_MAX}). Fix: pass a smaller value, or "
+                "a float"
+            )
+        return number
+
     def _int_list(self, i: int, value: Any) -> tuple[int, ...]:
-        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
             size = self.list_sizes[i] or 1
-            return (int(value),) * size
+            return (int(self._in_range(i, int(value))),) * size
         if isinstance(value, (list, tuple)) and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value
+            isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+            for v in value
         ):
             # int[N] pins the length for N > 1 (a conv's stride); int[1] is "one or more".
             fixed = self.list_sizes[i]
             if fixed is not None and fixed > 1 and len(value) != fixed:
                 raise ArgumentError(
-                    f"{self.schema.qualified_name}(): argument {self.names[i]!r} takes "
-                    f"{fixed} ints, got {len(value)}: {value!r}"
+                    f"argument {self.names[i]!r} takes {fixed} ints, got {len(value)}: "
+                    f"{_short(value)}. Fix: pass {fixed} ints, or one int for all {fixed}"
                 )
-            return tuple(int(v) for v in value)
+            return tuple(int(self._in_range(i, int(v))) for v in value)
         if isinstance(value, Tensor) and not value.dtype.is_floating_point and value.ndim <= 1:
             return tuple(int(v) for v in value.numpy().reshape(-1).tolist())
         self._fail(i, value)
@@ -281,13 +329,120 @@ class Binder:
 
     def _fail(self, i: int, value: Any) -> Any:
         arg = self.schema.arguments[i]
+        kind = self.kinds[i]
         expected = str(arg.type)
-        if self.kinds[i] is _ArgKind.TENSOR and self.numbers_as_tensors:
+        if kind is _ArgKind.TENSOR and self.numbers_as_tensors:
             expected = "Tensor or a Python number"
+        fix = _FIXES[kind]
+        if kind is _ArgKind.TENSOR and self.numbers_as_tensors:
+            fix = "pass a tensor, e.g. pb.tensor([1.0, 2.0]), or a Python number"
+        if self.optional[i] and kind is not _ArgKind.OPTIONAL_TENSOR:
+            fix += ", or None"
         raise ArgumentError(
-            f"{self.schema.qualified_name}(): argument {arg.name!r} must be {expected}, "
-            f"not {type(value).__name__} ({value!r:.60})"
+            f"argument {arg.name!r} must be {expected}, not {type(value).__name__} "
+            f"({_short(value)}). Fix: {fix}"
         )
+
+
+# What to pass instead of a wrong value, per kind of argument.
+_FIXES: Final = {
+    _ArgKind.TENSOR: "pass a tensor, e.g. pb.tensor([1.0, 2.0])",
+    _ArgKind.OPTIONAL_TENSOR: "pass a tensor or None",
+    _ArgKind.TENSOR_LIST: "pass a list or tuple of tensors, e.g. [x, y]",
+    _ArgKind.SCALAR: "pass a Python bool, int or float (or a one-element tensor)",
+    _ArgKind.INT: "pass a Python int",
+    _ArgKind.INT_LIST: "pass an int or a list of ints, e.g. [2, 3]",
+    _ArgKind.FLOAT: "pass a Python float",
+    _ArgKind.BOOL: "pass True or False",
+    _ArgKind.STR: "pass a str",
+    _ArgKind.DTYPE: "pass a dtype such as pb.float32",
+    _ArgKind.DEVICE: "pass a device such as 'cpu'",
+    _ArgKind.GENERATOR: "pass a pb.Generator",
+    _ArgKind.OTHER: "pass a value of the schema's type",
+}
+
+_INT64_MIN: Final = -(1 << 63)
+_INT64_MAX: Final = (1 << 63) - 1
+
+
+class _ShortRepr(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        # repr() refuses ints of more than 4300 digits (about 14,000 bits).
+        if x.bit_length() > 10_000:
+            return f"<int of {x.bit_length()} bits>"
+        return super().repr_int(x, level)
+
+
+_REPR: Final = _ShortRepr()
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _short(value: Any) -> str:
+    """A repr of bounded length and cost (a list of a million ints is not rendered)."""
+    try:
+        return _REPR.repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        return f"<{type(value).__name__}>"
+
+
+def _python_number(value: Any) -> bool | int | float | None:
+    """``value`` as a Python number (NumPy scalars included), or None if it is not one."""
+    if isinstance(value, _NUMBER):
+        return value
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        number: bool | int | float = value.item()
+        return number
+    return None
+
+
+def describe_values(schema: FunctionSchema, values: Sequence[Any]) -> str:
+    """The arguments of a call, for error messages: names, dtypes, shapes and devices.
+
+    Arguments left at their defaults (and missing ones) are not shown.
+
+    Example:
+        >>> import plugboard as pb
+        >>> from plugboard._dispatch.schema import parse_schema
+        >>> schema = parse_schema("f(Tensor self, int dim=0, str mode='a') -> Tensor")
+        >>> describe_values(schema, [pb.ones(2, 3), 1, "a"])
+        'self=float32[2, 3] on cpu:0, dim=1'
+    """
+    parts = []
+    for arg, value in zip(schema.arguments, values, strict=False):
+        if value is NO_DEFAULT or (
+            value is not None and type(value) in _DEFAULT_TYPES
+            and type(value) is type(arg.default) and _equal(value, arg.default)
+        ):
+            continue
+        parts.append(f"{arg.name}={describe_value(value)}")
+    return ", ".join(parts)
+
+
+_DEFAULT_TYPES: Final = frozenset({bool, int, float, str, tuple})
+
+
+def _equal(value: Any, default: Any) -> bool:
+    # A tuple may hold anything a caller passed (tensors compare elementwise).
+    try:
+        return bool(value == default)
+    except Exception:  # then it is not the default
+        return False
+
+
+def describe_value(value: Any) -> str:
+    """One argument, for error messages: a tensor's dtype, shape and device, else a repr.
+
+    Example:
+        >>> import plugboard as pb
+        >>> describe_value(pb.ones(2, 3)), describe_value("mean")
+        ('float32[2, 3] on cpu:0', "'mean'")
+    """
+    if isinstance(value, Tensor):
+        shape = ", ".join(str(s) for s in value.shape)
+        return f"{value.dtype}[{shape}] on {value.device}"
+    if isinstance(value, tuple) and value and isinstance(value[0], Tensor):
+        return f"[{len(value)} tensors]"
+    return _short(value)
 
 
 class OperatorDef:
@@ -318,7 +473,8 @@ class OperatorDef:
         unknown = [name for name in promotes if name not in self.binder.index]
         if unknown:
             raise RegistrationError(
-                f"{self.name}: promotes= names {unknown}, which are not arguments of {schema}"
+                f"{self.name}: promotes= names {unknown}, which are not arguments of {schema}. "
+                "Fix: name arguments of the schema"
             )
         self.promoted = tuple(self.binder.index[name] for name in promotes)
         # (backend key, computation dtype, fallback policy) -> resolved kernel
@@ -383,8 +539,8 @@ def add_op(op: OperatorDef) -> Registration:
         if existing is not None:
             raise RegistrationError(
                 f"operator {op.name} is already defined (by library {existing.library!r}: "
-                f"{existing.schema}); an operator is defined once, then implemented per "
-                "dispatch key with Library.impl"
+                f"{existing.schema}); an operator is defined once. Fix: implement it per "
+                "dispatch key with Library.impl, or define another name"
             )
         _ops[op.name] = op
         invalidate_caches()
@@ -401,7 +557,8 @@ def set_meta(op: OperatorDef, fn: Callable[..., Any], library: str) -> Registrat
     with _lock:
         if op.meta is not None:
             raise RegistrationError(
-                f"{op.name} already has a meta function (from library {op.meta_library!r})"
+                f"{op.name} already has a meta function (from library {op.meta_library!r}). "
+                "Fix: an operator has one meta function; close that library to replace it"
             )
         op.meta = fn
         op.meta_library = library
@@ -420,8 +577,11 @@ def get_op(name: str) -> OperatorDef:
     op = _ops.get(name)
     if op is None:
         close = difflib.get_close_matches(name, list(_ops), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ArgumentError(f"no operator named {name!r} is defined{hint}")
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise ArgumentError(
+            f"no operator named {name!r:.80} is defined. Fix: {hint}`plugboard ops` lists "
+            "the operators"
+        )
     return op
 
 
@@ -449,7 +609,7 @@ def set_kernel(op: OperatorDef, kernel: Kernel) -> Registration:
             raise RegistrationError(
                 f"{op.name} already has a {kernel.key} kernel ({existing.origin}, from library "
                 f"{existing.library!r}); a second registration ({kernel.origin}) is rejected. "
-                "Close the first library (Library.close()) to replace it"
+                "Fix: close the first library (Library.close()) to replace it"
             )
         op.kernels[kernel.key] = kernel
         invalidate_caches()

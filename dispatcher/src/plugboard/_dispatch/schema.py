@@ -29,11 +29,15 @@ between tokens)::
     STRING    = "'" { char } "'" | '"' { char } '"' ;   (escapes: \\\\ \\' \\")
 
 Beyond the grammar the parser checks that type names are known, that an alias
-annotation sits on a Tensor, that argument names are unique, that positional
-arguments with defaults come last, that ``*`` appears once and is followed by
-an argument, and that each default fits its argument's type. Every error is a
-:class:`~plugboard._errors.SchemaError` whose message quotes the text and
-puts a caret under the offending column.
+annotation sits on a Tensor, that a list's elements are not lists (``int[][]``,
+as PyTorch's parser refuses), that a fixed list size is at most
+:data:`MAX_LIST_SIZE`, that integers fit in 64 bits and floats are finite
+(``inf`` is written ``inf``), that argument and return names are unique, that
+positional arguments with defaults come last, that ``*`` appears once and is
+followed by an argument, and that each default fits its argument's type. Every
+error is a :class:`~plugboard._errors.SchemaError` whose message quotes the
+text around the offending column and puts a caret under it. Parsing takes time
+and memory linear in the text, whatever the text.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from typing import Final, Literal, TypeAlias, cast
 from plugboard._core.errors import SchemaError
 
 __all__ = [
+    "MAX_LIST_SIZE",
     "AliasInfo",
     "Argument",
     "BaseType",
@@ -60,6 +65,13 @@ __all__ = [
     "parse_schema",
     "parse_type",
 ]
+
+MAX_LIST_SIZE: Final = 64
+"""The largest N of ``T[N]``: fixed sizes count dimensions (a conv's ``int[2] stride``),
+and a single default stands for N copies, so N is kept small."""
+
+_INT64_MIN: Final = -(1 << 63)
+_INT64_MAX: Final = (1 << 63) - 1
 
 _BASE_TYPES: Final = frozenset(
     {"Tensor", "Scalar", "int", "float", "bool", "str", "ScalarType", "Device", "Layout"}
@@ -77,8 +89,8 @@ class BaseType:
     name: str
 
     def __post_init__(self) -> None:
-        if self.name not in _BASE_TYPES:
-            raise SchemaError(f"unknown type {self.name!r}; known types: {_known_types()}")
+        if not isinstance(self.name, str) or self.name not in _BASE_TYPES:
+            raise SchemaError(f"unknown type {self.name!r:.60}; known types: {_known_types()}")
 
     def __str__(self) -> str:
         return self.name
@@ -118,8 +130,15 @@ class ListType:
     size: int | None = None
 
     def __post_init__(self) -> None:
-        if self.size is not None and self.size < 1:
-            raise SchemaError(f"list size must be a positive integer, not {self.size}")
+        size = self.size
+        if size is not None and (
+            isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_LIST_SIZE
+        ):
+            raise SchemaError(
+                f"list size must be a positive integer up to {MAX_LIST_SIZE}, not {size!r:.60}"
+            )
+        if _is_list(self.elem):
+            raise SchemaError(f"a list of lists ({self.elem}[]) is not a schema type")
 
     def __str__(self) -> str:
         return _format_type(self, None)
@@ -163,6 +182,11 @@ def _format_type(t: SchemaType, alias: AliasInfo | None) -> str:
         return _format_type(t.elem, alias) + "?"
     size = "" if t.size is None else str(t.size)
     return f"{_format_type(t.elem, alias)}[{size}]"
+
+
+def _is_list(t: SchemaType) -> bool:
+    """Whether ``t`` is a list, or an optional list."""
+    return isinstance(t.elem if isinstance(t, OptionalType) else t, ListType)
 
 
 def _known_types() -> str:
@@ -345,9 +369,17 @@ def _error(source: str, what: str, message: str, column: int) -> SchemaError:
     if "\n" in source:
         line_number = source.count("\n", 0, line_start) + 1
         where = f"line {line_number}, {where}"
+    # A long line is shown around the column only, so the message stays short.
+    start = max(col - 1 - _CONTEXT, 0)
+    end = min(col - 1 + _CONTEXT, len(line))
+    shown = ("..." if start else "") + line[start:end] + ("..." if end < len(line) else "")
+    caret = col - 1 - start + (3 if start else 0)
     # A tab would shift the caret, so show it as one space.
-    shown = line.replace("\t", " ")
-    return SchemaError(f"invalid {what}: {message} at {where}\n  {shown}\n  {' ' * (col - 1)}^")
+    shown = shown.replace("\t", " ")
+    return SchemaError(f"invalid {what}: {message} at {where}\n  {shown}\n  {' ' * caret}^")
+
+
+_CONTEXT: Final = 60  # characters of the source shown on each side of an error
 
 
 def _tokenize(source: str, what: str) -> list[_Token]:
@@ -512,7 +544,9 @@ class _Parser:
     def type(self, allow_alias: bool) -> tuple[SchemaType, AliasInfo | None]:
         token = self._ident("a type")
         if token.text not in _BASE_TYPES:
-            raise self._error(f"unknown type {token.text!r}; known types: {_known_types()}", token)
+            raise self._error(
+                f"unknown type {token.text!r:.60}; known types: {_known_types()}", token
+            )
         result: SchemaType = BaseType(token.text)
         alias = None
         paren = self._peek()
@@ -529,11 +563,26 @@ class _Parser:
                     raise self._error(f"type '{result}' is already optional", mark)
                 result = OptionalType(result)
             elif self._accept("["):
+                if _is_list(result):
+                    # PyTorch's schemas have no lists of lists; int[][] would also nest
+                    # without bound (int[][][]...).
+                    raise self._error(
+                        f"a list of lists ('{result}[]') is not a schema type; use one level "
+                        "of [], as PyTorch's schemas do",
+                        mark,
+                    )
                 size = self._peek()
                 if size.kind == "int":
                     self._next()
-                    if int(size.text) < 1:
+                    digits = size.text.lstrip("0")
+                    if not digits:
                         raise self._error("list size must be a positive integer", size)
+                    if len(digits) > 2 or int(digits) > MAX_LIST_SIZE:
+                        raise self._error(
+                            f"list size {_shorten(size.text)} is larger than {MAX_LIST_SIZE}, the "
+                            "most a fixed-size list may hold",
+                            size,
+                        )
                 elif not (size.kind == "op" and size.text == "]"):
                     raise self._error(
                         f"expected a list size (a positive integer) or ']' "
@@ -585,9 +634,9 @@ class _Parser:
             if not _is_number(number):
                 found = _describe(number)
                 raise self._error(f"expected a number after '-' but found {found}", number)
-            return -_number(number)
+            return self.number(number, negative=True)
         if _is_number(token):
-            return _number(token)
+            return self.number(token, negative=False)
         if token.kind == "string":
             return _unquote(token.text)
         constants: dict[str, _Scalar] = {"True": True, "False": False, "None": None}
@@ -595,17 +644,47 @@ class _Parser:
             return constants[token.text]
         raise self._error(f"expected a default value but found {_describe(token)}", token)
 
+    def number(self, token: _Token, negative: bool) -> int | float:
+        """An INT, FLOAT, ``inf`` or ``nan`` token: an int64, or a finite float."""
+        sign = "-" if negative else ""
+        if token.kind == "int":
+            # Measured as text first: int() of thousands of digits is refused by Python.
+            digits = token.text.lstrip("0") or "0"
+            value = int(digits) if len(digits) <= len(str(_INT64_MAX)) else None
+            if value is not None and negative:
+                value = -value
+            if value is None or not _INT64_MIN <= value <= _INT64_MAX:
+                raise self._error(
+                    f"integer {sign}{_shorten(token.text)} does not fit in 64 bits "
+                    f"({_INT64_MIN} to {_INT64_MAX})",
+                    token,
+                )
+            return value
+        if token.text == "nan":
+            return math.nan
+        number = float(token.text)  # also reads "inf"
+        if math.isinf(number) and token.text != "inf":
+            raise self._error(
+                f"float {sign}{_shorten(token.text)} is too large for a float64; write inf "
+                "if infinity is meant",
+                token,
+            )
+        return -number if negative else number
+
     def returns(self) -> tuple[Return, ...]:
         if not self._accept("("):
             return (self.return_(),)
         returns: list[Return] = []
+        names: set[str] = set()
         if self._accept(")"):
             return ()
         while True:
             returned = self.return_()
-            if returned.name is not None and any(r.name == returned.name for r in returns):
-                name = self._tokens[self._pos - 1]  # a return's name is its last token
-                raise self._error(f"duplicate return name {returned.name!r}", name)
+            if returned.name is not None:
+                if returned.name in names:
+                    name = self._tokens[self._pos - 1]  # a return's name is its last token
+                    raise self._error(f"duplicate return name {returned.name!r}", name)
+                names.add(returned.name)
             returns.append(returned)
             if self._expect(",", ")").text == ")":
                 return tuple(returns)
@@ -625,22 +704,19 @@ def _describe(token: _Token) -> str:
     if token.kind == "eof":
         return "end of input"
     if token.kind == "string":
-        return f"string {token.text}"
-    return f"'{token.text}'"
+        return f"string {_shorten(token.text)}"
+    return f"'{_shorten(token.text)}'"
+
+
+def _shorten(text: str) -> str:
+    """A token's text for a message: long ones (a 5000-digit number) cut in the middle."""
+    return text if len(text) <= 40 else f"{text[:18]}...{text[-18:]} ({len(text)} characters)"
 
 
 def _is_number(token: _Token) -> bool:
     return token.kind in ("int", "float") or (
         token.kind == "ident" and token.text in ("inf", "nan")
     )
-
-
-def _number(token: _Token) -> int | float:
-    if token.kind == "int":
-        return int(token.text)
-    if token.text == "nan":
-        return math.nan
-    return float(token.text)  # also reads "inf"
 
 
 def _coerce(type_: SchemaType, value: DefaultValue) -> DefaultValue:
@@ -692,6 +768,16 @@ def _coerce_scalar(type_: SchemaType, value: DefaultValue) -> _Scalar:
 # ---------------------------------------------------------------------- public API
 
 
+def _text(text: object, what: str) -> str:
+    if not isinstance(text, str):
+        raise SchemaError(
+            f"invalid {what}: a {what} is given as a str, such as "
+            f"{'f(Tensor x) -> Tensor' if what == 'schema' else 'Tensor?'!r}, not "
+            f"{type(text).__name__}"
+        )
+    return text
+
+
 def parse_schema(text: str) -> FunctionSchema:
     """Parse an operator schema written in PyTorch's syntax.
 
@@ -706,7 +792,7 @@ def parse_schema(text: str) -> FunctionSchema:
     Raises :class:`~plugboard._errors.SchemaError`, pointing at the column, when
     the text is malformed.
     """
-    return _Parser(text, "schema").schema()
+    return _Parser(_text(text, "schema"), "schema").schema()
 
 
 def parse_type(text: str) -> SchemaType:
@@ -715,7 +801,7 @@ def parse_type(text: str) -> SchemaType:
     >>> parse_type("int[2]?")
     OptionalType(elem=ListType(elem=BaseType(name='int'), size=2))
     """
-    parser = _Parser(text, "type")
+    parser = _Parser(_text(text, "type"), "type")
     result, _ = parser.type(allow_alias=False)
     parser.end()
     return result

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType, as_dtype
-from plugboard._core.errors import ArgumentError, ShapeError
+from plugboard._core.errors import ArgumentError, PlugboardError, ShapeError
+from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor, host_array
+from plugboard._dispatch.calls import signature_checked
 from plugboard._dispatch.dispatcher import contiguous, copy_into, handle, move
+from plugboard._dispatch.registry import describe_values, get_op
 from plugboard._dispatch.transfers import (
     queue_to_host,
     to_device_non_blocking,
@@ -22,6 +25,7 @@ from plugboard._ops.meta import broadcast_shapes
 __all__ = ["copy_", "to", "to_method"]
 
 
+@signature_checked("pb::copy_")
 def copy_(dst: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` into ``dst`` in place: broadcasting, casting, across devices.
 
@@ -36,19 +40,42 @@ def copy_(dst: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
         >>> x.tolist()
         [[1.0, 2.0], [1.0, 2.0]]
     """
-    if not isinstance(src, Tensor):
-        src = tensor(src, dtype=dst.dtype, device=dst.device)
-    if non_blocking and _queues_to_host(dst, src):
+    if isinstance(dst, Tensor):
+        try:
+            check_writable(dst)  # before src is made or moved
+        except PlugboardError as error:
+            raise error.in_op(_COPY, _inputs(_COPY, dst, src)) from None
+    if isinstance(dst, Tensor) and not isinstance(src, Tensor):
+        try:
+            src = tensor(src, dtype=dst.dtype, device=dst.device)
+        except PlugboardError as error:
+            raise error.in_op(_COPY, _inputs(_COPY, dst, src)) from None
+    if not isinstance(non_blocking, bool):
+        raise ArgumentError(
+            f"non_blocking must be a bool, not {type(non_blocking).__name__}. Fix: pass "
+            "non_blocking=True or False", op=_COPY, inputs=_inputs(_COPY, dst, src),
+        )
+    if (non_blocking and isinstance(dst, Tensor) and isinstance(src, Tensor)
+            and _queues_to_host(dst, src)):
         return dst
-    if src.device != dst.device:
+    if isinstance(dst, Tensor) and isinstance(src, Tensor) and src.device != dst.device:
         if broadcast_shapes(dst.shape, src.shape) != dst.shape:
             raise ShapeError(
-                f"copy_: cannot copy a tensor of shape {src.shape} into one of shape "
-                f"{dst.shape}"
+                f"cannot copy a tensor of shape {src.shape} into one of shape {dst.shape}. "
+                "Fix: copy a tensor that broadcasts to the target's shape",
+                op=_COPY,
+                inputs=_inputs(_COPY, dst, src),
             )
         src = move(src, dst.device)
-    copy_into(dst, src)
+    copy_into(dst, src)  # the operator checks what is left (dst must be a tensor)
     return dst
+
+
+_COPY: Final = "pb::copy_"
+
+
+def _inputs(op: str, *values: Any) -> str:
+    return describe_values(get_op(op).schema, values)
 
 
 def _queues_to_host(dst: Tensor, src: Tensor) -> bool:
@@ -78,23 +105,35 @@ def to_method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         >>> pb.tensor([1, 2]).to(pb.float32).dtype
         pb.float32
     """
-    device: Device | None = None
-    dtype: DType | None = None
-    copy = bool(kwargs.pop("copy", False))
-    non_blocking = bool(kwargs.pop("non_blocking", False))
-    for arg in (*args, *kwargs.values()):
+    options = dict(kwargs)
+    device: Any = options.pop("device", None)
+    dtype: Any = options.pop("dtype", None)
+    copy: Any = options.pop("copy", False)
+    non_blocking = options.pop("non_blocking", False)
+    if not isinstance(non_blocking, bool):
+        raise ArgumentError(
+            f"non_blocking must be a bool, not {type(non_blocking).__name__}. Fix: pass "
+            "non_blocking=True or False", op="pb::to",
+            inputs=_inputs("pb::to", self, device, dtype, copy),
+        )
+    if options:
+        raise ArgumentError(
+            f"to() got unexpected keyword argument(s) {sorted(options)}. Fix: pass device=, "
+            "dtype= or copy=",
+            op="pb::to",
+            inputs=_inputs("pb::to", self, device, dtype, copy),
+        )
+    # Positional arguments are told apart by type: x.to("cpu"), x.to(pb.int64), x.to(y).
+    for arg in args:
         if isinstance(arg, Tensor):
             device, dtype = arg.device, arg.dtype
         elif isinstance(arg, Device) or (isinstance(arg, str) and _looks_like_device(arg)):
-            device = Device(arg)
+            device = arg
         elif arg is not None:
-            dtype = as_dtype(arg)
-    unknown = set(kwargs) - {"device", "dtype"}
-    if unknown:
-        raise ArgumentError(f"to() got unexpected keyword argument(s) {sorted(unknown)}")
-    if non_blocking and device is not None and device != self.device:
-        return _to_non_blocking(self, Device(device), dtype)
-    return to(self, device, dtype, copy)
+            dtype = arg
+    if non_blocking and device is not None and Device(device) != self.device:
+        return _to_non_blocking(self, Device(device), None if dtype is None else as_dtype(dtype))
+    return to(self, device, dtype, copy)  # the operator converts and checks them
 
 
 def _to_non_blocking(t: Tensor, device: Device, dtype: DType | None) -> Tensor:
@@ -110,7 +149,7 @@ def _to_non_blocking(t: Tensor, device: Device, dtype: DType | None) -> Tensor:
 
 _DTYPE_NAMES = frozenset(
     {"bool", "int8", "uint8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
-     "float64", "half", "double", "long", "int", "float"}
+     "float64", "half", "double", "long", "int", "float", "short"}
 )
 
 

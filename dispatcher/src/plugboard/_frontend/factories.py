@@ -9,10 +9,12 @@ import numpy as np
 
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.dtype import DType, as_dtype, bool_, from_numpy_dtype, get_default_dtype, int64
-from plugboard._core.errors import ArgumentError, DTypeError, ShapeError
+from plugboard._core.errors import ArgumentError, DTypeError, PlugboardError, ShapeError
 from plugboard._core.tensor import Storage, Tensor
 from plugboard._dispatch.backends import backend_source
+from plugboard._dispatch.calls import signature_checked
 from plugboard._dispatch.dispatcher import handle
+from plugboard._dispatch.registry import describe_value
 from plugboard._dispatch.transfers import new_tensor, write_from_host
 
 __all__ = [
@@ -53,10 +55,10 @@ def _host_array(data: Any, dtype: DType | None) -> np.ndarray:
         data = _tensors_to_lists(data)
     try:
         array = np.asarray(data)
-    except (ValueError, OverflowError) as error:
+    except (ValueError, OverflowError, TypeError, RecursionError) as error:
         raise ShapeError(
-            f"cannot make a tensor from this data: {error}. Nested lists must be "
-            "rectangular (every row the same length) and hold numbers"
+            f"cannot make a tensor from this data: {str(error)[:200]}. Fix: pass numbers "
+            "or nested lists of numbers, rectangular (every row the same length)"
         ) from None
     kind = array.dtype.kind
     if kind == "f":
@@ -78,7 +80,8 @@ def _host_array(data: Any, dtype: DType | None) -> np.ndarray:
     elif kind in "OUS":
         raise DTypeError(
             f"cannot make a tensor from {type(data).__name__} data holding "
-            f"{_first_bad(data)}: tensors hold bool, int and float values"
+            f"{_first_bad(data)}: tensors hold bool, int and float values. Fix: pass "
+            "numbers, or nested lists of numbers"
         )
     else:
         inferred = from_numpy_dtype(array.dtype)
@@ -129,6 +132,7 @@ def _dtype_or_none(dtype: DTypeLike) -> DType | None:
     return None if dtype is None else as_dtype(dtype)
 
 
+@signature_checked("pb.tensor")
 def tensor(data: Any, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays).
 
@@ -141,13 +145,18 @@ def tensor(data: Any, *, dtype: DTypeLike = None, device: DeviceLike | None = No
         >>> x.dtype, x.shape
         (pb.float32, (2, 2))
     """
-    array = _host_array(data, _dtype_or_none(dtype))
-    target = Device(device) if device is not None else Device("cpu")
-    result = new_tensor(array.shape, from_numpy_dtype(array.dtype), target)
+    try:
+        array = _host_array(data, _dtype_or_none(dtype))
+        target = Device(device) if device is not None else Device("cpu")
+        result = new_tensor(array.shape, from_numpy_dtype(array.dtype), target)
+    except PlugboardError as error:
+        inputs = f"data={describe_value(data)}, dtype={dtype!r:.40}, device={device!r:.40}"
+        raise error.in_op("pb.tensor", inputs) from None
     write_from_host(array, result)
     return result
 
 
+@signature_checked("pb.from_numpy")
 def from_numpy(array: np.ndarray) -> Tensor:
     """A cpu tensor that shares memory with ``array`` (no copy).
 
@@ -161,8 +170,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """
     if not isinstance(array, np.ndarray):
         raise ArgumentError(
-            f"from_numpy takes a numpy.ndarray, not {type(array).__name__}; "
-            "use pb.tensor(data) for other data"
+            f"from_numpy takes a numpy.ndarray, not {type(array).__name__}. "
+            "Fix: use pb.tensor(data) for other data",
+            op="pb.from_numpy",
+            inputs=f"array={describe_value(array)}",
         )
     dtype = from_numpy_dtype(array.dtype)
     itemsize = array.itemsize
@@ -173,7 +184,11 @@ def from_numpy(array: np.ndarray) -> Tensor:
         )
     cpu = backend_source().get("cpu")
     if not cpu.runtime.host_memory:
-        raise ArgumentError("from_numpy needs a cpu backend with host memory")
+        raise ArgumentError(
+            "from_numpy needs a cpu backend with host memory. Fix: use pb.tensor(array), "
+            "which copies",
+            op="pb.from_numpy",
+        )
     span = 1 + sum((n - 1) * (s // itemsize) for n, s in zip(array.shape, array.strides,
                                                           strict=True)) if array.size else 0
     flat = np.lib.stride_tricks.as_strided(array, shape=(span,), strides=(itemsize,))
@@ -184,6 +199,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._make(storage, tuple(array.shape), strides, 0, dtype)
 
 
+@signature_checked("pb.asarray")
 def asarray(
     obj: Any,
     *,
@@ -209,7 +225,10 @@ def asarray(
         )
         if copy is False and needs_copy:
             raise ArgumentError(
-                "asarray(copy=False) cannot change a tensor's device or dtype without a copy"
+                "asarray(copy=False) cannot change a tensor's device or dtype without a copy. "
+                "Fix: pass copy=None, which copies only when it must",
+                op="pb.asarray",
+                inputs=f"obj={describe_value(obj)}, dtype={dtype!r:.40}, device={device!r:.40}",
             )
         return _tensor_op("to", obj, target_device, target_dtype, bool(copy))
     shareable = (
@@ -226,7 +245,10 @@ def asarray(
                 raise
     if copy is False:
         raise ArgumentError(
-            f"asarray(copy=False) cannot share memory with {type(obj).__name__} data"
+            f"asarray(copy=False) cannot share memory with {type(obj).__name__} data. "
+            "Fix: pass copy=None, which copies only when it must",
+            op="pb.asarray",
+            inputs=f"obj={describe_value(obj)}, dtype={dtype!r:.40}, device={device!r:.40}",
         )
     return tensor(obj, dtype=target_dtype, device=target_device)
 
@@ -238,6 +260,7 @@ def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(size)
 
 
+@signature_checked("pb::empty")
 def empty(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """An uninitialized tensor of ``size``.
 
@@ -249,6 +272,7 @@ def empty(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None)
     return _tensor_op("empty", _size(size), dtype=dtype, device=device)
 
 
+@signature_checked("pb::zeros")
 def zeros(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """A tensor of zeros (default dtype float32).
 
@@ -260,6 +284,7 @@ def zeros(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None)
     return _tensor_op("zeros", _size(size), dtype=dtype, device=device)
 
 
+@signature_checked("pb::ones")
 def ones(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """A tensor of ones (default dtype float32).
 
@@ -271,6 +296,7 @@ def ones(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) 
     return _tensor_op("ones", _size(size), dtype=dtype, device=device)
 
 
+@signature_checked("pb::full")
 def full(
     size: Sequence[int], fill_value: bool | float, *, dtype: DTypeLike = None,
     device: DeviceLike | None = None,
@@ -285,6 +311,7 @@ def full(
     return _tensor_op("full", size, fill_value, dtype=dtype, device=device)
 
 
+@signature_checked("pb::arange")
 def arange(
     start: float, end: float | None = None, step: float = 1, *, dtype: DTypeLike = None,
     device: DeviceLike | None = None,
@@ -301,21 +328,25 @@ def arange(
     return _tensor_op("arange", start, end, step, dtype=dtype, device=device)
 
 
+@signature_checked("pb::empty_like")
 def empty_like(t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """An uninitialized tensor with ``t``'s shape (and dtype and device unless given)."""
     return _tensor_op("empty_like", t, dtype=dtype, device=device)
 
 
+@signature_checked("pb::zeros_like")
 def zeros_like(t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """Zeros with ``t``'s shape (and dtype and device unless given)."""
     return _tensor_op("zeros_like", t, dtype=dtype, device=device)
 
 
+@signature_checked("pb::ones_like")
 def ones_like(t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
     """Ones with ``t``'s shape (and dtype and device unless given)."""
     return _tensor_op("ones_like", t, dtype=dtype, device=device)
 
 
+@signature_checked("pb::full_like")
 def full_like(
     t: Tensor, fill_value: bool | float, *, dtype: DTypeLike = None,
     device: DeviceLike | None = None,

@@ -2315,10 +2315,10 @@ _pad = OperatorRef("pb::pad")
 
 
 @operator_function(_pad)
-def pad(self: Tensor, pad: int | Sequence[int], mode: str = 'constant', value: float | None = None, *, out: Tensor | None = None) -> Tensor:
+def pad(self: Tensor, pad: int | Sequence[int], mode: str = 'constant', value: bool | int | float | None = None, *, out: Tensor | None = None) -> Tensor:
     """Pads ``self`` by the sizes in ``pad``, last dim first, in ``mode`` or with ``value``.
 
-    Schema: ``pb::pad(Tensor self, int[] pad, str mode='constant', float? value=None) -> Tensor`` (composite).
+    Schema: ``pb::pad(Tensor self, int[] pad, str mode='constant', Scalar? value=None) -> Tensor`` (composite).
     Also the tensor method ``x.pad(...)``.
 
     Example:

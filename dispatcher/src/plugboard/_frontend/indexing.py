@@ -22,21 +22,23 @@ from __future__ import annotations
 
 import contextlib
 import math
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from plugboard._core.dtype import int32, int64
+from plugboard._core.dtype import int32, int64, uint8
 from plugboard._core.errors import IndexingError, PlugboardError
+from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor, contiguous_strides
 from plugboard._dispatch.dispatcher import cast, move
 from plugboard._dispatch.provenance import record_feature
 from plugboard._frontend.conversion import copy_, to
 from plugboard._frontend.factories import tensor as make_tensor
 from plugboard._ops.indexing import broadcast_indices, indexed_shape
-from plugboard._ops.meta import op
+from plugboard._ops.meta import check_value, op
 
 __all__ = ["getitem", "setitem"]
 
@@ -57,8 +59,10 @@ def _as_int(item: Any) -> int | None:
         return None
     if isinstance(item, (int, np.integer)):
         return int(item)
-    if isinstance(item, Tensor) and item.ndim == 0 and not item.dtype.is_floating_point \
-            and not item.dtype.is_bool:
+    # A 0-d integer tensor is a position, as in PyTorch, except uint8: PyTorch takes
+    # that as a mask, which plugboard refuses with every uint8 index (_index_tensor).
+    if isinstance(item, Tensor) and item.ndim == 0 and item.dtype.is_integer \
+            and item.dtype is not uint8:
         return int(item.item())
     return None
 
@@ -80,7 +84,13 @@ def _index_tensor(item: Any, t: Tensor) -> Tensor | None:
     if isinstance(item, Tensor):
         tensor = item
     elif isinstance(item, (list, tuple, np.ndarray)):
-        array = np.asarray(item)
+        try:
+            array = np.asarray(item)
+        except (ValueError, TypeError):
+            raise IndexingError(
+                f"the list {item!r:.60} cannot be an index: its rows differ in length. "
+                "Fix: index with a rectangular list of ints, or one of bools"
+            ) from None
         if array.size == 0 and array.dtype.kind not in "bi":
             array = array.astype(np.int64)  # x[[]] selects nothing, as in PyTorch
         if array.dtype.kind not in "biu":
@@ -101,12 +111,31 @@ def _index_tensor(item: Any, t: Tensor) -> Tensor | None:
     return tensor
 
 
+def _checked_slice(item: slice) -> slice:
+    """``item`` with int bounds (NumPy ints and one-element int tensors become ints)."""
+    bounds: list[int | None] = []
+    for bound in (item.start, item.stop, item.step):
+        if bound is None:
+            bounds.append(None)
+            continue
+        try:
+            bounds.append(operator.index(bound))
+        except TypeError:
+            raise IndexingError(
+                f"a slice bound must be an int or None, not {type(bound).__name__} "
+                f"({bound!r:.40}). Fix: use int bounds, e.g. x[0:2]"
+            ) from None
+    return slice(*bounds)
+
+
 def _parse(t: Tensor, index: Any) -> list[Any]:
     """The items of ``index``: None, ..., int, slice, _Mask0 or an index tensor."""
     raw = index if isinstance(index, tuple) else (index,)
     items: list[Any] = []
     for item in raw:
-        if item is None or item is Ellipsis or isinstance(item, slice):
+        if isinstance(item, slice):
+            items.append(_checked_slice(item))
+        elif item is None or item is Ellipsis:
             items.append(item)
         elif isinstance(item, (bool, np.bool_)):
                 items.append(_Mask0(make_tensor(bool(item), device=t.device)))
@@ -148,12 +177,15 @@ def _basic(t: Tensor, index: Any) -> tuple[Tensor, list[_Advanced]]:
     items = _parse(t, index)
     ellipses = sum(1 for item in items if item is Ellipsis)
     if ellipses > 1:
-        raise IndexingError("an index can only have a single ellipsis ('...')")
+        raise IndexingError(
+            "an index can only have a single ellipsis ('...'). Fix: keep one and spell out "
+            "the other dimensions with ':'"
+        )
     consuming = sum(_consumed(item) for item in items)
     if consuming > t.ndim:
         raise IndexingError(
             f"too many indices: {consuming} for a tensor with {t.ndim} dimension(s) "
-            f"(shape {t.shape})"
+            f"(shape {t.shape}). Fix: index at most {t.ndim} dimension(s)"
         )
     fill = (slice(None),) * (t.ndim - consuming)
     expanded: list[Any] = []
@@ -194,16 +226,17 @@ def _basic(t: Tensor, index: Any) -> tuple[Tensor, list[_Advanced]]:
                 raise IndexingError(
                     f"index {item} is out of range for dimension {dim} of size {size}. "
                     + (f"Fix: use an index in [-{size}, {size - 1}]" if size else
-                       "The dimension is empty: nothing can be indexed in it")
+                       "The dimension is empty: nothing can be indexed in it. Fix: index a "
+                       "non-empty dimension")
                 )
             offset += (item % size) * stride
         else:
             if item.step == 0:
-                raise IndexingError("slice step cannot be zero")
+                raise IndexingError("slice step cannot be zero. Fix: use a positive step")
             start, stop, step = item.indices(size)
             if step <= 0:
                 raise IndexingError(
-                    f"slice steps must be positive, got {step}; use pb.flip for reversal"
+                    f"slice steps must be positive, got {step}. Fix: use pb.flip for reversal"
                 )
             length = len(range(start, stop, step))
             offset += start * stride if length else 0
@@ -284,7 +317,7 @@ def nonzero_flat(mask: Tensor) -> Tensor:
     return _op("narrow")(result, 0, 0, count)
 
 
-def _unravel(flat: Tensor, shape: Sequence[int]) -> list[Tensor]:
+def unravel(flat: Tensor, shape: Sequence[int]) -> list[Tensor]:
     """Row-major flat positions as one coordinate tensor per dimension of ``shape``."""
     if flat.numel() == 0:
         return [flat] * len(shape)  # nothing selected (perhaps of a size-0 dimension)
@@ -372,6 +405,11 @@ def _getitem(t: Tensor, index: Any) -> Tensor:
 def _value_tensor(value: Any, like: Tensor) -> Tensor:
     """``value`` as a tensor of ``like``'s dtype on its device."""
     if not isinstance(value, Tensor):
+        number = value.item() if isinstance(value, np.generic) else value
+        if isinstance(number, (bool, int, float)):
+            # The one rule for numbers written into tensors: x[i] = 2.5 into int64 is an
+            # error, never a truncation.
+            check_value(number, like.dtype)
         return make_tensor(value, dtype=like.dtype, device=like.device)
     return to(value, like.device, like.dtype)
 
@@ -403,6 +441,7 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
 
 def _setitem(t: Tensor, index: Any, value: Any) -> None:
     view, advanced = _basic(t, index)
+    check_writable(view)  # before any positions or values are computed on the device
     if not advanced:
         _record(t, BASIC_FEATURE)
         value = _value_tensor(value, view)
@@ -420,7 +459,7 @@ def _setitem(t: Tensor, index: Any, value: Any) -> None:
     for entry in advanced:
         p = entry.position
         if entry.index.dtype.is_bool:
-            coords = _unravel(nonzero_flat(entry.index), entry.index.shape)
+            coords = unravel(nonzero_flat(entry.index), entry.index.shape)
             indices[p:p + len(coords)] = coords
         else:
             indices[p] = entry.index

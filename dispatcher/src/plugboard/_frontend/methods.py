@@ -13,12 +13,13 @@ import numpy as np
 
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch.dispatcher import OperatorHandle, handle
+from plugboard._frontend import clamps, comparison, inplace, like, selection
 from plugboard._frontend.conversion import copy_, to_method
 from plugboard._frontend.dlpack import dlpack_device, to_dlpack
 from plugboard._frontend.factories import tensor
 from plugboard._frontend.functions import METHODS
 from plugboard._frontend.indexing import getitem, setitem
-from plugboard._frontend.shapes import split
+from plugboard._frontend.shapes import broadcast_to, movedim, split
 from plugboard._ops.meta import op
 from plugboard._ops.reductions import max, min
 from plugboard._ops.shape import scatter
@@ -178,9 +179,45 @@ def install() -> None:
         "T": property(_t_property),
         "mT": property(_mt_property),
         **{name: _sizes_varargs(name) for name in ("repeat", "tile", "flip")},
+        **_pytorch_methods(),
     }
     for name, value in front_ends.items():
         setattr(Tensor, name, value)
+
+
+def _pytorch_methods() -> dict[str, Any]:
+    """PyTorch's methods that are no operator's: conversions, ``*_as``, ``new_*``, in-place
+    forms, and the functions of the front end with the tensor first (``x.isclose(y)``)."""
+    return {
+        **{name: like.dtype_method(name) for name in like.DTYPE_METHODS},
+        "type_as": like.type_as,
+        "view_as": like.view_as,
+        "expand_as": like.expand_as,
+        "new_empty": like.new_empty,
+        "new_zeros": like.new_zeros,
+        "new_ones": like.new_ones,
+        "new_full": like.new_full,
+        "new_tensor": like.new_tensor,
+        "fill_": inplace.fill_,
+        "zero_": inplace.zero_,
+        "relu_": inplace.relu_,
+        "scatter_": inplace.scatter_,
+        "unsqueeze_": inplace.unsqueeze_,
+        "squeeze_": inplace.squeeze_,
+        "clip": clamps.clip,
+        "clip_": clamps.clip_,
+        "clamp_min": clamps.clamp_min,
+        "clamp_min_": clamps.clamp_min_,
+        "clamp_max": clamps.clamp_max,
+        "clamp_max_": clamps.clamp_max_,
+        "isclose": comparison.isclose,
+        "allclose": comparison.allclose,
+        "equal": comparison.equal,
+        "broadcast_to": broadcast_to,
+        "movedim": movedim,
+        "nonzero": selection.nonzero,
+        "masked_select": selection.masked_select,
+    }
 
 
 def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:

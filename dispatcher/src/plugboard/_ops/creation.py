@@ -14,16 +14,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from plugboard._core.device import Device, DeviceLike
-from plugboard._core.dtype import DType, as_dtype, float32, float64, get_default_dtype, int64
+from plugboard._core.dtype import DType, float32, float64, get_default_dtype, int64
 from plugboard._core.errors import ArgumentError, DTypeError
 from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import Tensor
+from plugboard._dispatch.calls import signature_checked
 from plugboard._dispatch.dispatcher import cast
 from plugboard._dispatch.random import Generator, check_generator
+from plugboard._dispatch.registry import describe_value
 from plugboard._ops.meta import check_size as _check_size
+from plugboard._ops.meta import check_value, require_dtype
 from plugboard._ops.meta import device_or_cpu as _device_or_cpu
 from plugboard._ops.meta import op as _op
-from plugboard._ops.meta import require_dtype
 from plugboard._ops.table import OpTable
 
 __all__ = ["eye", "linspace", "rand", "randint", "randn"]
@@ -130,6 +132,12 @@ def _linspace_meta(start: bool | int | float, end: bool | int | float, steps: in
             f"linspace from {start} to {end} cannot be stored in {out_dtype}. Fix: pass "
             "finite bounds or a floating dtype"
         )
+    if steps:
+        # Every value lies between the ends, so the dtype must hold both: never wrapped
+        # (int8 past 127) or made inf. Integer values are truncated, as in PyTorch.
+        for name, value in (("start", start), ("end", end)):
+            held = value if out_dtype.is_floating_point else math.trunc(value)
+            check_value(held, out_dtype, name)
     return TensorSpec((steps,), out_dtype, _device_or_cpu(device))
 
 
@@ -186,10 +194,7 @@ def _sizes(size: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(size)
 
 
-def _dtype(dtype: Any) -> DType | None:
-    return None if dtype is None else as_dtype(dtype)
-
-
+@signature_checked("pb::rand")
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
          device: DeviceLike | None = None) -> Tensor:
     """Values drawn uniformly from [0, 1) (default dtype float32).
@@ -201,10 +206,11 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
         ((2, 3), True)
     """
     return _op("rand")(
-        _sizes(size), generator=generator, dtype=_dtype(dtype), device=device
+        _sizes(size), generator=generator, dtype=dtype, device=device
     )
 
 
+@signature_checked("pb::randn")
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
           device: DeviceLike | None = None) -> Tensor:
     """Values drawn from the standard normal distribution (default dtype float32).
@@ -215,10 +221,11 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
         (4,)
     """
     return _op("randn")(
-        _sizes(size), generator=generator, dtype=_dtype(dtype), device=device
+        _sizes(size), generator=generator, dtype=dtype, device=device
     )
 
 
+@signature_checked("pb::randint")
 def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
             device: DeviceLike | None = None, **bounds: Any) -> Tensor:
     """Integers drawn uniformly from [low, high): ``randint([low=0,] high, size)``.
@@ -233,9 +240,17 @@ def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
         >>> pb.randint(3, 5, (2,)).shape
         (2,)
     """
+    inputs = ", ".join(
+        [describe_value(a) for a in args] + [f"{k}={describe_value(v)}" for k, v in bounds.items()]
+    ) or "none"
     unknown = set(bounds) - {"low", "high", "size"}
     if unknown:
-        raise ArgumentError(f"randint() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        raise ArgumentError(
+            f"got an unexpected keyword argument {sorted(unknown)[0]!r}. Fix: pass low, "
+            "high, size, generator, dtype or device",
+            op="pb::randint",
+            inputs=inputs,
+        )
     count = len(args) + len(bounds)
     names = ("low", "high", "size") if count == 3 or "low" in bounds else ("high", "size")
     free = iter(name for name in names if name not in bounds)
@@ -245,21 +260,26 @@ def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
         if name is None:
             raise ArgumentError(
                 f"randint() takes low (optional), high and size, got {count} arguments. "
-                "Fix: call randint(high, size) or randint(low, high, size)"
+                "Fix: call randint(high, size) or randint(low, high, size)",
+                op="pb::randint",
+                inputs=inputs,
             )
         values[name] = value
     missing = [name for name in names if name not in values]
     if missing:
         raise ArgumentError(
             f"randint() is missing {' and '.join(missing)}. Fix: call randint(high, size) "
-            "or randint(low, high, size), e.g. pb.randint(10, (3,))"
+            "or randint(low, high, size), e.g. pb.randint(10, (3,))",
+            op="pb::randint",
+            inputs=inputs,
         )
     return _op("randint")(
         values.get("low", 0), values["high"], values["size"], generator=generator,
-        dtype=_dtype(dtype), device=device,
+        dtype=dtype, device=device,
     )
 
 
+@signature_checked("pb::linspace")
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
              device: DeviceLike | None = None) -> Tensor:
     """``steps`` values evenly spaced from ``start`` to ``end``, both included.
@@ -270,10 +290,11 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
     return _op("linspace")(
-        start, end, steps, dtype=_dtype(dtype), device=device
+        start, end, steps, dtype=dtype, device=device
     )
 
 
+@signature_checked("pb::eye")
 def eye(n: int, m: int | None = None, *, dtype: Any = None,
         device: DeviceLike | None = None) -> Tensor:
     """An ``n`` by ``m`` (default ``n``) matrix with ones on the diagonal.
@@ -283,5 +304,5 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None,
         >>> pb.eye(2, 3, dtype=pb.int64).tolist()
         [[1, 0, 0], [0, 1, 0]]
     """
-    return _op("eye")(n, m, dtype=_dtype(dtype), device=device)
+    return _op("eye")(n, m, dtype=dtype, device=device)
 

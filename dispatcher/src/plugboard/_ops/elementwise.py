@@ -35,21 +35,22 @@ from typing import Any
 
 import numpy as np
 
-from plugboard._core.dtype import DType, bool_, float32, int64, result_type
+from plugboard._core.dtype import DType, bool_, float32, int64, opmath_dtype, result_type
 from plugboard._core.errors import ArgumentError, DTypeError
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch import dispatcher as _copy
+from plugboard._ops.meta import check_operand, check_value, require_dtype
 from plugboard._ops.meta import float_of as _float_of
 from plugboard._ops.meta import op as _op
 from plugboard._ops.meta import pointwise_spec as _pointwise
 from plugboard._ops.meta import promote as _promote
-from plugboard._ops.meta import require_dtype
 from plugboard._ops.table import OpTable
 
 lib = OpTable("elementwise")
 
 POINTWISE = ("pointwise",)
+SELECTS = ("pointwise", "selects")  # compares or selects: see starter.py
 _COMPOSITE = "CompositeImplicit"
 _Spec = TensorSpec | MetaResult
 _Number = bool | int | float
@@ -187,7 +188,10 @@ _BINARY: tuple[tuple[str, Callable[[Any, Any], _Spec]], ...] = (
 )
 
 for _name, _meta_fn2 in _BINARY:
-    lib.define(f"{_name}(Tensor self, Tensor other) -> Tensor", tags=POINTWISE)
+    # The logical operators take truth values: a number enters them rounded to the
+    # computation dtype, as comparisons do (float16's 1e-8 is 0, so False).
+    lib.define(f"{_name}(Tensor self, Tensor other) -> Tensor",
+               tags=SELECTS if _name.startswith("logical") else POINTWISE)
     lib.register_meta(_name, _meta_fn2)
 
 
@@ -229,9 +233,11 @@ def _float_composite(
 def _expm1(x: Tensor) -> Tensor:
     # Kahan's formula: (u - 1) * x / log(u) with u = exp(x) cancels the rounding
     # error of u, so expm1 stays accurate near 0 where exp(x) - 1 loses every digit.
+    # x / log(u) is about 1, so u - 1 times it overflows only where expm1 does
+    # ((u - 1) * x first would overflow for x near the top of exp's range: 87 in float32).
     u = _op("exp")(x)
     um1 = _op("sub")(u, 1)
-    accurate = _op("div")(_op("mul")(um1, x), _op("log")(u))
+    accurate = _op("mul")(um1, _op("div")(x, _op("log")(u)))
     # u == 1: |x| is below the precision, expm1(x) = x (which keeps -0.0); u - 1 == -1
     # (large negative x) and u == inf (large positive x) are exact as they are.
     exact = _op("logical_or")(_op("eq")(um1, -1), _op("eq")(u, math.inf))
@@ -407,6 +413,7 @@ def _clamp_dtype(self: Any, min: Any, max: Any) -> DType:
             "Fix: pass min=, max= or both, e.g. x.clamp(min=0)"
         )
     dtype = result_type(self, *bounds)
+    # PyTorch has no bool clamp kernel ("clamp_cpu" not implemented for 'Bool').
     require_dtype(dtype, "numeric", "clamp of bool values",
                   "cast to an integer dtype, or use logical operators on masks")
     return dtype
@@ -416,6 +423,10 @@ def _clamp_dtype(self: Any, min: Any, max: Any) -> DType:
 def _clamp_meta(self: Any, min: Any, max: Any) -> _Spec:
     _require_tensor("clamp", self)
     dtype = _clamp_dtype(self, min, max)
+    for name, bound in (("min", min), ("max", max)):
+        if bound is not None and not isinstance(bound, Tensor):
+            # A bound may become the value: 1000 for int8 is an error, not a wrap.
+            check_value(bound, dtype, name)
     return _pointwise(dtype, dtype, self, *(b for b in (min, max) if b is not None))
 
 
@@ -462,9 +473,15 @@ def _nan_to_num(self: Tensor, nan: float | None, posinf: float | None,
 
 
 def _rounded(value: float, dtype: DType) -> float:
-    """``value`` as ``dtype`` holds it: a replacement beyond the dtype's range is infinite."""
+    """``value`` as ``dtype`` holds it: a replacement beyond the dtype's range is infinite.
+
+    float16 and bfloat16 take it through float32, as PyTorch converts a number to them
+    (and as the core's cast_scalar does)."""
     with np.errstate(over="ignore"):
-        return float(np.asarray(value, dtype=np.float64).astype(dtype.numpy))
+        number = np.asarray(value, dtype=np.float64)
+        if opmath_dtype(dtype) is not dtype:
+            number = number.astype(np.float32)
+        return float(number.astype(dtype.numpy))
 
 
 # lerp, addcmul, addcdiv --------------------------------------------------------------
@@ -488,22 +505,28 @@ def _lerp_meta(self: Any, end: Any, weight: Any) -> _Spec:
     return _pointwise(dtype, dtype, self, end, weight)
 
 
+def _half(value: Any) -> Any:
+    return _op("mul")(value, 0.5) if isinstance(value, Tensor) else value * 0.5
+
+
 @lib.impl("lerp", _COMPOSITE)
 def _lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
     x = _opmath(self)
     end_ = _opmath_value(end, x.dtype)
-    diff = _op("sub")(end_, x)
     # PyTorch's formula: from self for small weights, from end for large ones, so
-    # that lerp(a, b, 1) == b exactly.
+    # that lerp(a, b, 1) == b exactly. end - self is taken halved, end / 2 - self / 2
+    # (exact, so diff * w is half_diff * 2w to the bit): end - self itself overflows
+    # for huge finite values of opposite signs (lerp(-3e38, 3e38, 0.5) is 0, not -inf).
+    half_diff = _op("sub")(_half(end_), _half(x))
     if not isinstance(weight, Tensor):
         if abs(weight) < 0.5:
-            result = _op("add")(x, _op("mul")(diff, weight))
+            result = _op("add")(x, _op("mul")(half_diff, 2 * weight))
         else:
-            result = _op("sub")(end_, _op("mul")(diff, 1 - weight))
+            result = _op("sub")(end_, _op("mul")(half_diff, 2 * (1 - weight)))
         return _finish(result, self.dtype)
     w = _opmath(weight)
-    from_self = _op("add")(x, _op("mul")(diff, w))
-    from_end = _op("sub")(end_, _op("mul")(diff, _op("sub")(1, w)))
+    from_self = _op("add")(x, _op("mul")(half_diff, _op("mul")(w, 2)))
+    from_end = _op("sub")(end_, _op("mul")(half_diff, _op("mul")(_op("sub")(1, w), 2)))
     result = _op("where")(_op("lt")(_op("abs")(w), 0.5), from_self, from_end)
     return _finish(result, self.dtype)
 
@@ -516,6 +539,8 @@ def _addc_dtype(name: str, self: Any, tensor1: Any, tensor2: Any, value: _Number
             f"value={value!r} is a float, but the inputs compute in {dtype}. "
             "Fix: pass an integer value, or use floating-point inputs"
         )
+    if not dtype.is_floating_point:
+        check_operand(value, dtype, unsigned_negatives=True)  # as add's alpha, PyTorch
     return dtype
 
 
@@ -549,14 +574,20 @@ def _addcdiv_meta(self: Any, tensor1: Any, tensor2: Any, value: _Number) -> _Spe
 
 
 def _addc(combine: str) -> Callable[..., Tensor]:
-    """self + value * (tensor1 <combine> tensor2), in float32 for reduced precision."""
+    """self + value * tensor1 <combine> tensor2, in float32 for reduced precision."""
 
     def composite(self: Any, tensor1: Any, tensor2: Any, value: _Number) -> Tensor:
         dtype = result_type(self, tensor1, tensor2)
         wide = float32 if dtype.is_floating_point and dtype.itemsize == 2 else dtype
         a, b, c = (_opmath_value(v, wide) for v in (self, tensor1, tensor2))
-        product = _op(combine)(b, c)
-        return _finish(_op("add")(a, product, alpha=value), dtype)
+        # value=True is 1, as in PyTorch (mul takes a bool number for bools only).
+        scale = int(value) if isinstance(value, bool) else value
+        # PyTorch's order, (value * tensor1) <combine> tensor2: a small value meets
+        # tensor1 first, so tensor1 * tensor2 cannot overflow on the way to a finite
+        # result (addcmul(0, 1e30, 1e30, value=1e-30) is 1e30 in float32).
+        if scale != 1:
+            b = _op("mul")(b, scale) if isinstance(b, Tensor) else b * scale
+        return _finish(_op("add")(a, _op(combine)(b, c)), dtype)
 
     return composite
 

@@ -100,7 +100,8 @@ def _index_select_meta(self: Tensor, dim: int, index: Tensor) -> TensorSpec:
     if self.ndim == 0:
         if index.numel() != 1:
             raise IndexingError(
-                f"index_select of a 0-d tensor takes one index, got {index.numel()}"
+                f"index_select of a 0-d tensor takes one index, got {index.numel()}. "
+                "Fix: pass a one-element index"
             )
         return TensorSpec((), self.dtype, device)
     shape = list(self.shape)
@@ -122,7 +123,7 @@ def _index_put_spec(self: Tensor, indices: Sequence[Tensor | None], values: Tens
     if len(indices) > self.ndim:
         raise IndexingError(
             f"too many indices: {len(indices)} for a tensor with {self.ndim} dimension(s) "
-            f"(shape {self.shape})"
+            f"(shape {self.shape}). Fix: pass at most {self.ndim} index tensor(s)"
         )
     for i, index in enumerate(indices):
         if index is not None:

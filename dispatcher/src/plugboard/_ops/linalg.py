@@ -9,10 +9,11 @@ batches, no broadcasting) and ``dot`` (1-D, equal lengths).
 
 from __future__ import annotations
 
-from plugboard._core.dtype import DType
+from plugboard._core.dtype import DType, opmath_dtype
 from plugboard._core.errors import DTypeError, ShapeError
 from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import Tensor
+from plugboard._dispatch.dispatcher import cast
 from plugboard._ops.meta import common_device, promote
 from plugboard._ops.meta import op as _op
 from plugboard._ops.table import OpTable
@@ -191,10 +192,14 @@ def _linear_meta(input: Tensor, weight: Tensor, bias: Tensor | None) -> TensorSp
 @lib.impl("linear", _COMPOSITE)
 def _linear(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     w = _op("t")(weight) if weight.ndim == 2 else weight
-    result = _op("matmul")(input, w)
-    if bias is not None:
-        result = _op("add")(result, bias)
-    return result
+    if bias is None:
+        return _op("matmul")(input, w)  # matmul accumulates in float32 and rounds once
+    # float16 and bfloat16: the bias joins the float32 sum before the one rounding, as in
+    # PyTorch's addmm; rounding the product first would round twice.
+    dtype = input.dtype
+    wide = opmath_dtype(dtype)
+    result = _op("add")(_op("matmul")(cast(input, wide), cast(w, wide)), cast(bias, wide))
+    return cast(result, dtype)
 
 
 lib.define(
@@ -225,10 +230,15 @@ def _addmm_meta(self: Tensor, mat1: Tensor, mat2: Tensor, beta: bool | int | flo
 @lib.impl("addmm", _COMPOSITE)
 def _addmm(self: Tensor, mat1: Tensor, mat2: Tensor, beta: bool | int | float,
            alpha: bool | int | float) -> Tensor:
-    product = _op("matmul")(mat1, mat2)
+    if alpha == 1 and beta == 0:
+        # PyTorch ignores self when beta is 0: its NaN and inf do not propagate.
+        return _op("matmul")(mat1, mat2)
+    # float16 and bfloat16 compute in float32 and round once, as PyTorch's gemm.
+    dtype = mat1.dtype
+    wide = opmath_dtype(dtype)
+    product = _op("matmul")(cast(mat1, wide), cast(mat2, wide))
     if alpha != 1:
         product = _op("mul")(product, alpha)
-    if beta == 0:
-        # PyTorch ignores self when beta is 0: its NaN and inf do not propagate.
-        return product
-    return _op("add")(product, self, alpha=beta)
+    if beta != 0:
+        product = _op("add")(product, cast(self, wide), alpha=beta)
+    return cast(product, dtype)

@@ -35,6 +35,7 @@ from plugboard._core.errors import ArgumentError, DTypeError, IndexingError, Sha
 from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dim
 from plugboard._dispatch import dispatcher as _copy
+from plugboard._dispatch.calls import signature_checked
 from plugboard._dispatch.random import Generator
 from plugboard._dispatch.transfers import new_tensor, write_from_host
 from plugboard._ops.meta import broadcast_shapes, common_device, require_dtype
@@ -249,7 +250,14 @@ def _rms_norm_meta(input: Tensor, normalized_shape: Sequence[int], weight: Tenso
                    eps: float | None) -> TensorSpec:
     _require_floating(input, "rms_norm")
     _normalized_dims(input, normalized_shape)
-    _check_param("weight", weight, input, tuple(normalized_shape))
+    if weight is not None:
+        # A weight of any dtype, as in PyTorch: the result keeps the input's dtype.
+        shape = tuple(normalized_shape)
+        if weight.shape != shape:
+            raise ShapeError(
+                f"weight has shape {weight.shape}, expected {shape}. Fix: pass a weight of "
+                f"shape {shape}"
+            )
     return TensorSpec(input.shape, input.dtype, common_device(input, weight))
 
 
@@ -263,10 +271,12 @@ def _rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | N
         eps = float(np.finfo(wide.numpy).eps)
     x = _cast(input, wide)
     ms = _op("mean")(_op("mul")(x, x), dims, True)
-    y = _cast(_op("div")(x, _op("sqrt")(_op("add")(ms, eps))), input.dtype)
+    y = _op("div")(x, _op("sqrt")(_op("add")(ms, eps)))
     if weight is not None:
-        y = _op("mul")(y, _cast(weight, input.dtype))
-    return y
+        # PyTorch 2.13 multiplies in the computation dtype promoted with the weight's,
+        # then rounds once to the input's dtype.
+        y = _op("mul")(y, weight)
+    return _cast(y, input.dtype)
 
 
 lib.define(
@@ -358,7 +368,7 @@ def _embedding_meta(input: Tensor, weight: Tensor, padding_idx: int | None) -> T
     if weight.ndim != 2:
         raise ShapeError(
             f"embedding's weight must be 2-D (num_embeddings, embedding_dim), got shape "
-            f"{weight.shape}"
+            f"{weight.shape}. Fix: pass a 2-D weight"
         )
     rows = weight.shape[0]
     if padding_idx is not None and not -rows <= padding_idx < rows:
@@ -424,7 +434,7 @@ def _check_conv_args(input: Tensor, weight: Tensor, bias: Tensor | None,
     if weight.ndim != 4:
         raise ShapeError(
             f"conv2d's weight must be 4-D (out_channels, in_channels / groups, kH, kW), got "
-            f"shape {weight.shape}"
+            f"shape {weight.shape}. Fix: pass a 4-D weight"
         )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.dtype is not input.dtype:
@@ -433,11 +443,18 @@ def _check_conv_args(input: Tensor, weight: Tensor, bias: Tensor | None,
                 f"them to one dtype, e.g. {name}.to(pb.{input.dtype})"
             )
     if groups <= 0:
-        raise ArgumentError(f"groups must be a positive integer, got {groups}")
+        raise ArgumentError(
+            f"groups must be a positive integer, got {groups}. Fix: pass groups >= 1"
+        )
     if any(s <= 0 for s in stride):
-        raise ArgumentError(f"conv2d's stride must be positive, got {tuple(stride)}")
+        raise ArgumentError(
+            f"conv2d's stride must be positive, got {tuple(stride)}. Fix: pass strides >= 1"
+        )
     if any(d <= 0 for d in dilation):
-        raise ArgumentError(f"conv2d's dilation must be positive, got {tuple(dilation)}")
+        raise ArgumentError(
+            f"conv2d's dilation must be positive, got {tuple(dilation)}. Fix: pass "
+            "dilations >= 1"
+        )
     out_channels, group_channels = weight.shape[0], weight.shape[1]
     if out_channels % groups:
         raise ShapeError(
@@ -454,14 +471,16 @@ def _check_conv_args(input: Tensor, weight: Tensor, bias: Tensor | None,
     if bias is not None and bias.shape != (out_channels,):
         raise ShapeError(
             f"conv2d's bias must have shape ({out_channels},), one per output channel, got "
-            f"{bias.shape}"
+            f"{bias.shape}. Fix: pass a bias of shape ({out_channels},), or None"
         )
 
 
 def _conv_spec(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Sequence[int],
                padding: Sequence[int], dilation: Sequence[int]) -> TensorSpec:
     if any(p < 0 for p in padding):
-        raise ArgumentError(f"conv2d's padding must be >= 0, got {tuple(padding)}")
+        raise ArgumentError(
+            f"conv2d's padding must be >= 0, got {tuple(padding)}. Fix: pass padding >= 0"
+        )
     h, w = input.shape[-2:]
     kh, kw = weight.shape[2:]
     out_hw = tuple(_conv_out(size, k, s, p, d) for size, k, s, p, d in
@@ -504,10 +523,13 @@ def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Sequence
     cols = _op("reshape")(_op("permute")(cols, (0, 1, 3, 4, 2, 5, 6)),
                           (n, groups, oh * ow, cg * kh * kw))
     w = _op("transpose")(_op("reshape")(weight, (groups, o // groups, cg * kh * kw)), 1, 2)
-    y = _op("matmul")(cols, w)  # (N, G, OH*OW, O/G)
+    # With a bias, float16 and bfloat16 sum it into the float32 products before the one
+    # rounding, as PyTorch's kernels do; matmul alone accumulates in float32 already.
+    wide = _opmath(input.dtype) if bias is not None else input.dtype
+    y = _op("matmul")(_cast(cols, wide), _cast(w, wide))  # (N, G, OH*OW, O/G)
     y = _op("reshape")(_op("transpose")(y, 2, 3), (n, o, oh, ow))
     if bias is not None:
-        y = _op("add")(y, _op("reshape")(bias, (o, 1, 1)))
+        y = _cast(_op("add")(y, _op("reshape")(_cast(bias, wide), (o, 1, 1))), input.dtype)
     return _unbatched(y, input)
 
 
@@ -583,13 +605,15 @@ def _pool_geometry(name: str, input: Tensor, kernel_size: Sequence[int],
     if any(s == 0 for s in input.shape[-3:]):
         raise ShapeError(
             f"{name} needs non-empty channel and spatial dims (a batch of 0 is fine), got "
-            f"input of shape {input.shape}"
+            f"input of shape {input.shape}. Fix: pass an input with channels, height and width"
         )
     strides = tuple(stride) if stride else tuple(kernel_size)
     for label, values in (("kernel_size", kernel_size), ("stride", strides),
                           ("dilation", dilation)):
         if any(v <= 0 for v in values):
-            raise ArgumentError(f"{name}'s {label} must be positive, got {tuple(values)}")
+            raise ArgumentError(
+                f"{name}'s {label} must be positive, got {tuple(values)}. Fix: pass values >= 1"
+            )
     for p, k, d in zip(padding, kernel_size, dilation, strict=True):
         if p < 0 or p > (d * (k - 1) + 1) // 2:
             raise ArgumentError(
@@ -736,12 +760,13 @@ def _cross_entropy_meta(input: Tensor, target: Tensor, weight: Tensor | None,
     if input.ndim == 0:
         raise ShapeError(
             "cross_entropy's input must hold logits of shape (C,), (N, C) or (N, C, d...), "
-            "got a 0-d tensor"
+            "got a 0-d tensor. Fix: pass at least one class dimension"
         )
     _require_floating(input, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ArgumentError(
-            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}. Fix: pass "
+            "a value in [0, 1]"
         )
     c = input.shape[_class_dim(input)]
     if weight is not None and (weight.dtype is not input.dtype or weight.shape != (c,)):
@@ -781,7 +806,7 @@ def _cross_entropy_meta(input: Tensor, target: Tensor, weight: Tensor | None,
             raise ShapeError(
                 f"cross_entropy's target has shape {target.shape}, but logits of shape "
                 f"{input.shape} need class indices of shape {shape} (or probabilities of "
-                f"shape {input.shape})"
+                f"shape {input.shape}). Fix: pass a target of one of those shapes"
             )
     out_shape = shape if reduction == "none" else ()
     return TensorSpec(out_shape, input.dtype, common_device(input, target, weight))
@@ -881,6 +906,8 @@ def _mse_loss_meta(input: Tensor, target: Tensor, reduction: str) -> TensorSpec:
 
 @lib.impl("mse_loss", _COMPOSITE)
 def _mse_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
+    # As PyTorch: the squares in the inputs' dtype, then their sum or mean, which
+    # accumulates float16 and bfloat16 in float32.
     diff = _op("sub")(input, target)
     return _reduce(_op("mul")(diff, diff), reduction)
 
@@ -904,7 +931,7 @@ def _heads(q: Tensor, k: Tensor, enable_gqa: bool) -> int:
     if hk == 0 or hq % hk:
         raise ShapeError(
             f"enable_gqa=True needs the query's heads ({hq}) to be a multiple of the key's "
-            f"and value's ({hk})"
+            f"and value's ({hk}). Fix: use a number of query heads divisible by {hk}"
         )
     return hq // hk
 
@@ -916,7 +943,8 @@ def _sdpa_meta(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | No
     if min(query.ndim, key.ndim, value.ndim) < 2:
         raise ShapeError(
             f"query, key and value need at least 2 dims (..., L, E), got shapes "
-            f"{query.shape}, {key.shape} and {value.shape}"
+            f"{query.shape}, {key.shape} and {value.shape}. Fix: add the sequence "
+            "dimension, e.g. with unsqueeze(-2)"
         )
     if not (query.dtype is key.dtype is value.dtype):
         raise DTypeError(
@@ -925,11 +953,14 @@ def _sdpa_meta(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | No
         )
     _require_floating(query, "scaled_dot_product_attention")
     if not 0.0 <= dropout_p <= 1.0:
-        raise ArgumentError(f"dropout_p must be in [0, 1], got {dropout_p}")
+        raise ArgumentError(
+            f"dropout_p must be in [0, 1], got {dropout_p}. Fix: pass a probability"
+        )
     if key.shape[-1] != query.shape[-1] or value.shape[-2] != key.shape[-2]:
         raise ShapeError(
             f"attention needs query (..., L, E), key (..., S, E) and value (..., S, Ev), got "
-            f"{query.shape}, {key.shape} and {value.shape}"
+            f"{query.shape}, {key.shape} and {value.shape}. Fix: give query and key one E, "
+            "and key and value one S"
         )
     group = _heads(query, key, enable_gqa)
     kv_batch = key.shape[:-2]
@@ -1002,6 +1033,7 @@ def _sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
 # The Python front end -------------------------------------------------------------------
 
 
+@signature_checked("pb::conv2d")
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
            padding: Any = 0, dilation: Any = 1, groups: int = 1, *, out: Any = None) -> Any:
     """``torch.nn.functional.conv2d``: ``padding`` is ints, or ``'valid'`` / ``'same'``.

@@ -18,11 +18,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from plugboard._core.dtype import DType, bfloat16, bool_, float16, float32, int64, uint8
 from plugboard._core.errors import ArgumentError, ShapeError
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dim
 from plugboard._dispatch import dispatcher as _copy
+from plugboard._dispatch.aliases import numpy_keywords
+from plugboard._dispatch.calls import signature_checked
+from plugboard._dispatch.registry import describe_value
 from plugboard._ops.meta import check_nonempty, float_of, reduction_shape, require_dtype
 from plugboard._ops.meta import op as _op
 from plugboard._ops.table import OpTable
@@ -77,6 +82,9 @@ lib.define("argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor")
 
 @lib.register_meta("argmin")
 def _argmin_meta(self: Tensor, dim: int | None, keepdim: bool) -> MetaResult:
+    # PyTorch refuses bool ("argmin(): does not support bool input"), on every backend.
+    require_dtype(self.dtype, "numeric", "argmin of a bool tensor",
+                  "cast it first, e.g. x.to(pb.uint8).argmin(), as PyTorch asks too")
     if dim is None:
         if self.numel() == 0:
             raise ShapeError("argmin of an empty tensor has no answer. Fix: pass a dim")
@@ -120,27 +128,65 @@ def _var_meta(self: Tensor, dim: Sequence[int] | None, correction: float,
     return TensorSpec(shape, self.dtype, self.device)
 
 
+def _scale(magnitude: Tensor, low: float, high: float, shape: tuple[int, ...]
+           ) -> tuple[Tensor, Tensor]:
+    """Per reduced row, what to divide its values by so that powers of them neither
+    overflow nor underflow: the row's largest ``magnitude`` (kept dims) where it lies
+    outside [low, high], else 1, which changes no value. Returns it with kept dims and
+    in the result's ``shape``, to multiply the result back."""
+    outside = _op("logical_or")(_op("gt")(magnitude, high), _op("lt")(magnitude, low))
+    # 0 (all zeros), inf and NaN rows keep 1: scaling cannot help them.
+    usable = _op("logical_and")(_op("gt")(magnitude, 0), _op("lt")(magnitude, math.inf))
+    kept = _op("where")(_op("logical_and")(outside, usable), magnitude, 1.0)
+    return kept, _op("reshape")(kept, shape)
+
+
 def _variance(self: Tensor, dim: Sequence[int] | None, correction: float,
-              keepdim: bool) -> Tensor:
-    """The variance in the accumulation dtype (two passes: the mean, then the squares)."""
+              keepdim: bool) -> tuple[Tensor, Tensor | None]:
+    """The variance in the accumulation dtype (two passes: the mean, then the squares),
+    as ``(variance, scale)``: the variance of the values divided by ``scale`` (None: 1).
+
+    Rows whose values are so large or small that their squares would overflow or
+    underflow are divided by their largest magnitude first, so that var and std of
+    huge or tiny finite values are finite and accurate (PyTorch's CPU kernels
+    accumulate in float64 for float32); other rows are computed unchanged.
+    """
     x = _copy.cast(self, _accumulate(self.dtype))
-    _, dims = reduction_shape(self.shape, dim, keepdim)
+    shape, dims = reduction_shape(self.shape, dim, keepdim)
     n = _reduced_count(self.shape, dims)
+    scale = None
+    if n > 0:
+        # Centered values are at most 2 max|x|, so n of their squares stay below the
+        # dtype's largest value up to `high`; below `low`, squares lose precision.
+        info = np.finfo(x.dtype.numpy)
+        high = math.sqrt(float(info.max) / (4 * n))
+        low = math.sqrt(float(info.tiny)) / float(info.eps)
+        magnitude = _op("amax")(_op("abs")(x), list(dims), True)
+        kept, scale = _scale(magnitude, low, high, shape)
+        x = _op("div")(x, kept)
     mean = _op("div")(_op("sum")(x, dim, True), n)  # n == 0 gives NaN, as in PyTorch
     centered = _op("sub")(x, mean)
     squares = _op("sum")(_op("mul")(centered, centered), dim, keepdim)
     # More correction than samples divides by zero (inf or NaN), as PyTorch does.
     # (This module defines its own max, so no builtin max here.)
     divisor = n - correction if n > correction else 0
-    return _op("div")(squares, divisor)
+    return _op("div")(squares, divisor), scale
 
 
 def _var(self: Tensor, dim: Sequence[int] | None, correction: float, keepdim: bool) -> Tensor:
-    return _copy.cast(_variance(self, dim, correction, keepdim), self.dtype)
+    variance, scale = _variance(self, dim, correction, keepdim)
+    if scale is not None:
+        # Twice by the scale, not by its square: that could overflow on its own.
+        variance = _op("mul")(_op("mul")(variance, scale), scale)
+    return _copy.cast(variance, self.dtype)
 
 
 def _std(self: Tensor, dim: Sequence[int] | None, correction: float, keepdim: bool) -> Tensor:
-    return _copy.cast(_op("sqrt")(_variance(self, dim, correction, keepdim)), self.dtype)
+    variance, scale = _variance(self, dim, correction, keepdim)
+    std = _op("sqrt")(variance)
+    if scale is not None:
+        std = _op("mul")(std, scale)
+    return _copy.cast(std, self.dtype)
 
 
 for _name, _fn in (("var", _var), ("std", _std)):
@@ -254,9 +300,7 @@ def _norm(self: Tensor, p: float, dim: Sequence[int] | None, keepdim: bool,
     out_dtype = dtype or self.dtype
     x = _copy.cast(self, _accumulate(out_dtype))
     reduce_dims = list(dim) if dim is not None else []
-    if p == 2:
-        result = _op("sqrt")(_op("sum")(_op("mul")(x, x), dim, keepdim))
-    elif p == 1:
+    if p == 1:
         result = _op("sum")(_op("abs")(x), dim, keepdim)
     elif p == math.inf:
         result = _op("amax")(_op("abs")(x), reduce_dims, keepdim)
@@ -266,9 +310,39 @@ def _norm(self: Tensor, p: float, dim: Sequence[int] | None, keepdim: bool,
         # The number of nonzero elements.
         result = _op("sum")(_op("ne")(x, 0), dim, keepdim, dtype=x.dtype)
     else:
-        powered = _op("pow")(_op("abs")(x), float(p))
-        result = _op("pow")(_op("sum")(powered, dim, keepdim), 1.0 / p)
+        result = _power_norm(x, float(p), dim, keepdim)
     return _copy.cast(result, out_dtype)
+
+
+def _power_norm(x: Tensor, p: float, dim: Sequence[int] | None, keepdim: bool) -> Tensor:
+    """sum(|x| ** p) ** (1 / p), without overflow or underflow on the way.
+
+    For p > 1 the powers of huge values overflow (and of tiny ones underflow) even
+    where the norm is finite: those rows are divided by their largest magnitude first
+    and the norm multiplied back (for p < 0, by the smallest: its power dominates).
+    Other rows, and 0 < p < 1 (whose powers are no further from 1 than the norm),
+    are computed unchanged.
+    """
+    magnitude = _op("abs")(x)
+    shape, dims = reduction_shape(x.shape, dim, keepdim)
+    n = _reduced_count(x.shape, dims)
+    scale = None
+    if n > 0 and (p > 1 or p < 0):
+        info = np.finfo(x.dtype.numpy)
+        # Rows with n powers below the largest value, and each above float's precision
+        # at the smallest normal value, need no scaling.
+        big = (float(info.max) / n) ** (1 / p)
+        small = (float(info.tiny) / float(info.eps)) ** (1 / p)
+        low, high = (small, big) if p > 0 else (big, small)
+        extreme = "amax" if p > 0 else "amin"
+        kept, scale = _scale(_op(extreme)(magnitude, list(dims), True), low, high, shape)
+        magnitude = _op("div")(magnitude, kept)
+    if p == 2:
+        result = _op("sqrt")(_op("sum")(_op("mul")(magnitude, magnitude), dim, keepdim))
+    else:
+        powered = _op("pow")(magnitude, p)
+        result = _op("pow")(_op("sum")(powered, dim, keepdim), 1.0 / p)
+    return result if scale is None else _op("mul")(result, scale)
 
 
 # max and min -----------------------------------------------------------------------
@@ -325,20 +399,28 @@ def _extremum(name: str, elementwise: str, input: Tensor, dim: Any, keepdim: boo
     if other is not None:
         if dim is not None:
             raise ArgumentError(
-                f"{name}() takes a dim or another tensor, not both. Fix: pb.{name}(x, dim) "
-                f"reduces, pb.{name}(x, y) compares elementwise"
+                f"takes a dim or another tensor, not both. Fix: pb.{name}(x, dim) "
+                f"reduces, pb.{name}(x, y) compares elementwise",
+                op=f"pb::{name}",
+                inputs=f"input={describe_value(input)}, dim={dim!r:.40}, "
+                f"other={describe_value(other)}",
             )
         return _op(elementwise)(input, other, out=out)
     if dim is None:
-        if keepdim:
+        if keepdim is not False:
+            # Only the dim form has a keepdim; anything else here is a mistake.
             raise ArgumentError(
-                f"{name}() takes keepdim only with a dim. Fix: pass a dim, or "
-                f"pb.amax(x, keepdim=True) to keep every dimension"
+                f"takes keepdim only with a dim, got keepdim={keepdim!r:.40}. Fix: pass a "
+                f"dim, or pb.a{name}(x, keepdim=True) to keep every dimension",
+                op=f"pb::{name}",
+                inputs=f"input={describe_value(input)}, keepdim={keepdim!r:.40}",
             )
         return _op(name)(input, out=out)
     return _op(f"{name}_dim")(input, dim, keepdim, out=out)
 
 
+@numpy_keywords
+@signature_checked("pb::max")
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *,
         other: Tensor | None = None, out: Any = None) -> Any:
     """PyTorch's ``torch.max``, in its three forms.
@@ -361,6 +443,8 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     return _extremum("max", "maximum", input, dim, keepdim, other, out)
 
 
+@numpy_keywords
+@signature_checked("pb::min")
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *,
         other: Tensor | None = None, out: Any = None) -> Any:
     """PyTorch's ``torch.min``, in its three forms (see :func:`max`).

@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from plugboard._core.dtype import DType, can_cast, int64, promote_types
+from plugboard._core.dtype import DType, int64, promote_types
 from plugboard._core.errors import ArgumentError, DTypeError, IndexingError, ShapeError
 from plugboard._core.spec import MetaResult, TensorSpec
-from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._core.tensor import Tensor, wrap_dim, wrap_dims
+from plugboard._dispatch.aliases import numpy_keywords
+from plugboard._dispatch.calls import signature_checked
 from plugboard._dispatch.dispatcher import handle
-from plugboard._ops.meta import broadcast_shapes, common_device, fill_dtype
+from plugboard._ops.meta import broadcast_shapes, check_value, common_device, fill_dtype
 from plugboard._ops.meta import op as _op
 from plugboard._ops.table import OpTable
 
@@ -33,12 +35,7 @@ _COMPOSITE = "CompositeImplicit"
 
 
 def _dims_once(dims: Sequence[int], ndim: int, what: str) -> tuple[int, ...]:
-    wrapped = tuple(wrap_dim(d, ndim) for d in dims)
-    if len(set(wrapped)) != len(wrapped):
-        raise ShapeError(
-            f"{what} names a dimension twice: {tuple(dims)}. Fix: list each dimension once"
-        )
-    return wrapped
+    return wrap_dims(dims, ndim, what)
 
 
 def _nonempty_list(tensors: Sequence[Tensor | None], name: str) -> Sequence[Tensor]:
@@ -379,7 +376,9 @@ def _repeat_meta(self: Tensor, repeats: Sequence[int]) -> TensorSpec:
             "(pb.tile pads with ones)"
         )
     if any(r < 0 for r in repeats):
-        raise ShapeError(f"repeat counts must be >= 0, got {tuple(repeats)}")
+        raise ShapeError(
+            f"repeat counts must be >= 0, got {tuple(repeats)}. Fix: pass counts >= 0"
+        )
     lead = len(repeats) - self.ndim
     padded = (1,) * lead + self.shape
     return TensorSpec(tuple(s * r for s, r in zip(padded, repeats, strict=True)),
@@ -408,7 +407,7 @@ def _tile_repeats(self: Tensor, dims: Sequence[int]) -> list[int]:
 @lib.register_meta("tile")
 def _tile_meta(self: Tensor, dims: Sequence[int]) -> TensorSpec:
     if any(r < 0 for r in dims):
-        raise ShapeError(f"tile counts must be >= 0, got {tuple(dims)}")
+        raise ShapeError(f"tile counts must be >= 0, got {tuple(dims)}. Fix: pass counts >= 0")
     return _repeat_meta(self, _tile_repeats(self, dims))
 
 
@@ -421,7 +420,7 @@ def _tile(self: Tensor, dims: Sequence[int]) -> Tensor:
 
 
 lib.define(
-    "pad(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor"
+    "pad(Tensor self, int[] pad, str mode=\"constant\", Scalar? value=None) -> Tensor"
 )
 
 
@@ -444,7 +443,8 @@ def _pad_plan(self: Tensor, pad: Sequence[int]) -> list[tuple[int, int, int, int
 
 
 @lib.register_meta("pad")
-def _pad_meta(self: Tensor, pad: Sequence[int], mode: str, value: float | None) -> TensorSpec:
+def _pad_meta(self: Tensor, pad: Sequence[int], mode: str,
+              value: bool | int | float | None) -> TensorSpec:
     if mode != "constant":
         raise ArgumentError(
             f"pad supports mode='constant' only, got mode={mode!r}. Fix: use "
@@ -467,7 +467,8 @@ def _pad_meta(self: Tensor, pad: Sequence[int], mode: str, value: float | None) 
 
 
 @lib.impl("pad", _COMPOSITE)
-def _pad(self: Tensor, pad: Sequence[int], mode: str, value: float | None) -> Tensor:
+def _pad(self: Tensor, pad: Sequence[int], mode: str,
+         value: bool | int | float | None) -> Tensor:
     plan = _pad_plan(self, pad)
     fill: bool | int | float = 0 if value is None else value
     if not self.dtype.is_floating_point:
@@ -509,11 +510,9 @@ def _masked_fill_meta(self: Any, mask: Any, value: Any) -> TensorSpec:
                 f"{value.shape}. Fix: to fill from a tensor of values use pb.where(mask, "
                 "values, x)"
             )
-        if not can_cast(value.dtype, self.dtype):
-            raise DTypeError(
-                f"masked_fill cannot write a {value.dtype} value into a {self.dtype} tensor. "
-                f"Fix: cast the value, e.g. value.to(pb.{self.dtype})"
-            )
+        if value.dtype is not self.dtype and value.device.type != "meta":
+            # Any dtype, as in PyTorch, if self's dtype holds the value (read: one wait).
+            check_value(value.item(), self.dtype)
     else:
         fill_dtype(value, self.dtype)  # representable in self's dtype, or an error
     shape = broadcast_shapes(self.shape, mask.shape)
@@ -539,6 +538,8 @@ def _same_dtype(value: Any, dtype: DType) -> Any:
 # The Python front end -------------------------------------------------------------------
 
 
+@numpy_keywords
+@signature_checked("pb::scatter")
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
             out: Any = None) -> Any:
     """``torch.scatter``: write ``src`` (a tensor) or a number at ``index`` along ``dim``.
@@ -551,10 +552,17 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         >>> pb.scatter(pb.zeros(2, 3), 1, pb.tensor([[2], [0]]), 5.0).tolist()
         [[0.0, 0.0, 5.0], [5.0, 0.0, 0.0]]
     """
+    src, value = scatter_arguments(src, value)
+    return _op("scatter")(input, dim, index, src, value=value, out=out)
+
+
+def scatter_arguments(src: Any, value: Any) -> tuple[Tensor | None, Any]:
+    """``pb::scatter``'s ``src`` and ``value=`` from a call of ``scatter`` or ``scatter_``:
+    a number in ``src``'s place is the value."""
     if src is not None and not isinstance(src, Tensor):
         if value is not None:
             raise ArgumentError(
                 "scatter got a number for src and value= too. Fix: pass one of them"
             )
-        src, value = None, src
-    return _op("scatter")(input, dim, index, src, value=value, out=out)
+        return None, src
+    return src, value

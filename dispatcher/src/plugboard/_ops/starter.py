@@ -14,13 +14,22 @@ from typing import Any
 
 from plugboard._core import views as _views
 from plugboard._core.device import Device
-from plugboard._core.dtype import DType, bool_, get_default_dtype, int64, result_type
+from plugboard._core.dtype import (
+    DType,
+    bool_,
+    get_default_dtype,
+    int64,
+    opmath_dtype,
+    result_type,
+)
 from plugboard._core.errors import ArgumentError, DTypeError, ShapeError
 from plugboard._core.spec import MetaResult, TensorSpec
-from plugboard._core.tensor import Tensor, wrap_dim
+from plugboard._core.tensor import MAX_NUMEL, Tensor, wrap_dim
 from plugboard._dispatch.dispatcher import cast, clone, contiguous, move
 from plugboard._ops.meta import (
     broadcast_shapes,
+    check_operand,
+    check_value,
     common_device,
     reduction_shape,
     require_dtype,
@@ -92,28 +101,45 @@ def _check_alpha(dtype: DType, alpha: bool | int | float) -> None:
         raise DTypeError(
             f"alpha={alpha!r} is a bool, which only bool inputs take. Fix: pass alpha=1 or 0"
         )
+    if not dtype.is_floating_point:
+        # alpha reaches kernels in the computation dtype (add and sub promote it), checked
+        # as PyTorch does: -1 for uint8 is 255, which subtracts modulo 256; 1000 for int8
+        # is an error.
+        check_operand(alpha, dtype, unsigned_negatives=True)
 
 
 def _add_meta(self: Any, other: Any, alpha: bool | int | float) -> TensorSpec | MetaResult:
     dtype = _promote(self, other)
     _check_alpha(dtype, alpha)
-    return _pointwise(dtype, dtype, self, other)
+    return _pointwise(dtype, dtype, self, other, modular=True)
+
+
+def _is_bool(value: Any) -> bool:
+    return value.dtype.is_bool if isinstance(value, Tensor) else isinstance(value, bool)
 
 
 def _sub_meta(self: Any, other: Any, alpha: bool | int | float) -> TensorSpec | MetaResult:
-    dtype = _promote(self, other)
-    if dtype.is_bool:
+    # As in PyTorch, any bool operand is refused, even one that promotes (x - mask).
+    if _is_bool(self) or _is_bool(other):
         raise DTypeError(
-            "subtraction of bool tensors is not supported. Fix: use x ^ y "
-            "(logical xor) or cast to an integer dtype first"
+            "subtraction with a bool tensor or number is not supported. Fix: to invert a "
+            "mask use ~mask or mask.logical_not(); for x ^ y use logical_xor; otherwise "
+            "cast the bool operand to an integer dtype first, e.g. mask.to(pb.int64)"
         )
+    dtype = _promote(self, other)
     _check_alpha(dtype, alpha)
-    return _pointwise(dtype, dtype, self, other)
+    return _pointwise(dtype, dtype, self, other, modular=True)
 
 
 def _same_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
     dtype = _promote(self, other)
     return _pointwise(dtype, dtype, self, other)
+
+
+def _modular_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
+    """mul: integer products wrap, so a negative number may meet an unsigned dtype."""
+    dtype = _promote(self, other)
+    return _pointwise(dtype, dtype, self, other, modular=True)
 
 
 def _numeric_binary(name: str) -> Callable[[Any, Any], TensorSpec | MetaResult]:
@@ -126,9 +152,17 @@ def _numeric_binary(name: str) -> Callable[[Any, Any], TensorSpec | MetaResult]:
 
 
 def _pow_meta(self: Any, exponent: Any) -> TensorSpec | MetaResult:
+    # As in PyTorch: a bool tensor to a Python bool power is bool (x ** True is x,
+    # x ** False is True), other bool powers are refused; integer tensors take negative
+    # integer exponent tensors (2 ** -1 is 0, (-1) ** -1 is -1), not a negative Python int.
     dtype = _promote(self, exponent)
-    require_dtype(dtype, "numeric", "pow of bool inputs", "cast to an integer dtype")
-    if not dtype.is_floating_point and isinstance(exponent, int) and exponent < 0:
+    if dtype.is_bool and not (isinstance(self, Tensor) and isinstance(exponent, bool)):
+        raise DTypeError(
+            "pow of a bool base and a bool tensor exponent is not supported (PyTorch has no "
+            "such kernel). Fix: cast to an integer dtype, e.g. x.to(pb.int64) ** e, or "
+            "raise to a Python bool, x ** True"
+        )
+    if not dtype.is_floating_point and type(exponent) is int and exponent < 0:
         raise DTypeError(
             f"integers to negative integer powers are not allowed (exponent {exponent}). "
             "Fix: use a floating-point base, e.g. x.to(pb.float32) ** -1"
@@ -145,7 +179,8 @@ def _div_meta(self: Any, other: Any, rounding_mode: str | None) -> TensorSpec | 
                       "bool inputs", "cast to an integer dtype")
     else:
         raise ArgumentError(
-            f"rounding_mode must be None, 'trunc' or 'floor', not {rounding_mode!r}"
+            f"rounding_mode must be None, 'trunc' or 'floor', not {rounding_mode!r:.40}. "
+            "Fix: pass one of them"
         )
     return _pointwise(dtype, dtype, self, other)
 
@@ -154,7 +189,8 @@ def _bitwise_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
     dtype = _promote(self, other)
     require_dtype(dtype, "integral", "bitwise operations on floating inputs",
                   "use integer or bool tensors")
-    return _pointwise(dtype, dtype, self, other)
+    # Bits in two's complement: x & -1 keeps every bit of a uint8 x.
+    return _pointwise(dtype, dtype, self, other, modular=True)
 
 
 def _comparison_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
@@ -164,7 +200,7 @@ def _comparison_meta(self: Any, other: Any) -> TensorSpec | MetaResult:
 _BINARY: tuple[tuple[str, str, Callable[..., TensorSpec | MetaResult]], ...] = (
     ("add", "Tensor self, Tensor other, *, Scalar alpha=1", _add_meta),
     ("sub", "Tensor self, Tensor other, *, Scalar alpha=1", _sub_meta),
-    ("mul", "Tensor self, Tensor other", _same_meta),
+    ("mul", "Tensor self, Tensor other", _modular_meta),
     ("div", "Tensor self, Tensor other, *, str? rounding_mode=None", _div_meta),
     ("remainder", "Tensor self, Tensor other", _numeric_binary("remainder")),
     ("pow", "Tensor self, Tensor exponent", _pow_meta),
@@ -181,12 +217,21 @@ _BINARY: tuple[tuple[str, str, Callable[..., TensorSpec | MetaResult]], ...] = (
     ("ge", "Tensor self, Tensor other", _comparison_meta),
 )
 
+# Operators that compare or select values, with no arithmetic: a Python number enters
+# them rounded to the computation dtype (float16 0.1 == 0.1), not at float32's precision
+# (docs/architecture.md, "Python numbers").
+SELECTS = ("pointwise", "selects")
+_SELECTING = {"maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"}
+
 for _name, _args, _meta_fn in _BINARY:
-    lib.define(f"{_name}({_args}) -> Tensor", tags=POINTWISE)
+    # alpha reaches add's and sub's kernels in the computation dtype, as Python numbers do.
+    _promotes = ("self", "other", "alpha") if "alpha" in _args else None
+    lib.define(f"{_name}({_args}) -> Tensor",
+               tags=SELECTS if _name in _SELECTING else POINTWISE, promotes=_promotes)
     lib.register_meta(_name, _meta_fn)
 
 
-lib.define("where(Tensor condition, Tensor self, Tensor other) -> Tensor", tags=POINTWISE,
+lib.define("where(Tensor condition, Tensor self, Tensor other) -> Tensor", tags=SELECTS,
             promotes=("self", "other"))
 
 
@@ -199,6 +244,9 @@ def _where_meta(condition: Any, self: Any, other: Any) -> TensorSpec | MetaResul
             "mask, e.g. pb.where(x > 0, x, 0), or cast with .to(pb.bool)"
         )
     dtype = _promote(self, other)
+    for name, value in (("self", self), ("other", other)):
+        if not isinstance(value, Tensor):
+            check_value(value, dtype, name)  # it is written: 1000 into int8 is an error
     return _pointwise(dtype, dtype, condition, self, other)
 
 
@@ -216,7 +264,8 @@ def _copy_meta(self: Tensor, src: Any, non_blocking: bool) -> MetaResult:
     if broadcast_shapes(self.shape, shape_of(src)) != self.shape:
         raise ShapeError(
             f"cannot copy a tensor of shape {shape_of(src)} into one of shape {self.shape}: "
-            "the source must broadcast to the destination's shape"
+            "the source must broadcast to the destination's shape. Fix: copy a tensor of "
+            "that shape, or one that broadcasts to it"
         )
     return MetaResult((TensorSpec(self.shape, self.dtype, device),), self.dtype)
 
@@ -253,6 +302,9 @@ lib.define("argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor")
 
 @lib.register_meta("argmax")
 def _argmax_meta(self: Tensor, dim: int | None, keepdim: bool) -> MetaResult:
+    # PyTorch refuses bool ("argmax(): does not support bool input"), on every backend.
+    require_dtype(self.dtype, "numeric", "argmax of a bool tensor",
+                  "cast it first, e.g. x.to(pb.uint8).argmax(), as PyTorch asks too")
     if dim is None:
         if self.numel() == 0:
             raise ShapeError("argmax of an empty tensor has no answer. Fix: pass a dim")
@@ -274,7 +326,10 @@ def _matmul_meta(self: Tensor, other: Tensor) -> TensorSpec:
     a, b = self.shape, other.shape
     device = common_device(self, other)
     if not a or not b:
-        raise ShapeError("both arguments to matmul need at least one dimension")
+        raise ShapeError(
+            "both arguments to matmul need at least one dimension. Fix: multiply 0-d "
+            "tensors with pb.mul (or x * y)"
+        )
     if self.dtype is not other.dtype:
         raise DTypeError(
             f"matmul needs both inputs in one dtype, got {self.dtype} and {other.dtype}. "
@@ -333,9 +388,12 @@ def _full_meta(size: Sequence[int], fill_value: bool | int | float, dtype: DType
     return TensorSpec(_check_size(size), _fill_dtype(fill_value, dtype), _device_or_cpu(device))
 
 
+# Kernels get start, end and step in the result's dtype: integers for an integer
+# arange (truncated toward zero, as PyTorch converts them), so they count exactly.
 lib.define(
     "arange(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, "
-    "Device? device=None) -> Tensor"
+    "Device? device=None) -> Tensor",
+    promotes=("start", "end", "step"),
 )
 
 
@@ -343,19 +401,46 @@ lib.define(
 def _arange_meta(start: float, end: float, step: float, dtype: DType | None,
                  device: Device | None) -> TensorSpec:
     if step == 0:
-        raise ArgumentError("arange's step must be nonzero")
+        raise ArgumentError("arange's step must be nonzero. Fix: pass a step, e.g. 1")
     if not all(math.isfinite(v) for v in (start, end, step)):
-        raise ArgumentError(f"arange needs finite bounds and step, got {start}, {end}, {step}")
+        raise ArgumentError(
+            f"arange needs finite bounds and step, got {start}, {end}, {step}. Fix: pass "
+            "finite numbers"
+        )
+    if dtype is None:
+        dtype = result_type(start, end, step)
+        if dtype.is_bool:
+            dtype = int64
+    if not dtype.is_floating_point:
+        # PyTorch converts the bounds and step to integers first, then counts:
+        # arange(-1.5, 2, dtype=int64) is [-1, 0, 1] (-1.5 becomes -1), not four values.
+        start, end, whole = int(start), int(end), int(step)
+        if whole == 0:
+            raise ArgumentError(
+                f"arange's step {step!r} is 0 as an integer, and an integer arange counts "
+                f"in whole steps. Fix: pass a step of at least 1 in size, or a floating "
+                "dtype, e.g. dtype=pb.float32"
+            )
+        step = whole
     if (end - start) * step < 0:
         raise ArgumentError(
             f"arange from {start} to {end} with step {step} goes the wrong way. Fix: "
             "make the step's sign match end - start"
         )
-    length = max(math.ceil((end - start) / step), 0)
-    if dtype is None:
-        dtype = result_type(start, end, step)
-        if dtype.is_bool:
-            dtype = int64
+    if isinstance(step, int) and isinstance(start, int) and isinstance(end, int):
+        length = max(-((start - end) // step), 0)  # ceil((end - start) / step), exactly
+    else:
+        count = (end - start) / step
+        if not count <= MAX_NUMEL:  # inf too: 1e300 / 1e-300 overflows a float
+            raise ShapeError(
+                f"arange from {start} to {end} by {step} has more than {MAX_NUMEL} values, "
+                "more than a tensor can count. Fix: use a larger step or a shorter range"
+            )
+        length = max(math.ceil(count), 0)
+    if length:
+        # The values must fit the dtype: never wrapped (int8 past 127) or made inf.
+        for value in (start, start + (length - 1) * step):
+            check_value(value, dtype, "the value")
     return TensorSpec((length,), dtype, _device_or_cpu(device))
 
 
@@ -387,8 +472,11 @@ def _mean(self: Tensor, dim: Sequence[int] | None, keepdim: bool,
           dtype: DType | None) -> Tensor:
     _, dims = reduction_shape(self.shape, dim, keepdim)
     count = math.prod(self.shape[d] for d in dims)
-    total = _op("sum")(self, dim, keepdim, dtype=dtype or self.dtype)
-    return _op("div")(total, count)
+    # As PyTorch: the input in dtype= first; float16 and bfloat16 sum and divide in
+    # float32 and round once (their sum alone may overflow: 6e4 + 6e4 in float16).
+    out_dtype = dtype or self.dtype
+    total = _op("sum")(cast(self, out_dtype), dim, keepdim, dtype=opmath_dtype(out_dtype))
+    return cast(_op("div")(total, count), out_dtype)
 
 
 lib.define("relu(Tensor self) -> Tensor")
@@ -489,16 +577,21 @@ def _reshape(self: Tensor, size: Sequence[int]) -> Tensor:
 
 def _flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Flattened as a view when the dims are contiguous with each other, else copied."""
+    # Checked first, as in PyTorch: a 0-d tensor takes dims 0 and -1 only.
+    start, end = wrap_dim(start_dim, self.ndim), wrap_dim(end_dim, self.ndim)
     if self.ndim == 0:
         return _reshape(self, (1,))
-    start, end = wrap_dim(start_dim, self.ndim), wrap_dim(end_dim, self.ndim)
     if start > end:
-        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise ShapeError(
+            f"flatten: start_dim {start_dim} comes after end_dim {end_dim}. Fix: pass "
+            "start_dim <= end_dim"
+        )
     shape = (*self.shape[:start], math.prod(self.shape[start : end + 1]), *self.shape[end + 1 :])
     return _reshape(self, shape)
 
 
 def _unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    _views.require_dims(self, "unflatten")
     d = wrap_dim(dim, self.ndim)
     inner = _views.infer_size(sizes, self.shape[d], (self.shape[d],))
     return _reshape(self, (*self.shape[:d], *inner, *self.shape[d + 1 :]))

@@ -49,7 +49,10 @@ def plugboard_register_kernels(library: Library) -> None:
 
     ``library.impl("add", dtypes=...)`` implements ``pb::add`` for this backend;
     custom operators are defined on a ``plugboard.Library`` of the plugin's own
-    namespace and implemented with qualified names (``library.impl("acme::fused")``).
+    namespace, named after its device type, and implemented with qualified
+    names (``library.impl("acme::fused")``). A plugin registers kernels only
+    for its own key, except for operators of its own namespace; anything else
+    raises ``RegistrationError`` and fails the plugin's loading.
     """
 
 

@@ -10,20 +10,26 @@ scan, the loaded backends, the failures. plugboard makes one when it starts
 and connects it to the dispatcher (:func:`registry`); a test can make a fresh
 one and connect it for the duration of the test.
 
-Environment switches:
+Environment switches, device types separated by commas, semicolons or
+whitespace, in any case (``"cpu;OpenCL"``):
 
-- ``PLUGBOARD_BACKENDS``: comma-separated allow-list of device types;
-- ``PLUGBOARD_DISABLE_BACKENDS``: comma-separated deny-list.
+- ``PLUGBOARD_BACKENDS``: an allow-list of device types;
+- ``PLUGBOARD_DISABLE_BACKENDS``: a deny-list.
+
+A name no installed backend has is an error, raised when a backend is first
+needed and shown by ``plugboard doctor``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
-import math
+import numbers
 import os
+import re
 import threading
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Final
@@ -32,19 +38,28 @@ import pluggy
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import ALL_DTYPES
-from plugboard._core.errors import BackendUnavailableError, DeviceError, PluginError
-from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime
+from plugboard._core.errors import (
+    BackendUnavailableError,
+    DeviceError,
+    OutOfMemoryError,
+    PlugboardError,
+    PluginError,
+    ShapeError,
+)
+from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime, format_bytes
 from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import (
+    MAX_NUMEL,
     FreeingStorage,
     Storage,
     Tensor,
+    check_numel,
     contiguous_strides,
     free_pending,
 )
 from plugboard._dispatch.backends import backend_source
 from plugboard._dispatch.keys import DispatchKey, register_backend_key
-from plugboard._dispatch.library import Library, close_owned
+from plugboard._dispatch.library import Library, PluginScope
 from plugboard._plugins import hookspecs as _hookspecs
 from plugboard._plugins.contract import BackendInfo
 from plugboard._version import API_VERSION, __version__
@@ -73,6 +88,16 @@ KNOWN_DISTRIBUTIONS: Final = {
     "metal": "plugboard-metal",
 }
 
+# The dispatch keys of the core's and plugboard's own backends, whatever loads first.
+RESERVED_KEYS: Final = {"cpu": "CPU", "meta": "Meta", "opencl": "OpenCL"}
+
+# Device indices are int8 in PyTorch (c10::DeviceIndex): at most 128 devices per type.
+MAX_DEVICE_COUNT: Final = 128
+
+# A device type: lower case, as PyTorch's, so environment switches can match any case.
+_DEVICE_TYPE: Final = re.compile(r"[a-z_][a-z0-9_]*")
+_SEPARATORS: Final = re.compile(r"[\s,;]+")
+
 
 class LoadedBackend:
     """A backend whose plugin has loaded: identity, runtime, key and devices."""
@@ -94,6 +119,7 @@ class LoadedBackend:
         self.device_count = device_count
         self.is_meta = is_meta
         self.library: Any = None  # the Library its kernels were registered on
+        self.scope: PluginScope | None = None  # what its plugin registered
         frees = type(runtime).free is not DeviceRuntime.free
         self._storage_type: type[Storage] = FreeingStorage if frees else Storage
         self._devices = [Device(self.device_type, i) for i in range(device_count)]
@@ -103,13 +129,14 @@ class LoadedBackend:
         if not self.availability.available:
             raise BackendUnavailableError(
                 f"the {self.device_type} backend is installed but unavailable here: "
-                f"{self.availability.reason}. `plugboard doctor` shows every backend's state"
+                f"{self.availability.reason}. Fix: use another device, e.g. 'cpu'; "
+                "`plugboard doctor` shows every backend's state"
             )
         if device.index >= self.device_count:
             raise DeviceError(
                 f"device {device} does not exist: the {self.device_type} backend has "
                 f"{self.device_count} device(s), {self.device_type}:0 to "
-                f"{self.device_type}:{self.device_count - 1}"
+                f"{self.device_type}:{self.device_count - 1}. Fix: use one of them"
             )
 
     def new_tensor(self, spec: TensorSpec) -> Tensor:
@@ -118,9 +145,25 @@ class LoadedBackend:
         index = device.index
         if index >= self.device_count or not self.availability.available:
             self.check_device(device)
-        nbytes = math.prod(shape) * dtype.itemsize
+        nbytes = check_numel(shape) * dtype.itemsize
+        if nbytes > MAX_NUMEL:
+            # PyTorch's storage size check, on every device (meta too); NumPy: ValueError.
+            raise ShapeError(
+                f"a {dtype}[{', '.join(map(str, shape))}] tensor needs {nbytes} bytes "
+                f"({format_bytes(nbytes)}), more than a tensor can address (2**63 - 1). "
+                "Fix: use smaller sizes"
+            )
         free_pending()  # collected tensors' buffers first, so the runtime can reuse them
-        handle = self.runtime.allocate(nbytes, index)
+        try:
+            handle = self.runtime.allocate(nbytes, index)
+        except MemoryError as error:
+            if isinstance(error, PlugboardError):
+                raise  # the runtime's own out-of-memory error (OpenCL's) says more
+            raise OutOfMemoryError(
+                f"cannot allocate {nbytes} bytes ({format_bytes(nbytes)}) for a "
+                f"{dtype}[{', '.join(map(str, shape))}] tensor on {device}: {error}. Fix: "
+                "free tensors you no longer need, or use smaller ones"
+            ) from None
         storage = self._storage_type(
             handle, nbytes, self._devices[index], self.runtime, self.key.mask
         )
@@ -157,21 +200,63 @@ class _Failure:
     info: BackendInfo | None
 
 
-def _env_list(name: str) -> set[str] | None:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return None
-    return {v.strip() for v in value.split(",") if v.strip()}
+def env_names(name: str) -> list[str] | None:
+    """The device types an environment switch names, lower-cased; None when it names none.
+
+    Example:
+        >>> import os
+        >>> os.environ["PLUGBOARD_BACKENDS"] = " CPU;opencl,, meta "
+        >>> env_names("PLUGBOARD_BACKENDS")
+        ['cpu', 'opencl', 'meta']
+        >>> del os.environ["PLUGBOARD_BACKENDS"]
+    """
+    names = [n.lower() for n in _SEPARATORS.split(os.environ.get(name, "")) if n]
+    return list(dict.fromkeys(names)) or None
 
 
 def switched_off(device_type: str) -> str | None:
     """Why an environment switch excludes this device type, or None."""
-    allow, deny = _env_list(ALLOW_ENV), _env_list(DENY_ENV)
-    if allow is not None and device_type not in allow:
-        return f"not in {ALLOW_ENV}={os.environ.get(ALLOW_ENV)}"
-    if deny is not None and device_type in deny:
-        return f"listed in {DENY_ENV}={os.environ.get(DENY_ENV)}"
+    allow, deny = env_names(ALLOW_ENV), env_names(DENY_ENV)
+    if allow is not None and device_type.lower() not in allow:
+        return f"not in {ALLOW_ENV}={os.environ.get(ALLOW_ENV)!r}"
+    if deny is not None and device_type.lower() in deny:
+        return f"listed in {DENY_ENV}={os.environ.get(DENY_ENV)!r}"
     return None
+
+
+def environment_problems(installed: Iterable[str]) -> list[str]:
+    """What is wrong with the environment switches, given the installed device types.
+
+    A name that no installed backend has would switch nothing on or off
+    without a word, so each one is a problem, with the close matches.
+    """
+    known = sorted(set(installed))
+    problems = []
+    for variable in (ALLOW_ENV, DENY_ENV):
+        value = os.environ.get(variable)
+        for name in env_names(variable) or ():
+            if name == META:
+                if variable == DENY_ENV:
+                    problems.append(
+                        f"{variable}={value!r} names meta, the core's shapes-only device, "
+                        f"which cannot be switched off. Fix: remove 'meta' from {variable}"
+                    )
+                continue
+            if name in known:
+                continue
+            message = f"{variable}={value!r} names {name!r:.60}, which no installed backend has"
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+            if close:
+                message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+            message += f" Installed backends: {', '.join(known) or 'none'}."
+            distribution = KNOWN_DISTRIBUTIONS.get(name)
+            if distribution is not None:
+                message += f" The {name} backend is in the package {distribution}."
+            problems.append(
+                f"{message} Fix: correct {variable}: device types separated by commas, "
+                "semicolons or spaces, in any case"
+            )
+    return problems
 
 
 class BackendRegistry:
@@ -191,16 +276,52 @@ class BackendRegistry:
         self._failed: dict[str, _Failure] = {}
         self._by_bit: dict[int, LoadedBackend] = {}
         self._entry_points: dict[str, metadata.EntryPoint] | None = None
+        # Entry points refused at discovery: why a device type cannot load at all, and
+        # the claimants that lost a device type to its own distribution.
+        self._unusable: dict[str, str] = {}
+        self._refused: list[tuple[metadata.EntryPoint, str]] = []
         self._manager = pluggy.PluginManager(_hookspecs.PROJECT)
         self._manager.add_hookspecs(_hookspecs)
 
     # Discovery ---------------------------------------------------------------
     def discover(self) -> dict[str, metadata.EntryPoint]:
-        """The entry points of the group ``plugboard.backends``, by device type (cached)."""
+        """The entry points of the group ``plugboard.backends``, by device type (cached).
+
+        A device type has one backend. When several distributions claim one,
+        the type's own distribution (``plugboard-cpu`` for ``cpu``) keeps it
+        and the others are refused; without one, all are: which one loads
+        would depend on the order of ``sys.path``. Refusals are load
+        failures, shown by ``plugboard doctor``.
+        """
         if self._entry_points is None:
-            found: dict[str, metadata.EntryPoint] = {}
+            claims: dict[str, list[metadata.EntryPoint]] = {}
             for ep in metadata.entry_points(group=_hookspecs.ENTRY_POINT_GROUP):
-                found.setdefault(ep.name, ep)
+                claims.setdefault(ep.name, []).append(ep)
+            found: dict[str, metadata.EntryPoint] = {}
+            self._unusable, self._refused = {}, []
+            for name, eps in claims.items():
+                found[name] = eps[0]
+                why = _unusable_name(name)
+                if why is not None:
+                    self._unusable[name] = why
+                    continue
+                if len(eps) == 1:
+                    continue
+                own = [ep for ep in eps if _distribution(ep) == KNOWN_DISTRIBUTIONS.get(name)]
+                if len(own) == 1:
+                    found[name] = own[0]
+                    self._refused += [
+                        (ep, f"PluginError: the device type {name!r} belongs to "
+                         f"{_distribution(own[0])}, which is installed too. Fix: uninstall "
+                         f"{_distribution(ep) or ep.value}")
+                        for ep in eps if ep is not own[0]
+                    ]
+                    continue
+                claimants = ", ".join(f"{_distribution(ep) or '?'} ({ep.value})" for ep in eps)
+                self._unusable[name] = (
+                    f"the device type {name!r} is claimed by several installed plugins: "
+                    f"{claimants}. Fix: uninstall all but one of them"
+                )
             self._entry_points = found
         return self._entry_points
 
@@ -210,9 +331,24 @@ class BackendRegistry:
             self._entry_points = None
 
     def installed_device_types(self) -> list[str]:
-        """Device types of installed backends (after the env switches), plus ``meta``."""
-        names = [n for n in self.discover() if switched_off(n) is None]
+        """Device types of installed backends (after the env switches), plus ``meta``.
+
+        Raises a :class:`plugboard.DeviceError` when a switch names a backend
+        that is not installed.
+        """
+        self.check_environment()
+        names = [n for n in self.discover() if n != META and switched_off(n) is None]
         return [*sorted(names), META]
+
+    def environment_problems(self) -> list[str]:
+        """What is wrong with ``PLUGBOARD_BACKENDS`` and ``PLUGBOARD_DISABLE_BACKENDS``."""
+        return environment_problems(self.discover())
+
+    def check_environment(self) -> None:
+        """Raise a :class:`plugboard.DeviceError` for each problem of the environment switches."""
+        problems = self.environment_problems()
+        if problems:
+            raise DeviceError("\n".join(problems))
 
     def check_device_type(self, device_type: str) -> None:
         """Raise a DeviceError unless an installed, switched-on backend has this type.
@@ -227,24 +363,26 @@ class BackendRegistry:
         if off is not None:
             raise DeviceError(
                 f"the {device_type} backend is installed but switched off: {off}. "
-                "Change the environment variable to use it"
+                "Fix: change the environment variable to use it"
             )
-        message = f"unknown device type {device_type!r}"
-        close = difflib.get_close_matches(device_type, installed, n=3, cutoff=0.5)
+        message = f"unknown device type {device_type!r:.60}"
+        # Device types are lower case, as PyTorch's: "CPU" is a typo of "cpu".
+        close = [t for t in installed if t == device_type.lower()] or difflib.get_close_matches(
+            device_type, installed, n=3, cutoff=0.5
+        )
         if close:
             message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
         else:
             message += "."
         message += f" Installed backends: {', '.join(sorted(installed))}."
         distribution = KNOWN_DISTRIBUTIONS.get(device_type)
+        fix = f"write {close[0]!r}" if close else "use an installed backend, e.g. 'cpu'"
         if distribution is not None:
-            message += (
-                f" The {device_type} backend is in the package {distribution}: "
-                f"pip install {distribution}"
-            )
+            message += f" The {device_type} backend is in the package {distribution}."
+            fix = f"pip install {distribution}" + (f", or write {close[0]!r}" if close else "")
         elif not close:
             message += " A vendor's backend is installed with its own pip package."
-        raise DeviceError(message)
+        raise DeviceError(f"{message} Fix: {fix}")
 
     # Lookup ------------------------------------------------------------------
     def get(self, device_type: str) -> LoadedBackend:
@@ -266,8 +404,8 @@ class BackendRegistry:
             if failure is not None:
                 raise PluginError(
                     f"the {device_type} backend failed to load: {failure.error}. "
-                    "Run `plugboard doctor` for the traceback; reinstalling or upgrading the "
-                    "plugin package usually fixes it"
+                    "Fix: run `plugboard doctor` for the traceback; reinstalling or upgrading "
+                    "the plugin package usually fixes it"
                 )
             return self._loaded[device_type]
 
@@ -295,12 +433,29 @@ class BackendRegistry:
         return None if path is None else str(path)
 
     def statuses(self) -> list[BackendStatus]:
-        """Every installed backend, loaded or failed, and every switched-off one."""
-        self.load_all()
+        """Every installed backend, loaded or failed, and every switched-off one.
+
+        Plugins refused because another distribution owns their device type
+        are listed too, as failures. While an environment switch is invalid
+        (:meth:`environment_problems`), nothing more is loaded.
+        """
+        invalid = self.environment_problems()
+        if not invalid:
+            self.load_all()
         statuses = []
-        for name, ep in sorted(self.discover().items()):
+        refused = {id(ep): why for ep, why in self._refused}
+        entry_points = [(name, ep) for name, ep in self.discover().items()]
+        entry_points += [(ep.name, ep) for ep, _ in self._refused]
+        for name, ep in sorted(entry_points, key=lambda item: (item[0], id(item[1]) in refused)):
             dist = ep.dist.name if ep.dist is not None else ""
             version = ep.dist.version if ep.dist is not None else ""
+            unusable = self._unusable.get(name)
+            why = refused.get(id(ep)) or (unusable and f"PluginError: {unusable}")
+            if why:
+                statuses.append(
+                    BackendStatus(name, dist, version, None, False, False, "refused", 0, why, None)
+                )
+                continue
             off = switched_off(name)
             if off is not None:
                 statuses.append(
@@ -319,7 +474,11 @@ class BackendRegistry:
                     )
                 )
                 continue
-            failure = self._failed[name]
+            failure = self._failed.get(name)
+            if failure is None:  # not loaded while the switches are invalid
+                reason = "not loaded: " + invalid[0] if invalid else "not loaded"
+                statuses.append(BackendStatus(name, dist, version, None, False, False, reason, 0))
+                continue
             api = failure.info.api_version if failure.info else None
             statuses.append(
                 BackendStatus(
@@ -331,48 +490,74 @@ class BackendRegistry:
 
     # Loading -----------------------------------------------------------------
     def _load(self, device_type: str, ep: metadata.EntryPoint) -> None:
+        """Load one plugin; any failure is recorded, and leaves nothing of the plugin behind.
+
+        Everything a plugin raises is caught, ``SystemExit`` included (a plugin
+        must not end the program that lists devices), except
+        ``KeyboardInterrupt``: that is the user's, and the plugin is loaded
+        again on next use. The plugin's code runs inside its :class:`PluginScope`,
+        so the libraries it makes, at import or in hooks, belong to it.
+        """
         info: BackendInfo | None = None
         plugin: Any = None
         manager = self._manager
+        scope = PluginScope(device_type)
         try:
-            plugin = ep.load()
-            manager.register(plugin, name=device_type)
-            manager.check_pending()
-            info = self._call(plugin, "plugboard_backend_info")
-            _check_info(device_type, info)
-            runtime = self._call(plugin, "plugboard_device_runtime")
-            if not isinstance(runtime, DeviceRuntime):
-                raise PluginError(
-                    f"plugboard_device_runtime() returned {type(runtime).__name__}, "
-                    "not a plugboard.backend.DeviceRuntime"
-                )
-            key = register_backend_key(info.dispatch_key)
-            availability, count = _probe(runtime)
-            backend = LoadedBackend(info, runtime, key, availability, count)
-            self._register(backend, plugin)
-        except Exception as error:  # a broken plugin must not break the others
-            if plugin is not None and manager.is_registered(plugin):
-                manager.unregister(plugin)
-            self._loaded.pop(device_type, None)
+            with scope.active():
+                unusable = self._unusable.get(device_type)
+                if unusable is not None:
+                    raise PluginError(unusable)
+                plugin = ep.load()
+                scope.claim(ep.module.partition(".")[0])
+                manager.register(plugin, name=device_type)
+                manager.check_pending()
+                info = self._call(plugin, "plugboard_backend_info")
+                _check_info(device_type, info)
+                runtime = self._call(plugin, "plugboard_device_runtime")
+                if not isinstance(runtime, DeviceRuntime):
+                    raise PluginError(
+                        f"plugboard_device_runtime() returned {type(runtime).__name__}, "
+                        "not a plugboard.backend.DeviceRuntime. Fix: return an instance of a "
+                        "DeviceRuntime subclass"
+                    )
+                key = register_backend_key(info.dispatch_key, owner=device_type)
+                scope.key = key
+                availability, count = _probe(runtime)
+                backend = LoadedBackend(info, runtime, key, availability, count)
+                backend.scope = scope
+                self._register(backend, plugin)
+        except BaseException as error:  # a broken plugin must not break the others
+            self._undo_load(device_type, plugin, scope)
+            if isinstance(error, KeyboardInterrupt):
+                raise
             self._failed[device_type] = _Failure(
                 f"{type(error).__name__}: {error}", traceback.format_exc(), info
             )
 
+    def _undo_load(self, device_type: str, plugin: Any, scope: PluginScope) -> None:
+        if plugin is not None and self._manager.is_registered(plugin):
+            self._manager.unregister(plugin)
+        scope.close()
+        backend = self._loaded.pop(device_type, None)
+        # Only this backend's entry: the bit must never lose the backend it routes to.
+        bit = backend.key.bit if backend is not None else None
+        if bit is not None and self._by_bit.get(bit) is backend:
+            del self._by_bit[bit]
+
     def _register(self, backend: LoadedBackend, plugin: Any) -> LoadedBackend:
-        self._loaded[backend.device_type] = backend
         assert backend.key.bit is not None
+        holder = self._by_bit.get(backend.key.bit)
+        if holder is not None and holder.device_type != backend.device_type:
+            raise PluginError(
+                f"the dispatch key {backend.key} routes to the {holder.device_type} backend "
+                f"already. Fix: give the {backend.device_type} backend a dispatch key of its own"
+            )
+        self._loaded[backend.device_type] = backend
         self._by_bit[backend.key.bit] = backend
         if plugin is not None:
-            library = backend.library = Library(
-                "pb", dispatch_key=backend.key, owner=backend.device_type
-            )
-            try:
-                self._call_all(plugin, "plugboard_register_kernels", library=library)
-            except Exception:
-                library.close()
-                del self._loaded[backend.device_type]
-                del self._by_bit[backend.key.bit]
-                raise
+            # Made inside the plugin's scope (see _load), so it belongs to the plugin.
+            backend.library = Library("pb", dispatch_key=backend.key)
+            self._call_all(plugin, "plugboard_register_kernels", library=backend.library)
         return backend
 
     def _call(self, plugin: Any, hook: str, **kwargs: Any) -> Any:
@@ -392,15 +577,10 @@ class BackendRegistry:
         """Unload a plugin: undo its registrations, so it loads again on next use."""
         with self._lock:
             self._failed.pop(device_type, None)
-            backend = self._loaded.pop(device_type, None)
-            if backend is not None and backend.key.bit is not None:
-                self._by_bit.pop(backend.key.bit, None)
-            if backend is not None and backend.library is not None:
-                backend.library.close()
-            plugin = self._manager.get_plugin(device_type)
-            if plugin is not None:
-                self._manager.unregister(plugin)
-            close_owned(device_type)
+            backend = self._loaded.get(device_type)
+            scope = backend.scope if backend is not None else None
+            self._undo_load(device_type, self._manager.get_plugin(device_type),
+                            scope or PluginScope(device_type))
 
 
 def registry() -> BackendRegistry:
@@ -408,6 +588,26 @@ def registry() -> BackendRegistry:
     source = backend_source()
     assert isinstance(source, BackendRegistry)
     return source
+
+
+def _distribution(ep: metadata.EntryPoint) -> str:
+    return ep.dist.name if ep.dist is not None else ""
+
+
+def _unusable_name(name: str) -> str | None:
+    """Why an entry point's name cannot be a device type, or None."""
+    if name == META:
+        return (
+            "the device type 'meta' is the core's shapes-only device; no plugin can provide "
+            "it. Fix: name the plugin's entry point after its own device type"
+        )
+    if not _DEVICE_TYPE.fullmatch(name):
+        return (
+            f"the entry point name {name!r:.60} is not a device type (lower-case letters, "
+            "digits and '_', as PyTorch's). Fix: name the entry point after the device type "
+            "users write, e.g. 'acme'"
+        )
+    return None
 
 
 def _check_info(device_type: str, info: Any) -> None:
@@ -421,6 +621,19 @@ def _check_info(device_type: str, info: Any) -> None:
             f"the entry point is named {device_type!r} but the plugin says its device "
             f"type is {info.device_type!r}; they must match"
         )
+    key = info.dispatch_key
+    if not isinstance(key, str) or not key.isidentifier():
+        raise PluginError(
+            f"the plugin's dispatch key is {key!r:.60}, not a name. Fix: name it in "
+            "BackendInfo.dispatch_key, e.g. 'Acme'"
+        )
+    reserved = {k.lower(): t for t, k in RESERVED_KEYS.items()}.get(key.lower())
+    if reserved is not None and reserved != device_type:
+        raise PluginError(
+            f"the plugin names the dispatch key {key!r}, which is the {reserved} backend's; "
+            f"a backend cannot take over another's. Fix: give the {device_type} backend a "
+            "dispatch key of its own (BackendInfo.dispatch_key)"
+        )
     major, minor = info.api_version
     if major != API_VERSION[0] or minor > API_VERSION[1]:
         raise PluginError(
@@ -432,14 +645,45 @@ def _check_info(device_type: str, info: Any) -> None:
 
 
 def _probe(runtime: DeviceRuntime) -> tuple[Availability, int]:
+    """Whether the backend can run here, and its device count (checked: the contract's types).
+
+    A probe that raises makes the backend unavailable (a missing driver is a
+    normal state); an answer of the wrong type or range is the plugin's bug
+    and fails its loading.
+    """
+    count: Any = 0  # checked below: plugins return what they return
     try:
-        availability = runtime.availability()
+        availability: Any = runtime.availability()
+        if not isinstance(availability, Availability):
+            raise PluginError(
+                f"DeviceRuntime.availability() returned {availability!r:.60}, not a "
+                "plugboard.backend.Availability. Fix: return Availability.yes() or "
+                "Availability.no(reason)"
+            )
         count = runtime.device_count() if availability.available else 0
-    except Exception as error:
+    except PluginError:
+        raise
+    except BaseException as error:
+        if isinstance(error, KeyboardInterrupt):
+            raise
         return Availability.no(f"probing the devices raised {type(error).__name__}: {error}"), 0
-    if availability.available and count == 0:
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+        raise PluginError(
+            f"DeviceRuntime.device_count() returned {count!r:.60} "
+            f"({type(count).__name__}), not an int. Fix: return the number of devices"
+        )
+    devices = int(count)
+    if not 0 <= devices <= MAX_DEVICE_COUNT:
+        # repr of an int of thousands of digits raises: say its size instead.
+        shown = str(devices) if devices.bit_length() < 64 else f"a {devices.bit_length()}-bit int"
+        raise PluginError(
+            f"DeviceRuntime.device_count() returned {shown}, but a backend has 0 to "
+            f"{MAX_DEVICE_COUNT} devices. Fix: return the number of devices (0 when there are "
+            "none; report why through availability())"
+        )
+    if availability.available and devices == 0:
         return Availability.no("the driver reports no devices"), 0
-    return availability, count
+    return availability, devices
 
 
 # The meta device: shapes and dtypes without data ---------------------------------
@@ -460,8 +704,8 @@ class _MetaRuntime(DeviceRuntime):
 
     def _no_data(self) -> DeviceError:
         return DeviceError(
-            "meta tensors have shapes and dtypes but no data; create the tensor on a real "
-            "device to compute values"
+            "meta tensors have shapes and dtypes but no data. Fix: create the tensor on a "
+            "real device to compute values"
         )
 
     def copy_from_host(self, dst: Any, dst_offset: int, src: Any, index: int) -> None:
@@ -477,7 +721,8 @@ class _MetaRuntime(DeviceRuntime):
 def _meta_backend() -> LoadedBackend:
     info = BackendInfo(META, "Meta", __version__, API_VERSION, "plugboard")
     return LoadedBackend(
-        info, _MetaRuntime(), register_backend_key("Meta"), Availability.yes(), 1, is_meta=True
+        info, _MetaRuntime(), register_backend_key("Meta", owner=META), Availability.yes(), 1,
+        is_meta=True,
     )
 
 
