@@ -9,13 +9,12 @@ name those operators and pass through unchanged.
 from __future__ import annotations
 
 import contextlib
-import functools
-import inspect
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from plugboard._core.errors import ArgumentError, DeviceError, PlugboardError
 from plugboard._core.tensor import Tensor
+from plugboard._dispatch.calls import signature_checked
 
 __all__ = ["describe", "front_end", "naming", "require_same_device", "require_tensor"]
 
@@ -94,31 +93,4 @@ def front_end(what: str) -> Callable[[F], F]:
 
     """
 
-    def wrap(fn: F) -> F:
-        signature = inspect.signature(fn)
-        parameters = ", ".join(
-            str(p.replace(annotation=inspect.Parameter.empty))
-            for p in signature.parameters.values()
-        )
-
-        @functools.wraps(fn)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(*args, **kwargs)
-            except TypeError:
-                try:
-                    signature.bind(*args, **kwargs)
-                except TypeError as misfit:
-                    inputs = ", ".join(
-                        [describe(a) for a in args]
-                        + [f"{k}={describe(v)}" for k, v in kwargs.items()]
-                    )
-                    raise ArgumentError(
-                        f"{misfit}. Fix: call it as {what}({parameters})", op=what,
-                        inputs=inputs or "none",
-                    ) from None
-                raise
-
-        return cast(F, call)
-
-    return wrap
+    return signature_checked(what, shown=what)
