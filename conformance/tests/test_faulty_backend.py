@@ -198,3 +198,50 @@ reason = "matches nothing"
     assert matmul["outcome"] == "unsupported" and matmul["expectation"] == "no int8 GEMM"
     stale = [c for c in report["contract"] if c["name"] == "expectations file"]
     assert stale and stale[0]["outcome"] == "error" and "pb::no_such_op" in stale[0]["message"]
+
+
+# A backend whose add ignores storage offsets: it views every tensor from the start of
+# its storage, as a kernel that passes only the buffer (not the offset) to a device would.
+OFFSET_BLIND_KERNELS = '''
+import numpy as np
+import plugboard as pb
+from plugboard.backend import device_buffer, host_array
+
+def _from_start(t):
+    b = device_buffer(t)
+    itemsize = t.dtype.itemsize
+    return np.ndarray(b.shape, t.dtype.numpy, b.handle, 0,
+                      tuple(s * itemsize for s in b.strides))
+
+def _copy(self, src, non_blocking):
+    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
+              casting="unsafe")
+
+def _full(size, fill_value, dtype, device, *, out):
+    host_array(out).fill(fill_value)
+
+def _offset_blind_add(self, other, alpha, *, out):
+    a = _from_start(self) if isinstance(self, pb.Tensor) else self
+    b = _from_start(other) if isinstance(other, pb.Tensor) else other
+    np.add(a, np.multiply(b, alpha), out=_from_start(out))
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
+    library.impl("full", fn=_full, strided=True)
+    library.impl("add", fn=_offset_blind_add, strided=True, dtypes=[pb.float32])
+'''
+
+
+def test_a_kernel_that_ignores_storage_offsets_fails(plugins: PluginInstaller, tmp_path: Path
+                                                     ) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", OFFSET_BLIND_KERNELS))
+    code = cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path),
+                "--no-progress"])
+    assert code != 0
+    report = json.loads((tmp_path / "faulty.json").read_text())
+    for variant in ("functional", "out", "inplace"):
+        add = _cases(report, "pb::add", "float32")[variant]
+        assert add["outcome"] == "fail", variant
+        assert "at storage offset 3" in add["message"], add["message"]
+    assert "pb::add" in report["levels"]["core"]["ops_failing"]

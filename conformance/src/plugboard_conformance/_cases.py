@@ -64,6 +64,44 @@ def _to_device(value: Any, device: pb.Device) -> Any:
     return value
 
 
+# Offset layouts: every tensor input also starts OFFSET elements into a larger storage
+# (filled with PAD before it), and out= writes such a view, for the first few samples of
+# each case. A kernel that ignores a tensor's storage offset, as x[1:] has one, reads the
+# padding or writes over it.
+OFFSET = 3
+OFFSET_SAMPLES = 2
+_PAD = 7
+# as_strided addresses its input's storage from the start (PyTorch's semantics): an
+# offset input gives another result, not a wrong one.
+_STORAGE_RELATIVE = frozenset({"pb::as_strided"})
+
+
+def _at_offset(value: Any, device: pb.Device) -> Any:
+    """``value`` on ``device`` as a contiguous view OFFSET elements into its storage."""
+    if isinstance(value, np.ndarray):
+        flat = np.concatenate([np.full(OFFSET, _PAD).astype(value.dtype), value.reshape(-1)])
+        return pb.tensor(flat, device=device)[OFFSET:].view(value.shape)
+    if isinstance(value, list) and any(isinstance(v, np.ndarray) for v in value):
+        return [_at_offset(v, device) for v in value]
+    return _to_device(value, device)
+
+
+def _empty_at_offset(shape: tuple[int, ...], dtype: pb.DType, device: pb.Device) -> pb.Tensor:
+    """An out= tensor OFFSET elements into a storage whose other elements must stay PAD."""
+    size = int(np.prod(shape, dtype=np.int64))
+    pad = bool(_PAD) if dtype.is_bool else _PAD
+    base = pb.full((size + 2 * OFFSET,), pad, dtype=dtype, device=device)
+    return base[OFFSET:OFFSET + size].view(shape)
+
+
+def _has_tensor_data(sample: Sample) -> bool:
+    return any(
+        (isinstance(a, np.ndarray) and a.size) or (
+            isinstance(a, list) and any(isinstance(v, np.ndarray) and v.size for v in a))
+        for a in sample.args
+    )
+
+
 def _host(value: Any) -> Any:
     if isinstance(value, list):
         return [_host(v) for v in value]
@@ -149,18 +187,26 @@ class CaseRunner:
         paths: Counter[str] = Counter()
         problems: list[str] = []
         worst = -1.0
+        runs: list[tuple[Sample, bool]] = []
+        offset_runs = 0
         for sample in info.samples(dtype, rng):
+            runs.append((sample, False))
+            if (offset_runs < OFFSET_SAMPLES and _has_tensor_data(sample)
+                    and info.name not in _STORAGE_RELATIVE):
+                runs.append((sample, True))
+                offset_runs += 1
+        for sample, at_offset in runs:
             expected = _reference(info, sample)
             result_dtype = info.result_dtype(dtype, sample)
             if variant is Variant.INPLACE and not self._inplace_applies(sample, expected,
                                                                           result_dtype, dtype):
                 continue
             result, path, elsewhere, changed = self._call(info, sample, variant, expected,
-                                                          result_dtype)
+                                                          result_dtype, at_offset)
             record.samples += 1
             if path is not None:
                 paths[path] += 1
-            label = sample.name
+            label = sample.name + (f", at storage offset {OFFSET}" if at_offset else "")
             if elsewhere:
                 problems.append(f"{label}: ran on {', '.join(sorted(elsewhere))}, not on "
                                 f"{self.device_type}")
@@ -199,8 +245,10 @@ class CaseRunner:
         self, info: OpInfo, sample: Sample, variant: Variant,
         expected: np.ndarray | tuple[np.ndarray, ...],
         result_dtype: pb.DType | tuple[pb.DType, ...],
+        at_offset: bool = False,
     ) -> tuple[Any, str | None, set[str], list[int]]:
-        args = [_to_device(a, self.device) for a in sample.args]
+        place = _at_offset if at_offset else _to_device
+        args = [place(a, self.device) for a in sample.args]
         kwargs = dict(sample.kwargs)
         if info.creation:
             kwargs["device"] = self.device
@@ -216,15 +264,17 @@ class CaseRunner:
                         raise AssertionError("the in-place form did not return its input")
                 else:
                     out: Any
+                    empty = (_empty_at_offset if at_offset else
+                             lambda s, d, device: pb.empty(s, dtype=d, device=device))
                     if isinstance(expected, tuple):
                         out = tuple(
-                            pb.empty(e.shape, dtype=d, device=self.device)
+                            empty(e.shape, d, self.device)
                             for e, d in zip(expected, _output_dtypes(expected, result_dtype),
                                             strict=True)
                         )
                     else:
                         assert not isinstance(result_dtype, tuple)
-                        out = pb.empty(expected.shape, dtype=result_dtype, device=self.device)
+                        out = empty(expected.shape, result_dtype, self.device)
                     result = info.call(*args, **kwargs, out=out)
                     # Several outputs come back as a named tuple of the out= tensors.
                     same_tensors = (
