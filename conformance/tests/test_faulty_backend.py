@@ -245,3 +245,38 @@ def test_a_kernel_that_ignores_storage_offsets_fails(plugins: PluginInstaller, t
         assert add["outcome"] == "fail", variant
         assert "at storage offset 3" in add["message"], add["message"]
     assert "pb::add" in report["levels"]["core"]["ops_failing"]
+
+
+# Two devices whose memory is one arena: the k-th buffer of device 1 is the k-th of
+# device 0, as a runtime that ignores the device index would hand out.
+ALIASING_DEVICES = '''
+class SharedArena:
+    def __init__(self):
+        self.arena = np.zeros(1 << 24, dtype=np.uint8)
+        self.next = {0: 0, 1: 0}
+
+SHARED = SharedArena()
+
+def _allocate(self, nbytes, index):
+    start = SHARED.next[index]
+    SHARED.next[index] = start + max(nbytes, 1)
+    return SHARED.arena[start:start + nbytes]
+
+Runtime.allocate = _allocate
+'''
+
+
+def test_devices_that_share_memory_fail_the_isolation_check(plugins: PluginInstaller,
+                                                            tmp_path: Path) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", ALIASING_DEVICES))
+    pytest.main([
+        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
+        str(tmp_path), "-k", "own_data or device_to_device", "-q", "-p", "no:cacheprovider",
+        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
+        "-o", "python_files=test_*.py",
+    ])
+    report = json.loads((tmp_path / "faulty.json").read_text())
+    contract = {c["name"]: c for c in report["contract"]}
+    check = contract["test_each_device_holds_its_own_data"]
+    assert check["outcome"] == "fail"
+    assert "lost its data" in check["traceback"] or "changed by a copy" in check["traceback"]

@@ -179,6 +179,24 @@ def test_device_to_device_copies_are_bit_exact(pb_devices: list[pb.Device], dtyp
         _assert_same_bits(x.numpy(), host, f"{dtype.name} source on {src} after the copy")
 
 
+def test_each_device_holds_its_own_data(pb_devices: list[pb.Device]) -> None:
+    """Different data written to every device of the backend reads back from each
+    unchanged, and a copy between every pair of devices carries the source's data: a
+    device whose memory aliases another's fails."""
+    if len(pb_devices) < 2:
+        device = pb_devices[0] if pb_devices else "no device"
+        pytest.skip(f"one device ({device}): isolation needs two")
+    datas = [np.arange(4096, dtype=np.int32) * (i + 1) + i for i in range(len(pb_devices))]
+    tensors = [pb.tensor(d, device=dev) for d, dev in zip(datas, pb_devices, strict=True)]
+    for t, data, device in zip(tensors, datas, pb_devices, strict=True):
+        np.testing.assert_array_equal(t.numpy(), data, err_msg=f"{device} lost its data")
+    for (i, src), (j, dst) in itertools.permutations(enumerate(pb_devices), 2):
+        y = tensors[i].to(dst)
+        np.testing.assert_array_equal(y.numpy(), datas[i], err_msg=f"copy {src} -> {dst}")
+        np.testing.assert_array_equal(tensors[j].numpy(), datas[j],
+                                      err_msg=f"{dst} changed by a copy from {src}")
+
+
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=_dtype_id)
 def test_cross_backend_copy_to_cpu_and_back(pb_device: pb.Device, dtype: pb.DType) -> None:
     """A copy to the cpu backend and back to the device keeps every bit."""
