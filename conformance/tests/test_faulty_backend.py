@@ -129,6 +129,11 @@ def test_each_defect_is_caught_and_the_run_fails(plugins: PluginInstaller, tmp_p
     sqrt = _cases(report, "pb::sqrt", "float32")["functional"]
     assert sqrt["outcome"] == "fail" and "ran on cpu" in sqrt["message"]
 
+    # A composite that fails only through a broken primitive says which one.
+    addcmul = _cases(report, "pb::addcmul", "float32")["functional"]
+    assert addcmul["outcome"] == "fail" and addcmul["path"] == "composite"
+    assert addcmul["message"].startswith("composite: fails through pb::add, pb::mul beneath")
+
     # What the backend does not implement is unsupported, not failed.
     matmul = _cases(report, "pb::matmul", "float32")["functional"]
     assert matmul["outcome"] == "unsupported" and matmul["declared"] is False

@@ -139,11 +139,16 @@ class CaseRunner:
     def __init__(self, device: pb.Device):
         self.device = device
         self.device_type = device.type
+        # The operators each case's operator called beneath it (op, dtype, variant) -> names:
+        # a composite's failure is blamed on a failing primitive it ran.
+        self.called: dict[tuple[str, str, str], set[str]] = {}
         self.declared_dtypes = {d.name for d in pb.device_properties(device).dtypes}
 
     def run(self, spec: CaseSpec) -> CaseRecord:
         record = CaseRecord(op=spec.info.name, dtype=spec.dtype_name, variant=spec.variant.value,
                             outcome=Outcome.PASS.value)
+        self._current_calls: set[str] = set()
+        self.called[(record.op, record.dtype, record.variant)] = self._current_calls
         start = time.perf_counter()
         try:
             if spec.variant is Variant.ERRORS:
@@ -286,6 +291,9 @@ class CaseRunner:
                         raise AssertionError("the out= form did not return out")
             except pb.KernelNotFoundError as missing:
                 raise _Unsupported(str(missing).splitlines()[0]) from None
+            finally:
+                # What it called, even when it broke: a composite's errors are blamed too.
+                self._current_calls.update(r[0] for r in records if r[0] != info.name)
         top = next((r for r in records if r[0] == info.name), None)
         path = top[2].value if top is not None else None
         if top is not None and top[2] is Path.META:
@@ -371,3 +379,23 @@ class CaseRunner:
         if [t.numpy().tobytes() for t in tensors] != before:
             return "an input changed although the call failed"
         return ""
+
+
+def blame_composites(records: list[CaseRecord], called: dict[tuple[str, str, str], set[str]]
+                     ) -> None:
+    """Say which failing operator beneath a failing composite case made it fail.
+
+    A composite computes with other operators; when one of them fails its own cases
+    in the same dtype, the composite's failure is most likely that one's: the message
+    names it, so the report points at the kernel that is wrong.
+    """
+    failing = {(r.op, r.dtype) for r in records
+               if r.outcome in (Outcome.FAIL.value, Outcome.ERROR.value)}
+    for r in records:
+        if r.outcome not in (Outcome.FAIL.value, Outcome.ERROR.value) or r.path == "native":
+            continue
+        culprits = sorted(op for op in called.get((r.op, r.dtype, r.variant), ())
+                          if (op, r.dtype) in failing)
+        if culprits:
+            r.message = (f"composite: fails through {', '.join(culprits)} beneath it, which "
+                         f"fail(s) their own cases; {r.message}")

@@ -22,7 +22,7 @@ import pytest
 import plugboard as pb
 
 from . import __version__, _expectations
-from ._cases import CaseRunner, CaseSpec
+from ._cases import CaseRunner, CaseSpec, blame_composites
 from ._model import (
     SCHEMA_VERSION,
     BackendIdentity,
@@ -238,6 +238,9 @@ class ConformanceSession:
             self._policy = None
         self._expectations_record(full_run)
         from ._levels import compute_levels
+
+        if self.runner is not None:
+            blame_composites(self.cases, self.runner.called)
 
         summary: dict[str, int] = {}
         for outcome in [*(c.outcome for c in self.cases), *(c.outcome for c in self.contract)]:
