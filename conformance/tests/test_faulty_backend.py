@@ -285,3 +285,55 @@ def test_devices_that_share_memory_fail_the_isolation_check(plugins: PluginInsta
     check = contract["test_each_device_holds_its_own_data"]
     assert check["outcome"] == "fail"
     assert "lost its data" in check["traceback"] or "changed by a copy" in check["traceback"]
+
+
+# A rand that is uniform and seeded, but not by the Philox contract: its statistics are
+# right, its draws are not the stream every backend must give for a seed.
+OWN_STREAM_KERNELS = '''
+import numpy as np
+import plugboard as pb
+from plugboard.backend import host_array, philox_reserve
+
+def _copy(self, src, non_blocking):
+    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
+              casting="unsafe")
+
+def _full(size, fill_value, dtype, device, *, out):
+    host_array(out).fill(fill_value)
+
+def _ne(self, other, *, out):
+    np.not_equal(host_array(self), host_array(other), out=host_array(out))
+
+def _eq(self, other, *, out):
+    np.equal(host_array(self), host_array(other), out=host_array(out))
+
+def _own_rand(size, generator, dtype, device, *, out):
+    state = philox_reserve(generator, device, out.numel())
+    rng = np.random.default_rng([state.seed & 0xFFFFFFFF, state.seed >> 32, state.offset])
+    host_array(out)[...] = rng.random(out.shape)
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
+    library.impl("full", fn=_full, strided=True)
+    library.impl("rand", fn=_own_rand, strided=True, dtypes=[pb.float32])
+    library.impl("ne", fn=_ne, strided=True, dtypes=[pb.float32])
+    library.impl("eq", fn=_eq, strided=True, dtypes=[pb.float32])
+'''
+
+
+def test_random_draws_off_the_philox_stream_fail(plugins: PluginInstaller, tmp_path: Path
+                                                  ) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", OWN_STREAM_KERNELS))
+    pytest.main([
+        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
+        str(tmp_path), "-k", "rand and float32", "-q", "-p", "no:cacheprovider",
+        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
+        "-o", "python_files=test_*.py",
+    ])
+    report = json.loads((tmp_path / "faulty.json").read_text())
+    rand = _cases(report, "pb::rand", "float32")["functional"]
+    assert rand["outcome"] == "fail"
+    assert "differ from the Philox stream" in rand["message"]
+    # Only the stream is wrong: the same-seed, other-seed and next-draw checks pass.
+    assert "same seed" not in rand["message"] and "not independent" not in rand["message"]

@@ -447,10 +447,47 @@ def _moments(values: np.ndarray, mean: float, var: float, mean_tol: float, var_t
     return ""
 
 
+def _philox_draw(op: str, values: np.ndarray, sample: Sample) -> np.ndarray | None:
+    """The same draw from the CPU backend, the Philox contract's reference; None without one.
+
+    Random kernels follow the contract (``plugboard.backend.philox_reserve``,
+    ``philox_words``), so a seeded draw gives the same bits on every backend.
+    """
+    seed = sample.kwargs.get("seed")
+    if seed is None or sample.kwargs.get("compare"):
+        return None
+    generator = Generator("cpu").manual_seed(seed)
+    reference: pb.Tensor = _handle(op)(*sample.args, dtype=sample.kwargs["dtype"],
+                                       generator=generator, device="cpu")
+    return reference.numpy()
+
+
+def _not_the_stream(op: str, values: np.ndarray, sample: Sample, exact: bool) -> str:
+    expected = _philox_draw(op, values, sample)
+    if expected is None or expected.shape != values.shape:
+        return ""
+    got, want = values.astype(np.float64), expected.astype(np.float64)
+    if exact:
+        wrong = np.flatnonzero(got != want)
+    else:  # randn's log and cos differ in their last bits between math libraries
+        tolerance = 1e-3 if values.dtype.itemsize <= 2 else 1e-5
+        wrong = np.flatnonzero(~np.isclose(got, want, rtol=tolerance, atol=tolerance))
+    if wrong.size == 0:
+        return ""
+    i = int(wrong[0])
+    return (f"{wrong.size} value(s) differ from the Philox stream of seed "
+            f"{sample.kwargs['seed']} (the CPU's draw); first at {i}: {got.flat[i]!r}, "
+            f"expected {want.flat[i]!r}. Random kernels draw with "
+            "plugboard.backend.philox_reserve")
+
+
 def _check_rand(values: np.ndarray, sample: Sample) -> str:
     compared = _check_compare(values, sample, 0.01)
     if compared is not None:
         return compared
+    stream = _not_the_stream("rand", values, sample, exact=True)
+    if stream:
+        return stream
     x = values.astype(np.float64)
     if x.size and not ((x >= 0) & (x < 1)).all():
         return f"values outside [0, 1): min {x.min()!r}, max {x.max()!r}"
@@ -461,6 +498,9 @@ def _check_randn(values: np.ndarray, sample: Sample) -> str:
     compared = _check_compare(values, sample, 0.02)
     if compared is not None:
         return compared
+    stream = _not_the_stream("randn", values, sample, exact=False)
+    if stream:
+        return stream
     x = values.astype(np.float64)
     if not np.isfinite(x).all():
         return "values that are not finite"
@@ -474,6 +514,9 @@ def _check_randint(values: np.ndarray, sample: Sample) -> str:
     compared = _check_compare(values, sample, 1 / (high - low))
     if compared is not None:
         return compared
+    stream = _not_the_stream("randint", values, sample, exact=True)
+    if stream:
+        return stream
     x = values.astype(np.float64)
     if x.size and not ((x >= low) & (x < high) & (x == np.round(x))).all():
         return f"values outside the integers of [{low}, {high}): min {x.min()}, max {x.max()}"
