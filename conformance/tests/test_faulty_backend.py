@@ -337,3 +337,59 @@ def test_random_draws_off_the_philox_stream_fail(plugins: PluginInstaller, tmp_p
     assert "differ from the Philox stream" in rand["message"]
     # Only the stream is wrong: the same-seed, other-seed and next-draw checks pass.
     assert "same seed" not in rand["message"] and "not independent" not in rand["message"]
+
+
+# A float16 sum with a fast path for long rows (2048 elements or more) that accumulates
+# in float16, element after element: right on the short rows most samples have.
+NARROW_SUM_KERNELS = '''
+import numpy as np
+import plugboard as pb
+from plugboard.backend import host_array
+
+def _copy(self, src, non_blocking):
+    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
+              casting="unsafe")
+
+def _full(size, fill_value, dtype, device, *, out):
+    host_array(out).fill(fill_value)
+
+def _narrow_sum(self, dim, keepdim, dtype, *, out):
+    a = host_array(self)
+    if out.dtype is not pb.float16:  # sum(dtype=float64) of a float16 tensor: correct
+        axes = None if dim is None else tuple(dim)
+        np.copyto(host_array(out), np.sum(a, axis=axes, keepdims=keepdim, dtype=np.float64))
+        return
+    axes = tuple(range(a.ndim)) if dim is None else tuple(d % max(a.ndim, 1) for d in dim)
+    moved = np.moveaxis(a, axes, tuple(range(-len(axes), 0))) if a.ndim else a
+    flat = moved.reshape(*moved.shape[:moved.ndim - len(axes)], -1) if a.ndim else a.reshape(1)
+    if flat.shape[-1] >= 2048:
+        total = np.add.accumulate(flat, axis=-1, dtype=np.float16)[..., -1]
+    else:
+        total = flat.sum(axis=-1, dtype=np.float32)
+    if keepdim and a.ndim:
+        for d in sorted(axes):
+            total = np.expand_dims(total, d)
+    np.copyto(host_array(out), total, casting="unsafe")
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
+    library.impl("full", fn=_full, strided=True)
+    library.impl("sum", fn=_narrow_sum, strided=True, dtypes=[pb.float16, pb.float64])
+'''
+
+
+def test_a_float16_sum_that_accumulates_in_float16_fails_on_long_rows(
+    plugins: PluginInstaller, tmp_path: Path
+) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", NARROW_SUM_KERNELS))
+    pytest.main([
+        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
+        str(tmp_path), "-k", "sum and float16 and functional", "-q", "-p", "no:cacheprovider",
+        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
+        "-o", "python_files=test_*.py",
+    ])
+    report = json.loads((tmp_path / "faulty.json").read_text())
+    case = _cases(report, "pb::sum", "float16")["functional"]
+    assert case["outcome"] == "fail"
+    assert case["message"].startswith("4096 along dim 1 of (2, 4096)"), case["message"]

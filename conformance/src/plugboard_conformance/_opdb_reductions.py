@@ -88,6 +88,10 @@ def _reduction_samples(
         yield Sample("one element", *args(r((1,)), 0 if dim_required else None))
         yield Sample("257 elements", *args(r((257,)), 0 if dim_required else None))
         yield Sample("1025 elements", *args(r((1025,)), 0 if dim_required else None))
+        if dtype.name in ("float16", "bfloat16"):
+            # Long enough that accumulating in the 16-bit type itself is visibly wrong:
+            # reductions accumulate in float32 (PyTorch's CPU kernels do).
+            yield Sample("4096 along dim 1 of (2, 4096)", *args(r((2, 4096)), 1))
         for dim in dims:
             for keep in (False, True) if keepdim else (None,):
                 label = f"(4, 5, 6) dim={dim}" + ("" if keep is None else f" keepdim={keep}")
