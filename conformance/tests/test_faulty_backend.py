@@ -393,3 +393,51 @@ def test_a_float16_sum_that_accumulates_in_float16_fails_on_long_rows(
     case = _cases(report, "pb::sum", "float16")["functional"]
     assert case["outcome"] == "fail"
     assert case["message"].startswith("4096 along dim 1 of (2, 4096)"), case["message"]
+
+
+# A copy_ that writes its destination as if it were contiguous: right whenever the core
+# allocated the tensor, wrong into a non-contiguous out= tensor (the core writes out=
+# targets with copy_, after the kernel computed into a fresh output).
+CONTIGUOUS_OUT_KERNELS = '''
+import numpy as np
+import plugboard as pb
+from plugboard.backend import device_buffer, host_array
+
+def _a(v):
+    return host_array(v) if isinstance(v, pb.Tensor) else v
+
+def _copy_as_contiguous(self, src, non_blocking):
+    b = device_buffer(self)
+    flat = np.ndarray((self.numel(),), self.dtype.numpy, b.handle, b.byte_offset)
+    values = np.broadcast_to(np.asarray(_a(src)), self.shape)
+    flat[...] = values.astype(self.dtype.numpy).reshape(-1)
+
+def _full(size, fill_value, dtype, device, *, out):
+    host_array(out).fill(fill_value)
+
+def _add(self, other, alpha, *, out):
+    np.add(_a(self), np.multiply(_a(other), alpha), out=host_array(out))
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    library.impl("copy_", fn=_copy_as_contiguous, strided=True, mixed_dtypes=True)
+    library.impl("full", fn=_full, strided=True)
+    library.impl("add", fn=_add, strided=True, dtypes=[pb.float32])
+'''
+
+
+def test_a_copy_that_writes_out_as_contiguous_fails_the_out_form(
+    plugins: PluginInstaller, tmp_path: Path
+) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", CONTIGUOUS_OUT_KERNELS))
+    pytest.main([
+        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
+        str(tmp_path), "-k", "add and float32", "-q", "-p", "no:cacheprovider",
+        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
+        "-o", "python_files=test_*.py",
+    ])
+    report = json.loads((tmp_path / "faulty.json").read_text())
+    add = _cases(report, "pb::add", "float32")
+    assert add["functional"]["outcome"] == "pass"
+    assert add["out"]["outcome"] == "fail"
+    assert "at storage offset 3" in add["out"]["message"]

@@ -69,7 +69,6 @@ def _to_device(value: Any, device: pb.Device) -> Any:
 # each case. A kernel that ignores a tensor's storage offset, as x[1:] has one, reads the
 # padding or writes over it.
 OFFSET = 3
-OFFSET_SAMPLES = 2
 _PAD = 7
 # as_strided addresses its input's storage from the start (PyTorch's semantics): an
 # offset input gives another result, not a wrong one.
@@ -87,19 +86,28 @@ def _at_offset(value: Any, device: pb.Device) -> Any:
 
 
 def _empty_at_offset(shape: tuple[int, ...], dtype: pb.DType, device: pb.Device) -> pb.Tensor:
-    """An out= tensor OFFSET elements into a storage whose other elements must stay PAD."""
+    """An out= tensor OFFSET elements into a storage whose other elements must stay PAD;
+    with two or more dimensions also non-contiguous (its dimensions reversed in memory)."""
     size = int(np.prod(shape, dtype=np.int64))
     pad = bool(_PAD) if dtype.is_bool else _PAD
     base = pb.full((size + 2 * OFFSET,), pad, dtype=dtype, device=device)
-    return base[OFFSET:OFFSET + size].view(shape)
+    region = base[OFFSET:OFFSET + size]
+    if len(shape) < 2:
+        return region.view(shape)
+    reversed_dims = tuple(range(len(shape) - 1, -1, -1))
+    return region.view(shape[::-1]).permute(reversed_dims)
 
 
-def _has_tensor_data(sample: Sample) -> bool:
-    return any(
-        (isinstance(a, np.ndarray) and a.size) or (
-            isinstance(a, list) and any(isinstance(v, np.ndarray) and v.size for v in a))
-        for a in sample.args
-    )
+def _offset_kinds(sample: Sample) -> set[str]:
+    """"data": a tensor input holds elements; "matrix": one has two or more dimensions."""
+    arrays = [a for a in sample.args if isinstance(a, np.ndarray)] + [
+        v for a in sample.args if isinstance(a, list) for v in a if isinstance(v, np.ndarray)]
+    kinds = set()
+    if any(a.size for a in arrays):
+        kinds.add("data")
+    if any(a.size and a.ndim >= 2 for a in arrays):
+        kinds.add("matrix")
+    return kinds
 
 
 def _host(value: Any) -> Any:
@@ -193,13 +201,15 @@ class CaseRunner:
         problems: list[str] = []
         worst = -1.0
         runs: list[tuple[Sample, bool]] = []
-        offset_runs = 0
+        # At an offset: the first sample with data, and the first with a matrix or more
+        # (its out= is then non-contiguous too).
+        wanted = {"data", "matrix"} if info.name not in _STORAGE_RELATIVE else set()
         for sample in info.samples(dtype, rng):
             runs.append((sample, False))
-            if (offset_runs < OFFSET_SAMPLES and _has_tensor_data(sample)
-                    and info.name not in _STORAGE_RELATIVE):
+            kinds = _offset_kinds(sample) & wanted
+            if kinds:
                 runs.append((sample, True))
-                offset_runs += 1
+                wanted -= {next(iter(sorted(kinds)))}
         for sample, at_offset in runs:
             expected = _reference(info, sample)
             result_dtype = info.result_dtype(dtype, sample)
