@@ -99,6 +99,17 @@ def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
         yield installer
 
 
+def _run_selected(tmp_path: Path, keyword: str) -> dict[str, Any]:
+    """Run the suite's tests matching ``keyword`` on the installed "faulty" backend."""
+    pytest.main([
+        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
+        str(tmp_path), "-k", keyword, "-q", "-p", "no:cacheprovider", "-p", "no:doctest",
+        "-p", "no:randomly", "-o", "addopts=", "-o", "python_files=test_*.py",
+    ])
+    report: dict[str, Any] = json.loads((tmp_path / "faulty.json").read_text())
+    return report
+
+
 def _cases(report: dict[str, Any], op: str, dtype: str) -> dict[str, dict[str, Any]]:
     return {c["variant"]: c for c in report["cases"] if c["op"] == op and c["dtype"] == dtype}
 
@@ -274,13 +285,7 @@ Runtime.allocate = _allocate
 def test_devices_that_share_memory_fail_the_isolation_check(plugins: PluginInstaller,
                                                             tmp_path: Path) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", ALIASING_DEVICES))
-    pytest.main([
-        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
-        str(tmp_path), "-k", "own_data or device_to_device", "-q", "-p", "no:cacheprovider",
-        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
-        "-o", "python_files=test_*.py",
-    ])
-    report = json.loads((tmp_path / "faulty.json").read_text())
+    report = _run_selected(tmp_path, "own_data or device_to_device")
     contract = {c["name"]: c for c in report["contract"]}
     check = contract["test_each_device_holds_its_own_data"]
     assert check["outcome"] == "fail"
@@ -325,13 +330,7 @@ def plugboard_register_kernels(library):
 def test_random_draws_off_the_philox_stream_fail(plugins: PluginInstaller, tmp_path: Path
                                                   ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", OWN_STREAM_KERNELS))
-    pytest.main([
-        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
-        str(tmp_path), "-k", "rand and float32", "-q", "-p", "no:cacheprovider",
-        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
-        "-o", "python_files=test_*.py",
-    ])
-    report = json.loads((tmp_path / "faulty.json").read_text())
+    report = _run_selected(tmp_path, "rand and float32")
     rand = _cases(report, "pb::rand", "float32")["functional"]
     assert rand["outcome"] == "fail"
     assert "differ from the Philox stream" in rand["message"]
@@ -383,13 +382,7 @@ def test_a_float16_sum_that_accumulates_in_float16_fails_on_long_rows(
     plugins: PluginInstaller, tmp_path: Path
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", NARROW_SUM_KERNELS))
-    pytest.main([
-        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
-        str(tmp_path), "-k", "sum and float16 and functional", "-q", "-p", "no:cacheprovider",
-        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
-        "-o", "python_files=test_*.py",
-    ])
-    report = json.loads((tmp_path / "faulty.json").read_text())
+    report = _run_selected(tmp_path, "sum and float16 and functional")
     case = _cases(report, "pb::sum", "float16")["functional"]
     assert case["outcome"] == "fail"
     assert case["message"].startswith("4096 along dim 1 of (2, 4096)"), case["message"]
@@ -430,13 +423,7 @@ def test_a_copy_that_writes_out_as_contiguous_fails_the_out_form(
     plugins: PluginInstaller, tmp_path: Path
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", CONTIGUOUS_OUT_KERNELS))
-    pytest.main([
-        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
-        str(tmp_path), "-k", "add and float32", "-q", "-p", "no:cacheprovider",
-        "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
-        "-o", "python_files=test_*.py",
-    ])
-    report = json.loads((tmp_path / "faulty.json").read_text())
+    report = _run_selected(tmp_path, "add and float32")
     add = _cases(report, "pb::add", "float32")
     assert add["functional"]["outcome"] == "pass"
     assert add["out"]["outcome"] == "fail"

@@ -13,7 +13,9 @@ from plugboard.backend import ALL, FLOATING, INTEGRAL, NUMERIC, KernelSpec, host
 
 __all__ = ["ALL", "FLOATING", "INTEGRAL", "NUMERIC", "CPUKernel"]
 
-_REDUCED = ("float16", "bfloat16")
+# NumPy dtypes compared as objects: a dtype's .name is slow enough to show in every call.
+_REDUCED = frozenset({pb.float16.numpy, pb.bfloat16.numpy})
+_NUMBERS = (bool, int, float)
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,15 @@ def operands(*values: Any) -> list[Any]:
     computes in float32 and rounds once, into ``out``.
     """
     arrays = [array(v) for v in values]
-    if any(isinstance(a, np.ndarray) and a.dtype.name in _REDUCED for a in arrays):
-        arrays = [np.float32(a) if isinstance(a, (bool, int, float)) else a for a in arrays]
+    if any(isinstance(a, _NUMBERS) for a in arrays) and any(
+        isinstance(a, np.ndarray) and a.dtype in _REDUCED for a in arrays
+    ):
+        arrays = [np.float32(a) if isinstance(a, _NUMBERS) else a for a in arrays]
     return arrays
 
 
 def accumulator(dtype: np.dtype[Any]) -> Any:
-    return np.float32 if dtype.name in _REDUCED else None
+    return np.float32 if dtype in _REDUCED else None
 
 
 def unary(ufunc: np.ufunc) -> Callable[..., None]:

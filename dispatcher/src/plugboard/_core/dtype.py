@@ -33,6 +33,7 @@ from plugboard._core.errors import DTypeError
 
 __all__ = [
     "ALL_DTYPES",
+    "DTYPE_NAMES",
     "INTEGRAL_DTYPES",
     "FLOATING_DTYPES",
     "INTEGER_DTYPES",
@@ -207,6 +208,8 @@ _ALIASES: Final = {
     "half": float16, "float": float32, "double": float64, "short": int16, "int": int32,
     "long": int64,
 }
+# Every name a dtype answers to, as a string: pb.tensor(...).to("half").
+DTYPE_NAMES: Final = frozenset({*_BY_NAME, *_ALIASES})
 _BY_NUMPY: Final = {d.numpy: d for d in ALL_DTYPES}
 _SUPPORTED: Final = "supported dtypes: " + ", ".join(d.name for d in ALL_DTYPES)
 _FIX: Final = f"Fix: pass a dtype such as pb.float32, or its name; {_SUPPORTED}"

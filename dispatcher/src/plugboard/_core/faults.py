@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from plugboard._core.device import Device
 from plugboard._core.errors import DeviceFaultError, PlugboardError
 
-__all__ = ["device_faults", "last_queued", "note_queued"]
+__all__ = ["device_faults", "note_queued"]
 
 _last: dict[Device, str] = {}
 
@@ -38,11 +38,6 @@ _last: dict[Device, str] = {}
 def note_queued(device: Device, op: str) -> None:
     """Remember that ``op`` queued work on ``device`` (the dispatcher calls this)."""
     _last[device] = op
-
-
-def last_queued(device: Device) -> str | None:
-    """The operator that last queued work on ``device``, if any."""
-    return _last.get(device)
 
 
 @contextmanager

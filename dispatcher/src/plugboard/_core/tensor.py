@@ -498,18 +498,6 @@ def device_buffer(t: Tensor) -> DeviceBuffer:
     )
 
 
-def check_same_device(op: str, tensors: Sequence[Tensor]) -> Device:
-    first = tensors[0].device
-    for t in tensors[1:]:
-        if t.device != first:
-            raise DeviceError(
-                f"expected all tensors on one device, but found {first} and {t.device}. "
-                f"Fix: move them with .to('{first}') (or .to('{t.device}')) first",
-                op=op,
-            )
-    return first
-
-
 def read_to_host(t: Tensor) -> np.ndarray:
     """A C-contiguous NumPy copy of ``t``'s values, read through its runtime.
 

@@ -78,11 +78,6 @@ class KernelTable:
             self._specs[spec.op] = spec
 
     @classmethod
-    def concat(cls, *tables: KernelTable) -> KernelTable:
-        """One table from several (an operator may appear in only one of them)."""
-        return cls(spec for table in tables for spec in table)
-
-    @classmethod
     def from_modules(cls, *modules: Any) -> KernelTable:
         """One table from the ``KERNELS`` of each module (one module per opset section)."""
         return cls(spec for module in modules for spec in module.KERNELS)

@@ -7,7 +7,7 @@ from typing import Any, Final
 import numpy as np
 
 from plugboard._core.device import Device
-from plugboard._core.dtype import DType, as_dtype
+from plugboard._core.dtype import DTYPE_NAMES, DType, as_dtype
 from plugboard._core.errors import ArgumentError, PlugboardError, ShapeError
 from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor, host_array
@@ -147,11 +147,5 @@ def _to_non_blocking(t: Tensor, device: Device, dtype: DType | None) -> Tensor:
     return move(t, device)
 
 
-_DTYPE_NAMES = frozenset(
-    {"bool", "int8", "uint8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
-     "float64", "half", "double", "long", "int", "float", "short"}
-)
-
-
 def _looks_like_device(text: str) -> bool:
-    return text not in _DTYPE_NAMES
+    return text not in DTYPE_NAMES
