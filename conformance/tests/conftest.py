@@ -1,14 +1,18 @@
-"""Synthetic conformance reports: a handful of operators, dtypes and every outcome."""
+"""Synthetic conformance reports (a handful of operators, dtypes and every outcome), and
+runs of the suite on faulty test backends."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from plugboard.testing import PluginInstaller, installed_plugins
 from plugboard_conformance._levels import compute_levels
 from plugboard_conformance._model import (
     SCHEMA_VERSION,
@@ -132,3 +136,47 @@ def make_report() -> ReportFactory:
 @pytest.fixture
 def report() -> Report:
     return build_report()
+
+
+# Faulty backends -------------------------------------------------------------------
+
+
+class SuiteRun(dict[str, Any]):
+    """A JSON report of a suite run, with its cases by operator and dtype."""
+
+    def cases(self, op: str, dtype: str) -> dict[str, dict[str, Any]]:
+        """The records of ``op`` in ``dtype``, by variant."""
+        return {c["variant"]: c for c in self["cases"] if c["op"] == op and c["dtype"] == dtype}
+
+
+class FaultySuite:
+    """Runs the suite's tests on an installed test backend ("faulty" by default)."""
+
+    def __init__(self, report_dir: Path):
+        self.report_dir = report_dir
+
+    def run(self, keyword: str, backend: str = "faulty") -> SuiteRun:
+        """The report of the suite's tests matching ``keyword`` (pytest's ``-k``)."""
+        pytest.main([
+            "--pyargs", "plugboard_conformance", "--backend", backend, "--report-dir",
+            str(self.report_dir), "-k", keyword, "-q", "-p", "no:cacheprovider",
+            "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
+            "-o", "python_files=test_*.py",
+        ])
+        return self.load(self.report_dir / f"{backend}.json")
+
+    @staticmethod
+    def load(path: Path) -> SuiteRun:
+        return SuiteRun(json.loads(path.read_text()))
+
+
+@pytest.fixture
+def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
+    """Installs test backends for the test's duration."""
+    with installed_plugins(tmp_path / "site") as installer:
+        yield installer
+
+
+@pytest.fixture
+def faulty_suite(tmp_path: Path) -> FaultySuite:
+    return FaultySuite(tmp_path)

@@ -12,13 +12,12 @@ that hangs with "timed out after N s", and the run goes on.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from plugboard.testing import PluginInstaller, installed_plugins
+from plugboard.testing import PluginInstaller
 
 QUEUED_BACKEND = '''
 import queue
@@ -145,12 +144,6 @@ def plugboard_register_kernels(library):
 CHECKS = ("test_streams_run_their_work_in_order",
           "test_memory_freed_with_work_queued_is_not_reused_too_early",
           "test_host_reads_wait_for_queued_work", "test_synchronize")
-
-
-@pytest.fixture
-def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
-    with installed_plugins(tmp_path / "site") as installer:
-        yield installer
 
 
 def _contract(plugins: PluginInstaller, tmp_path: Path, fault: str) -> dict[str, dict[str, Any]]:

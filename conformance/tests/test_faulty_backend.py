@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from plugboard._cli import main as cli
-from plugboard.testing import PluginInstaller, host_backend_source, installed_plugins
+from plugboard.testing import PluginInstaller, host_backend_source
 from plugboard_conformance._model import Report
 
 # A host-memory backend with correct copies and fills, and five defects.
@@ -93,60 +91,40 @@ def plugboard_conformance_expectations():
 '''
 
 
-@pytest.fixture
-def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
-    with installed_plugins(tmp_path / "site") as installer:
-        yield installer
-
-
-def _run_selected(tmp_path: Path, keyword: str) -> dict[str, Any]:
-    """Run the suite's tests matching ``keyword`` on the installed "faulty" backend."""
-    pytest.main([
-        "--pyargs", "plugboard_conformance", "--backend", "faulty", "--report-dir",
-        str(tmp_path), "-k", keyword, "-q", "-p", "no:cacheprovider", "-p", "no:doctest",
-        "-p", "no:randomly", "-o", "addopts=", "-o", "python_files=test_*.py",
-    ])
-    report: dict[str, Any] = json.loads((tmp_path / "faulty.json").read_text())
-    return report
-
-
-def _cases(report: dict[str, Any], op: str, dtype: str) -> dict[str, dict[str, Any]]:
-    return {c["variant"]: c for c in report["cases"] if c["op"] == op and c["dtype"] == dtype}
-
-
-def test_each_defect_is_caught_and_the_run_fails(plugins: PluginInstaller, tmp_path: Path
-                                                 ) -> None:
+def test_each_defect_is_caught_and_the_run_fails(
+    plugins: PluginInstaller, tmp_path: Path, faulty_suite: Any
+) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
     code = cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
-    report = json.loads((tmp_path / "faulty.json").read_text())
+    report = faulty_suite.load(tmp_path / "faulty.json")
     Report.from_json(report)  # the documented schema round-trips
 
-    add = _cases(report, "pb::add", "float32")["functional"]
+    add = report.cases("pb::add", "float32")["functional"]
     assert add["outcome"] == "fail" and "outside tolerance" in add["message"]
     assert add["path"] == "native"
 
-    mul = _cases(report, "pb::mul", "float32")["functional"]
+    mul = report.cases("pb::mul", "float32")["functional"]
     assert mul["outcome"] == "fail" and "changed its input" in mul["message"]
 
-    clone = _cases(report, "pb::clone", "float32")["functional"]
+    clone = report.cases("pb::clone", "float32")["functional"]
     assert clone["outcome"] == "fail" and "dtype is float64, expected float32" in clone["message"]
 
-    exp16, exp32 = (_cases(report, "pb::exp", d)["functional"] for d in ("float16", "float32"))
+    exp16, exp32 = (report.cases("pb::exp", d)["functional"] for d in ("float16", "float32"))
     assert exp16["outcome"] == "fail" and exp16["declared"] is True
     assert exp32["outcome"] == "pass"
 
-    sqrt = _cases(report, "pb::sqrt", "float32")["functional"]
+    sqrt = report.cases("pb::sqrt", "float32")["functional"]
     assert sqrt["outcome"] == "fail" and "ran on cpu" in sqrt["message"]
 
     # A composite that fails only through a broken primitive says which one.
-    addcmul = _cases(report, "pb::addcmul", "float32")["functional"]
+    addcmul = report.cases("pb::addcmul", "float32")["functional"]
     assert addcmul["outcome"] == "fail" and addcmul["path"] == "composite"
     assert addcmul["message"].startswith("composite: fails through pb::add, pb::mul beneath")
 
     # What the backend does not implement is unsupported, not failed.
-    matmul = _cases(report, "pb::matmul", "float32")["functional"]
+    matmul = report.cases("pb::matmul", "float32")["functional"]
     assert matmul["outcome"] == "unsupported" and matmul["declared"] is False
     assert not report["levels"]["core"]["conformant"]
     assert "pb::add" in report["levels"]["core"]["ops_failing"]
@@ -170,7 +148,7 @@ def test_diff_flags_the_regressions_from_cpu_to_the_faulty_backend(
 
 
 def test_expectations_file_expected_failure_unexpected_pass_and_stale_entries(
-    plugins: PluginInstaller, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    plugins: PluginInstaller, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, faulty_suite: Any
 ) -> None:
     expectations = tmp_path / "expectations.toml"
     expectations.write_text('''
@@ -204,13 +182,13 @@ reason = "matches nothing"
     code = cli(["conformance", "--backend", "expecting", "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
-    report = json.loads((tmp_path / "expecting.json").read_text())
-    neg8 = _cases(report, "pb::neg", "int8")["functional"]
+    report = faulty_suite.load(tmp_path / "expecting.json")
+    neg8 = report.cases("pb::neg", "int8")["functional"]
     assert neg8["outcome"] == "expected failure"
     assert "int8 negation writes zeros" in neg8["expectation"]
-    neg16 = _cases(report, "pb::neg", "int16")["functional"]
+    neg16 = report.cases("pb::neg", "int16")["functional"]
     assert neg16["outcome"] == "unexpected pass"
-    matmul = _cases(report, "pb::matmul", "int8")["functional"]
+    matmul = report.cases("pb::matmul", "int8")["functional"]
     assert matmul["outcome"] == "unsupported" and matmul["expectation"] == "no int8 GEMM"
     stale = [c for c in report["contract"] if c["name"] == "expectations file"]
     assert stale and stale[0]["outcome"] == "error" and "pb::no_such_op" in stale[0]["message"]
@@ -249,15 +227,16 @@ def plugboard_register_kernels(library):
 '''
 
 
-def test_a_kernel_that_ignores_storage_offsets_fails(plugins: PluginInstaller, tmp_path: Path
-                                                     ) -> None:
+def test_a_kernel_that_ignores_storage_offsets_fails(
+    plugins: PluginInstaller, tmp_path: Path, faulty_suite: Any
+) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", OFFSET_BLIND_KERNELS))
     code = cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
-    report = json.loads((tmp_path / "faulty.json").read_text())
+    report = faulty_suite.load(tmp_path / "faulty.json")
     for variant in ("functional", "out", "inplace"):
-        add = _cases(report, "pb::add", "float32")[variant]
+        add = report.cases("pb::add", "float32")[variant]
         assert add["outcome"] == "fail", variant
         assert "at storage offset 3" in add["message"], add["message"]
     assert "pb::add" in report["levels"]["core"]["ops_failing"]
@@ -283,9 +262,9 @@ Runtime.allocate = _allocate
 
 
 def test_devices_that_share_memory_fail_the_isolation_check(plugins: PluginInstaller,
-                                                            tmp_path: Path) -> None:
+                                                            faulty_suite: Any) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", ALIASING_DEVICES))
-    report = _run_selected(tmp_path, "own_data or device_to_device")
+    report = faulty_suite.run("own_data or device_to_device")
     contract = {c["name"]: c for c in report["contract"]}
     check = contract["test_each_device_holds_its_own_data"]
     assert check["outcome"] == "fail"
@@ -327,11 +306,11 @@ def plugboard_register_kernels(library):
 '''
 
 
-def test_random_draws_off_the_philox_stream_fail(plugins: PluginInstaller, tmp_path: Path
+def test_random_draws_off_the_philox_stream_fail(plugins: PluginInstaller, faulty_suite: Any
                                                   ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", OWN_STREAM_KERNELS))
-    report = _run_selected(tmp_path, "rand and float32")
-    rand = _cases(report, "pb::rand", "float32")["functional"]
+    report = faulty_suite.run("rand and float32")
+    rand = report.cases("pb::rand", "float32")["functional"]
     assert rand["outcome"] == "fail"
     assert "differ from the Philox stream" in rand["message"]
     # Only the stream is wrong: the same-seed, other-seed and next-draw checks pass.
@@ -379,11 +358,11 @@ def plugboard_register_kernels(library):
 
 
 def test_a_float16_sum_that_accumulates_in_float16_fails_on_long_rows(
-    plugins: PluginInstaller, tmp_path: Path
+    plugins: PluginInstaller, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", NARROW_SUM_KERNELS))
-    report = _run_selected(tmp_path, "sum and float16 and functional")
-    case = _cases(report, "pb::sum", "float16")["functional"]
+    report = faulty_suite.run("sum and float16 and functional")
+    case = report.cases("pb::sum", "float16")["functional"]
     assert case["outcome"] == "fail"
     assert case["message"].startswith("4096 along dim 1 of (2, 4096)"), case["message"]
 
@@ -420,11 +399,11 @@ def plugboard_register_kernels(library):
 
 
 def test_a_copy_that_writes_out_as_contiguous_fails_the_out_form(
-    plugins: PluginInstaller, tmp_path: Path
+    plugins: PluginInstaller, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", CONTIGUOUS_OUT_KERNELS))
-    report = _run_selected(tmp_path, "add and float32")
-    add = _cases(report, "pb::add", "float32")
+    report = faulty_suite.run("add and float32")
+    add = report.cases("pb::add", "float32")
     assert add["functional"]["outcome"] == "pass"
     assert add["out"]["outcome"] == "fail"
     assert "at storage offset 3" in add["out"]["message"]

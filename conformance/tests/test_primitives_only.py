@@ -8,13 +8,10 @@ as primitives (P), and nothing else.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from plugboard._cli import main as cli
-from plugboard.testing import PluginInstaller, host_backend_source, installed_plugins
+from plugboard.testing import PluginInstaller, host_backend_source
 from plugboard_conformance._opset_v1 import OPSET
 
 PRIMITIVES_ONLY = '''
@@ -29,12 +26,6 @@ def plugboard_register_kernels(library):
 '''
 
 COMPOSITES = {entry.name for entry in OPSET if entry.kind == "C"}
-
-
-@pytest.fixture
-def plugins(tmp_path: Path) -> Iterator[PluginInstaller]:
-    with installed_plugins(tmp_path / "site") as installer:
-        yield installer
 
 
 def test_primitives_only_backend_passes_through_composites(
