@@ -336,10 +336,11 @@ def _pow_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
         yield Sample("a number base, negative exponents", (2, exponents))
 
 
-def _add_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
+def _alpha_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
+    """add's and sub's samples: ``binary_samples``, and ``other`` scaled by ``alpha``."""
     yield from binary_samples()(dtype, rng)
     if not dtype.is_bool:
-        # alpha=-1 subtracts, also in unsigned arithmetic (modulo 2**bits, as PyTorch).
+        # alpha=-1 negates other, also in unsigned arithmetic (modulo 2**bits, as PyTorch).
         a, b = random_values(dtype, (257,), rng, 0, 4), random_values(dtype, (257,), rng, 0, 4)
         yield Sample("alpha=-1", (a, b), {"alpha": -1})
         yield Sample("alpha=2", (a, b), {"alpha": 2})
@@ -398,12 +399,12 @@ _SampleMaker = Callable[[pb.DType, np.random.Generator], Iterator[Sample]]
 _BINARY: tuple[tuple[str, Callable[..., Any], tuple[pb.DType, ...],
                      Callable[[pb.DType, Sample], pb.DType], dict[str, Any] | _SampleMaker,
                      tuple[ErrorSample, ...]], ...] = (
-    ("add", _add, ALL, promoted, _add_samples, (
+    ("add", _add, ALL, promoted, _alpha_samples, (
         _BROADCAST_ERROR,
         ErrorSample("float alpha with integer inputs", (_I64, _I64), {"alpha": 0.5},
                     pb.DTypeError, "alpha"),
     )),
-    ("sub", _sub, NUMERIC, promoted, {}, (
+    ("sub", _sub, NUMERIC, promoted, _alpha_samples, (
         ErrorSample("bool inputs", (_BOOL, _BOOL), {}, pb.DTypeError, "bool"),
         # PyTorch refuses a bool operand even where it would promote.
         ErrorSample("a bool tensor other", (_I64, _BOOL3), {}, pb.DTypeError, "bool"),
@@ -537,8 +538,8 @@ _add_entry(OpInfo(
     ),
 ))
 _add_entry(OpInfo(
-    "pb::mean", _handle("mean"), FLOATING, _reduction_samples([0, [0, 2], None]),
-    _mean, same,
+    "pb::mean", _handle("mean"), FLOATING,
+    _reduction_samples([0, -1, [0, 2], None], with_dtype=True), _mean, summed,
     tolerance={"float16": (1e-2, 1e-3), "bfloat16": (1e-1, 1.6e-2), "float32": (1e-5, 1e-5)},
     errors=_errors(ErrorSample("integer input", (_I64,), {}, pb.DTypeError, "floating")),
 ))
@@ -587,15 +588,26 @@ def _to_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[Sample]:
         low = 0 if narrowing and target.name == "uint8" else -4
         for sample in unary_samples(low=low, special=not narrowing)(dtype, rng):
             yield Sample(f"{sample.name} to {target}", sample.args, {"dtype": target})
+    # The same dtype returns the input itself, unless copy=True asks for a new tensor.
+    yield Sample(f"(5, 7) to {dtype}, copy=True", (random_values(dtype, (5, 7), rng),),
+                 {"dtype": dtype, "copy": True})
 
 
-def _cast_reference(x: np.ndarray, dtype: pb.DType) -> np.ndarray:
+def _to_call(x: pb.Tensor, dtype: pb.DType, copy: bool = False) -> pb.Tensor:
+    """``x.to(dtype, copy=copy)``; a copy must not share the input's storage."""
+    result: pb.Tensor = x.to(dtype, copy=copy)
+    if copy and result.untyped_storage() is x.untyped_storage():
+        raise AssertionError("to(copy=True) returned a tensor sharing the input's storage")
+    return result
+
+
+def _cast_reference(x: np.ndarray, dtype: pb.DType, copy: bool = False) -> np.ndarray:
     with np.errstate(all="ignore"):
         return x.astype(dtype.numpy)
 
 
 _add_entry(OpInfo(
-    "pb::to", lambda x, dtype: x.to(dtype), ALL, _to_samples,
+    "pb::to", _to_call, ALL, _to_samples,
     _cast_reference, lambda dtype, sample: sample.kwargs["dtype"], out=False,
 ))
 _add_entry(OpInfo(

@@ -459,6 +459,8 @@ def _conv2d_padding_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterat
 
     yield Sample("padding='valid'", (r((1, 2, 6, 5)), r((3, 2, 3, 3)), r((3,))),
                  {"padding": "valid"})
+    yield Sample("padding='valid', stride=(2, 1)", (r((1, 2, 7, 5)), r((3, 2, 3, 3))),
+                 {"padding": "valid", "stride": (2, 1)})
     yield Sample("padding='same', 3x3", (r((2, 2, 6, 5)), r((3, 2, 3, 3))),
                  {"padding": "same"})
     yield Sample("padding='same', even 2x4 kernel", (r((1, 2, 5, 6)), r((2, 2, 2, 4))),

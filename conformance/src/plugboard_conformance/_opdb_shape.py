@@ -256,6 +256,8 @@ def _scatter_add_samples(dtype: pb.DType, rng: np.random.Generator) -> Iterator[
     yield Sample("(4, 6) dim 1, index smaller than src", (
         r((4, 6)), 1, _indices(rng, 6, (3, 4)), r((4, 5))))
     yield Sample("1025 into 7", (r((7,)), 0, _indices(rng, 7, (1025,)), r((1025,))))
+    yield Sample("(2, 3, 4) dim -1, repeated indices", (
+        r((2, 3, 4)), -1, _indices(rng, 4, (2, 3, 4)), r((2, 3, 4))))
     yield Sample("transposed self and src", (
         Layout(r((5, 7)), "T"), 0, _indices(rng, 7, (4, 5)), Layout(r((5, 4)), "T")))
 
