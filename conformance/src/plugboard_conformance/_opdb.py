@@ -688,7 +688,8 @@ for _name, _value in (("zeros", 0), ("ones", 1)):
 
 
 def all_ops() -> list[OpInfo]:
-    """Every entry: the starter operators here, then each section's module."""
+    """Every entry: the starter operators here, then each section's module; each with the
+    special-value and long-row samples of ``_opdb_special`` added."""
     from . import (
         _opdb_creation,
         _opdb_elementwise,
@@ -697,11 +698,13 @@ def all_ops() -> list[OpInfo]:
         _opdb_nn,
         _opdb_reductions,
         _opdb_shape,
+        _opdb_special,
     )
 
     sections = (_opdb_elementwise, _opdb_reductions, _opdb_linalg, _opdb_shape,
                 _opdb_indexing, _opdb_nn, _opdb_creation)
-    return [*OPS, *(entry for section in sections for entry in section.ENTRIES)]
+    entries = [*OPS, *(entry for section in sections for entry in section.ENTRIES)]
+    return [_opdb_special.extend(entry) for entry in entries]
 
 
 def by_name() -> dict[str, OpInfo]:

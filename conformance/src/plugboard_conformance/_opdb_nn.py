@@ -633,6 +633,10 @@ def _cross_entropy(input: np.ndarray, target: np.ndarray, weight: Any = None,
         nll, smooth = nll.sum(), smooth.sum()
     elif reduction == "mean":
         nll, smooth = nll.sum() / weights.sum(), smooth.sum() / weights.sum()
+    if not label_smoothing:
+        # Without smoothing the other classes' logits do not enter (times 0, a -inf among
+        # them would make the loss NaN): PyTorch's loss is the picked one's alone.
+        return nll
     return (1 - label_smoothing) * nll + label_smoothing / c * smooth
 
 
