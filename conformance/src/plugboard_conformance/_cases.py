@@ -4,14 +4,18 @@ For every sample input the case checks the result's values (against the
 reference), dtype, shape and device; that the inputs are unchanged; which
 kernel ran (native, composite, fallback) and that nothing ran on another
 device type. The ``inplace`` and ``out`` variants must agree with the
-reference as the functional form does. The ``errors`` variant checks that bad
-inputs raise the documented error, before changing anything. Entries with a
-``check`` function (random numbers, uninitialized memory) have their values
-judged by it instead of by the reference, which then only gives the shape.
+reference as the functional form does. A few samples of every case run again
+with their tensors laid out otherwise (:class:`Placement`: at a storage
+offset, permuted, expanded, into a wider ``out=``, in place on a view). The
+``errors`` variant checks that bad inputs raise the documented error, before
+changing anything. Entries with a ``check`` function (random numbers,
+uninitialized memory) have their values judged by it instead of by the
+reference, which then only gives the shape.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import time
 import traceback
@@ -19,7 +23,7 @@ import warnings
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -64,15 +68,81 @@ def _to_device(value: Any, device: pb.Device) -> Any:
     return value
 
 
-# Offset layouts: every tensor input also starts OFFSET elements into a larger storage
-# (filled with PAD before it), and out= writes such a view, for the first few samples of
-# each case. A kernel that ignores a tensor's storage offset, as x[1:] has one, reads the
-# padding or writes over it.
+# Layouts a user can make. Besides the layouts in the samples themselves (transposes,
+# [::2] steps, broadcasts), each case runs a few samples again with their tensors laid out
+# otherwise, the values unchanged (the first suitable sample for each layout):
+#
+#   at an offset  every input OFFSET elements into a larger storage; out= too, with its
+#                 dimensions reversed in memory (first sample with data, first with a matrix)
+#   permuted      every input of two or more dimensions a permuted view of a contiguous
+#                 tensor: dim 0 innermost in memory, the other dims in order (reversed for a
+#                 matrix, a rotation that is not a reversal for 3-d and more)
+#   expanded      one input an expand() of its first row along dim 0 (stride 0); the
+#                 reference sees the repeated values
+#   wider out=    out= of the widest dtype of the result's kind (float64, int64), at an
+#                 offset and non-contiguous: the core casts the result into it with copy_
+#   in place on a view   the in-place target a transposed, strided view of a larger
+#                 tensor whose other elements must stay unchanged
+#
+# Negative strides are no layout a user can make: the core refuses x[::-1] (flip copies),
+# and as_strided takes non-negative strides only.
 OFFSET = 3
 _PAD = 7
-# as_strided addresses its input's storage from the start (PyTorch's semantics): an
-# offset input gives another result, not a wrong one.
-_STORAGE_RELATIVE = frozenset({"pb::as_strided"})
+
+
+class Placement(enum.Enum):
+    """How one run of a sample lays its tensors out on the device (its label's suffix)."""
+
+    SAMPLE = ""  # as the sample says
+    OFFSET = f", at storage offset {OFFSET}"
+    PERMUTED = ", permuted (dim 0 innermost in memory)"
+    EXPANDED = ", expanded (argument {arg} repeats its first row along dim 0, stride 0)"
+    WIDER_OUT = ", into a {wide} out= at storage offset {offset}"
+    INPLACE_VIEW = ", in place on a transposed, strided view of a larger tensor"
+
+
+@dataclass(frozen=True)
+class _Run:
+    sample: Sample  # the host values (for an expanded run, already repeated)
+    placement: Placement = Placement.SAMPLE
+    arg: int = -1  # EXPANDED: the argument made by expand()
+    wide: tuple[pb.DType, ...] = ()  # WIDER_OUT: the out= dtypes, one per output
+
+    @property
+    def label(self) -> str:
+        wide = ", ".join(sorted({d.name for d in self.wide}))
+        return self.sample.name + self.placement.value.format(arg=self.arg, offset=OFFSET,
+                                                              wide=wide)
+
+
+# Layouts that give another result, not a wrong one, with the reason: those runs are left
+# out. No operator is exempt from the wider out= or the in-place view, nor from the
+# expanded run for its values: the input expanded is the first with rows (an index that
+# must be distinct, as scatter's, never is), and a tie it makes in argmax, max(dim) and
+# the like has one right answer, the first index (as PyTorch documents).
+_LAYOUT_EXEMPT: dict[str, tuple[frozenset[Placement], str]] = {
+    "pb::as_strided": (
+        frozenset({Placement.OFFSET, Placement.PERMUTED, Placement.EXPANDED}),
+        "addresses its input's storage from the start (PyTorch's semantics), whatever the "
+        "input's own layout"),
+    "pb::view": (
+        frozenset({Placement.PERMUTED, Placement.EXPANDED}),
+        "needs strides compatible with the new shape: a permuted or expanded input is "
+        "refused, as in PyTorch (reshape copies instead)"),
+}
+
+
+def _exempt(info: OpInfo, placement: Placement) -> bool:
+    return placement in _LAYOUT_EXEMPT.get(info.name, (frozenset(), ""))[0]
+
+
+# out= of a wider dtype of the result's kind: the core allows any cast that does not
+# lower the kind (pb.can_cast, as torch.can_cast); floating results widen to float64,
+# integer results to int64 (bool has no wider dtype of its kind).
+_WIDER: dict[pb.DType, pb.DType] = {
+    pb.float16: pb.float64, pb.bfloat16: pb.float64, pb.float32: pb.float64,
+    pb.int8: pb.int64, pb.uint8: pb.int64, pb.int16: pb.int64, pb.int32: pb.int64,
+}
 
 
 def _at_offset(value: Any, device: pb.Device) -> Any:
@@ -82,6 +152,23 @@ def _at_offset(value: Any, device: pb.Device) -> Any:
         return pb.tensor(flat, device=device)[OFFSET:].view(value.shape)
     if isinstance(value, list) and any(isinstance(v, np.ndarray) for v in value):
         return [_at_offset(v, device) for v in value]
+    return _to_device(value, device)
+
+
+def _memory_order(ndim: int) -> tuple[int, ...]:
+    """The permuted layout's dims, outermost first: dim 0 innermost, the others in order."""
+    return (*range(1, ndim), 0)
+
+
+def _permuted(value: Any, device: pb.Device) -> Any:
+    """``value`` on ``device``, with two or more dims, as a permuted view of a contiguous
+    tensor: the same values, other strides."""
+    if isinstance(value, np.ndarray) and value.ndim >= 2:
+        order = _memory_order(value.ndim)
+        stored = pb.tensor(np.ascontiguousarray(value.transpose(order)), device=device)
+        return stored.permute(tuple(int(d) for d in np.argsort(order)))
+    if isinstance(value, list) and any(isinstance(v, np.ndarray) for v in value):
+        return [_permuted(v, device) for v in value]
     return _to_device(value, device)
 
 
@@ -98,16 +185,87 @@ def _empty_at_offset(shape: tuple[int, ...], dtype: pb.DType, device: pb.Device)
     return region.view(shape[::-1]).permute(reversed_dims)
 
 
+def _strided_view(value: np.ndarray, device: pb.Device) -> tuple[pb.Tensor, pb.Tensor]:
+    """``value`` on ``device`` as every other element of the innermost dim of a PAD-filled
+    tensor, with its dims reversed (a transposed, strided view), and that whole tensor."""
+    reversed_dims = tuple(range(value.ndim - 1, -1, -1))
+    host = np.full((*value.shape[:0:-1], 2 * value.shape[0]), _PAD).astype(value.dtype)
+    host[..., ::2] = value.transpose(reversed_dims)
+    whole = pb.tensor(host, device=device)
+    return whole[..., ::2].permute(reversed_dims), whole
+
+
+def _arrays(sample: Sample) -> list[np.ndarray]:
+    """The sample's tensor inputs given as arrays, those in Tensor[] arguments too."""
+    return [a for a in sample.args if isinstance(a, np.ndarray)] + [
+        v for a in sample.args if isinstance(a, list) for v in a if isinstance(v, np.ndarray)]
+
+
 def _offset_kinds(sample: Sample) -> set[str]:
     """"data": a tensor input holds elements; "matrix": one has two or more dimensions."""
-    arrays = [a for a in sample.args if isinstance(a, np.ndarray)] + [
-        v for a in sample.args if isinstance(a, list) for v in a if isinstance(v, np.ndarray)]
+    arrays = _arrays(sample)
     kinds = set()
     if any(a.size for a in arrays):
         kinds.add("data")
     if any(a.size and a.ndim >= 2 for a in arrays):
         kinds.add("matrix")
     return kinds
+
+
+def _permutes(sample: Sample) -> bool:
+    """Whether permuting the sample's inputs changes a layout: two dims of more than one."""
+    return any(sum(n > 1 for n in a.shape) >= 2 for a in _arrays(sample))
+
+
+def _expandable(sample: Sample, variant: Variant, ndim: int) -> int:
+    """The first argument with ``ndim`` or more dims and rows to repeat (not an in-place
+    target, which must not repeat its elements), or -1."""
+    first = 1 if variant is Variant.INPLACE else 0
+    for i, a in enumerate(sample.args):
+        if (i >= first and isinstance(a, np.ndarray) and a.ndim >= ndim and a.size
+                and a.shape[0] >= 2):
+            return i
+    return -1
+
+
+def _expanded_run(sample: Sample, arg: int) -> _Run:
+    value = sample.args[arg]
+    repeated = np.broadcast_to(value[:1], value.shape).copy()
+    args = (*sample.args[:arg], repeated, *sample.args[arg + 1:])
+    return _Run(replace(sample, args=args), Placement.EXPANDED, arg)
+
+
+def _layout_runs(info: OpInfo, variant: Variant, samples: list[Sample]) -> list[_Run]:
+    """Every sample as it is, each followed by the layouts it is the first to suit."""
+    extra: dict[int, list[_Run]] = {}
+    # At an offset: the first sample with data, and the first with a matrix or more
+    # (its out= is then non-contiguous too).
+    wanted = {"data", "matrix"} if not _exempt(info, Placement.OFFSET) else set()
+    for i, sample in enumerate(samples):
+        kinds = _offset_kinds(sample) & wanted
+        if kinds:
+            extra.setdefault(i, []).append(_Run(sample, Placement.OFFSET))
+            wanted -= {next(iter(sorted(kinds)))}
+    permuted = next((i for i, s in enumerate(samples) if _permutes(s)), None)
+    if permuted is not None and not _exempt(info, Placement.PERMUTED):
+        extra.setdefault(permuted, []).append(_Run(samples[permuted], Placement.PERMUTED))
+    if not _exempt(info, Placement.EXPANDED):
+        # A matrix or more (the other dims keep their values), else a vector.
+        for ndim in (2, 1):
+            found = next(((i, a) for i, s in enumerate(samples)
+                          if (a := _expandable(s, variant, ndim)) >= 0), None)
+            if found is not None:
+                i, arg = found
+                extra.setdefault(i, []).append(_expanded_run(samples[i], arg))
+                break
+    if variant is Variant.INPLACE:
+        view = next((i for i, s in enumerate(samples) if s.args
+                     and isinstance(s.args[0], np.ndarray) and s.args[0].ndim >= 2
+                     and s.args[0].size), None)
+        if view is not None:
+            extra.setdefault(view, []).append(_Run(samples[view], Placement.INPLACE_VIEW))
+    return [run for i, sample in enumerate(samples)
+            for run in (_Run(sample), *extra.get(i, ()))]
 
 
 def _host(value: Any) -> Any:
@@ -139,6 +297,36 @@ def _output_dtypes(
     expected: tuple[np.ndarray, ...], dtype: pb.DType | tuple[pb.DType, ...]
 ) -> tuple[pb.DType, ...]:
     return dtype if isinstance(dtype, tuple) else (dtype,) * len(expected)
+
+
+def _outputs(expected: np.ndarray | tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def _wider_out(expected: np.ndarray | tuple[np.ndarray, ...],
+               dtype: pb.DType | tuple[pb.DType, ...]) -> tuple[pb.DType, ...]:
+    """out= dtypes wider than the result's, one per output, if the result holds elements
+    and one of its dtypes has a wider one of its kind; else ()."""
+    dtypes = _output_dtypes(_outputs(expected), dtype)
+    if not any(d in _WIDER for d in dtypes) or not all(e.size for e in _outputs(expected)):
+        return ()
+    return tuple(_WIDER.get(d, d) for d in dtypes)
+
+
+def _narrowed(values: np.ndarray, dtype: pb.DType) -> tuple[np.ndarray, str]:
+    """Values read from a wider out= as ``dtype`` values, and what is wrong if one is
+    none (a cast that widened them wrongly: not sign-extended, rounded, ...)."""
+    with np.errstate(all="ignore"):
+        narrow = values.astype(dtype.numpy)
+        back = narrow.astype(values.dtype)
+    wrong = back != values
+    if dtype.is_floating_point:
+        wrong &= ~(np.isnan(back) & np.isnan(values))
+    if not wrong.any():
+        return narrow, ""
+    i = tuple(int(v) for v in np.argwhere(wrong)[0])
+    return narrow, (f"{int(wrong.sum())} value(s) of the {values.dtype} out= are not "
+                    f"{dtype} values widened exactly; first at {i}: {values[i]!r}")
 
 
 class CaseRunner:
@@ -200,35 +388,45 @@ class CaseRunner:
         paths: Counter[str] = Counter()
         problems: list[str] = []
         worst = -1.0
-        runs: list[tuple[Sample, bool]] = []
-        # At an offset: the first sample with data, and the first with a matrix or more
-        # (its out= is then non-contiguous too).
-        wanted = {"data", "matrix"} if info.name not in _STORAGE_RELATIVE else set()
-        for sample in info.samples(dtype, rng):
-            runs.append((sample, False))
-            kinds = _offset_kinds(sample) & wanted
-            if kinds:
-                runs.append((sample, True))
-                wanted -= {next(iter(sorted(kinds)))}
-        for sample, at_offset in runs:
-            expected = _reference(info, sample)
-            result_dtype = info.result_dtype(dtype, sample)
-            if variant is Variant.INPLACE and not self._inplace_applies(sample, expected,
-                                                                          result_dtype, dtype):
-                continue
-            result, path, elsewhere, changed = self._call(info, sample, variant, expected,
-                                                          result_dtype, at_offset)
+        samples = list(info.samples(dtype, rng))
+        # References by sample, for its runs in other layouts too (the values are the same).
+        references = {id(s): (_reference(info, s), info.result_dtype(dtype, s)) for s in samples}
+        if variant is Variant.INPLACE:
+            samples = [s for s in samples if self._inplace_applies(s, *references[id(s)], dtype)]
+        pending = _layout_runs(info, variant, samples)
+        # A wider out=: after the first sample with a matrix result, else (wide_later)
+        # after the last sample, for the first with a result holding elements.
+        widened = variant is not Variant.OUT or info.check is not None
+        wide_later: _Run | None = None
+        while pending or wide_later is not None:
+            if not pending:
+                assert wide_later is not None
+                pending, wide_later = [wide_later], None
+            run = pending.pop(0)
+            sample = run.sample
+            if run.placement is Placement.EXPANDED:  # other values: the repeated rows
+                expected = _reference(info, sample)
+                result_dtype = info.result_dtype(dtype, sample)
+            else:
+                expected, result_dtype = references[id(sample)]
+            result, path, elsewhere, changed, untouched = self._call(info, run, variant,
+                                                                     expected, result_dtype)
             record.samples += 1
             if path is not None:
                 paths[path] += 1
-            label = sample.name + (f", at storage offset {OFFSET}" if at_offset else "")
+            label = run.label
             if elsewhere:
                 problems.append(f"{label}: ran on {', '.join(sorted(elsewhere))}, not on "
                                 f"{self.device_type}")
             if changed:
                 problems.append(f"{label}: the operator changed its input(s) {changed}")
+            if untouched:
+                problems.append(f"{label}: {untouched}")
+            written: pb.DType | tuple[pb.DType, ...] | None = None  # a wider out='s dtype(s)
+            if run.wide:
+                written = run.wide if isinstance(expected, tuple) else run.wide[0]
             problem = self._check_result(result, expected, result_dtype, tolerance, record,
-                                         label, info.check, sample)
+                                         label, info.check, sample, written)
             if problem:
                 problems.append(f"{label}: {problem}")
             if record.max_ulp_error is not None and record.max_ulp_error > worst:
@@ -236,6 +434,16 @@ class CaseRunner:
                 record.worst_input = label
             elif record.worst_input is None and record.max_abs_error is not None:
                 record.worst_input = label
+            if not widened and run.placement is Placement.SAMPLE:
+                wide = _wider_out(expected, result_dtype)
+                if wide:
+                    wider = _Run(sample, Placement.WIDER_OUT, wide=wide)
+                    # A matrix result makes the out= non-contiguous too.
+                    if all(e.ndim >= 2 for e in _outputs(expected)):
+                        pending.insert(0, wider)
+                        widened, wide_later = True, None
+                    elif wide_later is None:
+                        wide_later = wider
         record.path = paths.most_common(1)[0][0] if paths else None
         record.declared = True
         if problems:
@@ -257,13 +465,26 @@ class CaseRunner:
         )
 
     def _call(
-        self, info: OpInfo, sample: Sample, variant: Variant,
+        self, info: OpInfo, run: _Run, variant: Variant,
         expected: np.ndarray | tuple[np.ndarray, ...],
         result_dtype: pb.DType | tuple[pb.DType, ...],
-        at_offset: bool = False,
-    ) -> tuple[Any, str | None, set[str], list[int]]:
-        place = _at_offset if at_offset else _to_device
-        args = [place(a, self.device) for a in sample.args]
+    ) -> tuple[Any, str | None, set[str], list[int], str]:
+        """Call the operator on ``run``'s sample laid out as it says: the result, the path
+        it took, the other devices it ran on, the inputs it changed, and what it wrote
+        outside its in-place target."""
+        sample, placement = run.sample, run.placement
+        if placement is Placement.OFFSET:
+            args = [_at_offset(a, self.device) for a in sample.args]
+        elif placement is Placement.PERMUTED:
+            args = [_permuted(a, self.device) for a in sample.args]
+        else:
+            args = [_to_device(a, self.device) for a in sample.args]
+        if placement is Placement.EXPANDED:
+            repeated = sample.args[run.arg]
+            args[run.arg] = pb.tensor(repeated[:1], device=self.device).expand(repeated.shape)
+        whole = None
+        if placement is Placement.INPLACE_VIEW:
+            args[0], whole = _strided_view(sample.args[0], self.device)
         kwargs = dict(sample.kwargs)
         if info.creation:
             kwargs["device"] = self.device
@@ -278,27 +499,7 @@ class CaseRunner:
                     if result is not args[0]:
                         raise AssertionError("the in-place form did not return its input")
                 else:
-                    out: Any
-                    empty = (_empty_at_offset if at_offset else
-                             lambda s, d, device: pb.empty(s, dtype=d, device=device))
-                    if isinstance(expected, tuple):
-                        out = tuple(
-                            empty(e.shape, d, self.device)
-                            for e, d in zip(expected, _output_dtypes(expected, result_dtype),
-                                            strict=True)
-                        )
-                    else:
-                        assert not isinstance(result_dtype, tuple)
-                        out = empty(expected.shape, result_dtype, self.device)
-                    result = info.call(*args, **kwargs, out=out)
-                    # Several outputs come back as a named tuple of the out= tensors.
-                    same_tensors = (
-                        isinstance(out, tuple) and isinstance(result, tuple)
-                        and len(result) == len(out)
-                        and all(r is o for r, o in zip(result, out, strict=True))
-                    )
-                    if result is not out and not same_tensors:
-                        raise AssertionError("the out= form did not return out")
+                    result = self._call_out(info, args, kwargs, run, expected, result_dtype)
             except pb.KernelNotFoundError as missing:
                 raise _Unsupported(str(missing).splitlines()[0]) from None
             finally:
@@ -314,7 +515,39 @@ class CaseRunner:
             i for (i, a), old in zip(inputs, before, strict=True)
             if i != skip and a.numpy().tobytes() != old
         ]
-        return result, path, elsewhere, changed
+        untouched = ""
+        if whole is not None:
+            outside = whole.numpy()[..., 1::2]
+            overwritten = int((outside != np.array(_PAD).astype(outside.dtype)).sum())
+            if overwritten:
+                untouched = (f"wrote {overwritten} element(s) of the larger tensor outside "
+                             "the view")
+        return result, path, elsewhere, changed, untouched
+
+    def _call_out(
+        self, info: OpInfo, args: list[Any], kwargs: dict[str, Any], run: _Run,
+        expected: np.ndarray | tuple[np.ndarray, ...],
+        result_dtype: pb.DType | tuple[pb.DType, ...],
+    ) -> Any:
+        """The out= form, into new tensors (at an offset and strided, as ``run`` says)."""
+        placed = run.placement in (Placement.OFFSET, Placement.WIDER_OUT)
+        empty = (_empty_at_offset if placed else
+                 lambda s, d, device: pb.empty(s, dtype=d, device=device))
+        dtypes = run.wide or _output_dtypes(_outputs(expected), result_dtype)
+        out: Any = tuple(empty(e.shape, d, self.device)
+                         for e, d in zip(_outputs(expected), dtypes, strict=True))
+        if not isinstance(expected, tuple):
+            out = out[0]
+        result = info.call(*args, **kwargs, out=out)
+        # Several outputs come back as a named tuple of the out= tensors.
+        same_tensors = (
+            isinstance(out, tuple) and isinstance(result, tuple)
+            and len(result) == len(out)
+            and all(r is o for r, o in zip(result, out, strict=True))
+        )
+        if result is not out and not same_tensors:
+            raise AssertionError("the out= form did not return out")
+        return result
 
     def _check_result(
         self, result: Any, expected: np.ndarray | tuple[np.ndarray, ...],
@@ -322,30 +555,41 @@ class CaseRunner:
         tolerance: dict[str, tuple[float, float]], record: CaseRecord, label: str,
         check: Callable[[np.ndarray, Sample], str] | None = None,
         sample: Sample | None = None,
+        out_dtype: pb.DType | tuple[pb.DType, ...] | None = None,
     ) -> str:
+        """What is wrong with ``result`` (of ``dtype``, written into tensors of
+        ``out_dtype`` when that is wider), or ""."""
         if isinstance(expected, tuple):
             # Several outputs: each is checked like a single one.
             if not isinstance(result, tuple) or len(result) != len(expected):
                 return f"returned {type(result).__name__}, not {len(expected)} tensors"
-            for i, (r, e, d) in enumerate(
-                zip(result, expected, _output_dtypes(expected, dtype), strict=True)
+            dtypes = _output_dtypes(expected, dtype)
+            written = out_dtype if isinstance(out_dtype, tuple) else dtypes
+            for i, (r, e, d, o) in enumerate(
+                zip(result, expected, dtypes, written, strict=True)
             ):
-                problem = self._check_result(r, e, d, tolerance, record, label)
+                problem = self._check_result(r, e, d, tolerance, record, label, out_dtype=o)
                 if problem:
                     return f"output {i}: {problem}"
             return ""
-        assert not isinstance(dtype, tuple)
+        assert not isinstance(dtype, tuple) and not isinstance(out_dtype, tuple)
+        written_dtype = out_dtype or dtype
         if not isinstance(result, pb.Tensor):
             return f"returned {type(result).__name__}, not a Tensor"
         if result.device != self.device:
             return f"the result is on {result.device}, expected {self.device}"
-        if result.dtype is not dtype:
-            return f"the result dtype is {result.dtype}, expected {dtype}"
+        if result.dtype is not written_dtype:
+            return f"the result dtype is {result.dtype}, expected {written_dtype}"
         if result.shape != expected.shape:
             return f"the result shape is {result.shape}, expected {expected.shape}"
         if check is not None and sample is not None:
             return check(result.numpy(), sample)
-        comparison = compare(result.numpy(), expected, dtype, tolerance.get(dtype.name))
+        values = result.numpy()
+        if written_dtype is not dtype:
+            values, problem = _narrowed(values, dtype)
+            if problem:
+                return problem
+        comparison = compare(values, expected, dtype, tolerance.get(dtype.name))
         for field in ("max_abs", "max_rel", "max_ulp"):
             value = getattr(comparison, field)
             current = getattr(record, field + "_error")
