@@ -1,9 +1,10 @@
 """``plugboard conformance``: run the suite on backends and write their reports; compare reports.
 
 - ``plugboard conformance --backend NAME`` (repeatable) or ``--all``: runs the
-  suite on each backend (``--device`` picks the device of a single backend)
-  and writes ``<report-dir>/<name>.json``, ``.md`` and ``.html``. A backend
-  that fails to load or has no device still gets a report saying so. The
+  suite on every device of each backend (``--device all``, the default;
+  ``--device opencl:1`` picks one device of a single backend) and writes
+  ``<report-dir>/<name>.json``, ``.md`` and ``.html``. A backend that fails to
+  load or has no device still gets a report saying so. The
   report directory (``~`` expanded) is checked before the run: an empty
   value or a file is a usage error. A run leaves nothing in the current
   directory (pytest's cache and pytest-benchmark are off).
@@ -47,6 +48,7 @@ USAGE: Final = 2
 DEFAULT_REPORT_DIR: Final = Path("reports")
 REPORT_SUFFIXES: Final = ("json", "md", "html")
 META: Final = "meta"  # the shapes-only device: nothing to test
+ALL_DEVICES: Final = "all"  # --device: every device of each backend
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -70,7 +72,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--all", action="store_true", help="run the suite on every installed backend",
     )
     parser.add_argument(
-        "--device", metavar="DEV", help="the device to test, e.g. opencl:1 (one backend only)",
+        "--device", metavar="DEV", default=ALL_DEVICES,
+        help="the devices to test: all (every device of each backend, the default) or one "
+        "device of a single backend, e.g. opencl:1",
     )
     parser.add_argument(
         "--report-dir", type=_report_dir, default=DEFAULT_REPORT_DIR, metavar="DIR",
@@ -139,7 +143,8 @@ def _run_command(args: argparse.Namespace, console: Console) -> int:
     for name in names:
         try:
             exit_code, report = run_suite(
-                backend=name, device=args.device, report_dir=report_dir, progress=progress,
+                backend=name, device=None if args.device == ALL_DEVICES else args.device,
+                report_dir=report_dir, progress=progress,
             )
         except Exception as error:  # one backend's crash must not hide the others' results
             crash = f"{type(error).__name__}: {error}"
@@ -190,7 +195,7 @@ def _selected_backends(args: argparse.Namespace) -> tuple[list[str], int]:
         print("plugboard conformance: error: choose the backends: --backend NAME "
               "(repeatable) or --all", file=sys.stderr)
         return [], USAGE
-    if args.device is not None:
+    if args.device != ALL_DEVICES:
         if len(names) != 1:
             print("plugboard conformance: error: --device needs exactly one backend",
                   file=sys.stderr)

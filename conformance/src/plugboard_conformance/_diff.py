@@ -1,7 +1,12 @@
 """Regressions between two reports of the same backend: ``plugboard conformance diff OLD NEW``.
 
-Cases are matched by operator, dtype and variant; contract checks by name.
-Only what passed in the old report can regress:
+Cases are matched by operator, dtype, variant and device index (``opencl:1``
+with ``opencl:1``, or with ``acme:1`` when two backends are compared);
+contract checks by name and device index (a check of all devices together has
+none, and one recorded before checks had devices finds it too). When each
+report tested a single device, the two devices are matched whatever their
+indices (the same check on another machine's device: ``opencl:0`` there,
+``opencl:1`` here). Only what passed in the old report can regress:
 
 - **new failure**: it now fails, raises or is listed as a known bug
   (``fail``, ``error``, ``expected failure``);
@@ -22,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ._model import CaseRecord, Outcome, Report
+from ._model import CaseRecord, ContractRecord, Outcome, Report
 
 __all__ = [
     "ERROR_GROWTH_FACTOR",
@@ -66,52 +71,65 @@ class Regression:
     old_outcome: str
     new_outcome: str  # an Outcome value, or "missing"
     detail: str
+    device: str = ""  # the device, when a report tested several; "" otherwise
 
 
 def diff_reports(old: Report, new: Report) -> list[Regression]:
     """What regressed from ``old`` to ``new``: contract checks first, then cases, sorted."""
-    new_checks = {c.name: c for c in new.contract}
+    by_device = len(old.backend.devices) > 1 or len(new.backend.devices) > 1
+    new_checks = {_check_key(c, by_device): c for c in new.contract}
     regressions: list[Regression] = []
     for check in old.contract:
-        current = new_checks.get(check.name)
+        current = new_checks.get(_check_key(check, by_device), new_checks.get((check.name, "")))
         found = _outcome_regression(
-            check.name, "-", CONTRACT_VARIANT, check.outcome,
+            check.name, "-", CONTRACT_VARIANT, check.device if by_device else "", check.outcome,
             MISSING if current is None else current.outcome,
             "" if current is None else current.message,
         )
         if found is not None:
             regressions.append(found)
-    new_cases = {_key(c): c for c in new.cases}
+    new_cases = {_case_key(c, by_device): c for c in new.cases}
     case_regressions: list[Regression] = []
     for before in old.cases:
-        after = new_cases.get(_key(before))
+        after = new_cases.get(_case_key(before, by_device))
         outcome = MISSING if after is None else after.outcome
         message = "" if after is None else after.message
         found = _outcome_regression(
-            before.op, before.dtype, before.variant, before.outcome, outcome, message,
+            before.op, before.dtype, before.variant, before.device if by_device else "",
+            before.outcome, outcome, message,
         )
         if found is None and after is not None:
-            found = _error_growth(before, after)
+            found = _error_growth(before, after, by_device)
         if found is not None:
             case_regressions.append(found)
-    case_regressions.sort(key=lambda r: (r.op, r.dtype, r.variant, KINDS.index(r.kind)))
+    case_regressions.sort(
+        key=lambda r: (r.op, r.dtype, r.variant, r.device, KINDS.index(r.kind)))
     return regressions + case_regressions
 
 
-def _key(case: CaseRecord) -> tuple[str, str, str]:
-    return case.op, case.dtype, case.variant
+def _device_index(device: str, by_device: bool) -> str:
+    """The part of a record's key that names its device: its index ("1" of "opencl:1")."""
+    return device.rpartition(":")[2] if by_device else ""
+
+
+def _case_key(case: CaseRecord, by_device: bool) -> tuple[str, str, str, str]:
+    return case.op, case.dtype, case.variant, _device_index(case.device, by_device)
+
+
+def _check_key(check: ContractRecord, by_device: bool) -> tuple[str, str]:
+    return check.name, _device_index(check.device, by_device)
 
 
 def _outcome_regression(
-    op: str, dtype: str, variant: str, old: str, new: str, message: str
+    op: str, dtype: str, variant: str, device: str, old: str, new: str, message: str
 ) -> Regression | None:
     if old != Outcome.PASS.value:
         return None
     if new in _FAILED:
-        return Regression(NEW_FAILURE, op, dtype, variant, old, new, message)
+        return Regression(NEW_FAILURE, op, dtype, variant, old, new, message, device)
     if new in _LOST or new == MISSING:
         detail = message if new != MISSING else "not in the new report"
-        return Regression(LOST_SUPPORT, op, dtype, variant, old, new, detail)
+        return Regression(LOST_SUPPORT, op, dtype, variant, old, new, detail, device)
     return None
 
 
@@ -121,7 +139,7 @@ def _grew(old: float | None, new: float | None, min_step: float) -> bool:
     return new > ERROR_GROWTH_FACTOR * old and new - old > min_step
 
 
-def _error_growth(old: CaseRecord, new: CaseRecord) -> Regression | None:
+def _error_growth(old: CaseRecord, new: CaseRecord, by_device: bool) -> Regression | None:
     if old.outcome != Outcome.PASS.value or new.outcome != Outcome.PASS.value:
         return None
     grown = []
@@ -133,6 +151,7 @@ def _error_growth(old: CaseRecord, new: CaseRecord) -> Regression | None:
         return None
     return Regression(
         ERROR_GROWTH, old.op, old.dtype, old.variant, old.outcome, new.outcome, "; ".join(grown),
+        old.device if by_device else "",
     )
 
 
@@ -147,9 +166,10 @@ def format_regressions(regressions: list[Regression]) -> str:
     count = len(regressions)
     lines = [f"{count} regression{'s' if count != 1 else ''}:"]
     for r in regressions:
+        on = f" on {r.device}" if r.device else ""
         where = (
-            f"contract check {r.op}" if r.variant == CONTRACT_VARIANT
-            else f"{r.op} [{r.dtype}, {r.variant}]"
+            f"contract check {r.op}{on}" if r.variant == CONTRACT_VARIANT
+            else f"{r.op} [{r.dtype}, {r.variant}]{on}"
         )
         line = f"  {r.kind}: {where}: {r.old_outcome} -> {r.new_outcome}"
         detail = r.detail.strip().splitlines()[0] if r.detail.strip() else ""

@@ -4,7 +4,8 @@ A backend is **core-conformant** when every operator outside the ``nn``
 section passes for the dtypes it declares, and **nn-conformant** when it is
 core-conformant and the ``nn`` section passes too.
 
-An operator keeps the backend from a level when one of its cases
+An operator keeps the backend from a level when one of its cases, on any
+device tested,
 
 - failed, raised, is a known bug (``expected failure``), passed although
   listed as a known bug (``unexpected pass``: the expectations file is

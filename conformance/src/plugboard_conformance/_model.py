@@ -1,8 +1,8 @@
 """The report's data model: outcomes, one record per case, and the report itself.
 
 A *case* is one operator on one dtype in one variant (``functional``,
-``inplace``, ``out`` or ``errors``). Its record says what happened, which
-kernel ran, how large the error was and on which input. The JSON form is
+``inplace``, ``out`` or ``errors``) on one device. Its record says what
+happened, which kernel ran, how large the error was and on which input. The JSON form is
 described by ``schema/report-v1.json``; ``Report.to_json`` and
 ``Report.from_json`` are its only writer and reader.
 """
@@ -43,12 +43,13 @@ class Variant(str, Enum):
 
 @dataclass
 class CaseRecord:
-    """One operator, dtype and variant on one backend."""
+    """One operator, dtype and variant on one device of a backend."""
 
     op: str  # "pb::add"
     dtype: str  # "float32"; "-" for dtype-independent cases
     variant: str  # a Variant value
     outcome: str  # an Outcome value
+    device: str = ""  # the device it ran on, "opencl:1"; empty when no device was available
     path: str | None = None  # how it ran: "native", "composite", "fallback" (None: did not run)
     message: str = ""  # why, for anything but a plain pass
     samples: int = 0  # sample inputs checked
@@ -73,6 +74,7 @@ class ContractRecord:
     time_s: float = 0.0
     reproduce: str = ""
     traceback: str = ""  # the full failure text of a failed or broken check
+    device: str = ""  # the device it checked; empty for checks of all devices together
 
 
 @dataclass
@@ -81,8 +83,9 @@ class BackendIdentity:
     distribution: str
     version: str
     api_version: list[int]
-    device: str  # the device the suite ran on, e.g. "opencl:0"
+    device: str  # the (first) device the suite ran on, e.g. "opencl:0"
     emulation: str = ""  # non-empty when the device is emulated, saying how
+    devices: list[str] = field(default_factory=list)  # every device tested, in index order
 
 
 @dataclass

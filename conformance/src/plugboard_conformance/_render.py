@@ -12,8 +12,10 @@
 - :func:`write_reports` validates a report against the schema and writes its
   three files; :func:`report_directory` checks where, before a run starts.
 
-A matrix cell combines the cases of one operator and dtype across variants:
-the worst outcome wins (:data:`SEVERITY`).
+A matrix cell combines the cases of one operator and dtype across variants
+and devices: the worst outcome wins (:data:`SEVERITY`). When a report tested
+more than one device, contract checks and problems name their device; a
+single-device report renders as it always did.
 """
 
 from __future__ import annotations
@@ -130,8 +132,18 @@ def _dtype_key(dtype: str) -> tuple[int, str]:
     return (len(DTYPE_ORDER) + 1 if dtype == NO_DTYPE else len(DTYPE_ORDER)), dtype
 
 
-def _case_key(case: CaseRecord) -> tuple[str, tuple[int, str], int, str]:
-    return case.op, _dtype_key(case.dtype), _variant_rank(case.variant), case.variant
+def _case_key(case: CaseRecord) -> tuple[str, tuple[int, str], int, str, str]:
+    return case.op, _dtype_key(case.dtype), _variant_rank(case.variant), case.variant, case.device
+
+
+def _several_devices(report: Report) -> bool:
+    """Whether the report tested more than one device: then records name theirs."""
+    return len(report.backend.devices) > 1
+
+
+def _on_device(device: str, several: bool) -> str:
+    """`` on opencl:1`` for a record of one of several devices tested; empty otherwise."""
+    return f" on {device}" if several and device else ""
 
 
 def _matrix(cases: list[CaseRecord]) -> tuple[list[str], list[_Row]]:
@@ -177,7 +189,7 @@ def _identity_parts(report: Report) -> list[str]:
         f"plugboard {report.plugboard_version}",
         f"conformance suite {report.suite_version}",
         f"opset v{report.opset_version}",
-        f"device {b.device}",
+        f"devices {', '.join(b.devices)}" if _several_devices(report) else f"device {b.device}",
     ]
 
 
@@ -251,8 +263,8 @@ def render_markdown(report: Report) -> str:
     lines += [f"| {_symbol(outcome)} {outcome} | {count} |" for outcome, count in items]
     lines += [f"| total | {sum(count for _, count in items)} |", ""]
 
-    lines += _md_matrix(report.cases)
-    lines += _md_contract(report.contract)
+    lines += _md_matrix(report.cases, _several_devices(report))
+    lines += _md_contract(report.contract, _several_devices(report))
     lines += _md_problems(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -282,7 +294,7 @@ def _md_level(name: str, level: Level | None, report: Report) -> list[str]:
     return lines
 
 
-def _md_matrix(cases: list[CaseRecord]) -> list[str]:
+def _md_matrix(cases: list[CaseRecord], several: bool) -> list[str]:
     lines = ["## Operators", ""]
     if not cases:
         return [*lines, "No cases ran.", ""]
@@ -303,7 +315,8 @@ def _md_matrix(cases: list[CaseRecord]) -> list[str]:
         "",
         *_wrap(
             f"Legend: {legend}; blank: no case. A cell shows the worst outcome of the "
-            "operator's variants (functional, inplace, out) on that dtype. *path*: how the "
+            "operator's variants (functional, inplace, out) on that dtype"
+            f"{', over every device tested' if several else ''}. *path*: how the "
             "operator ran most often (native kernel, composite, CPU fallback). *errors*: "
             "whether bad inputs raise clear errors."
         ),
@@ -312,15 +325,19 @@ def _md_matrix(cases: list[CaseRecord]) -> list[str]:
     return lines
 
 
-def _md_contract(contract: list[ContractRecord]) -> list[str]:
+def _md_contract(contract: list[ContractRecord], several: bool) -> list[str]:
     lines = ["## Device contract", ""]
     if not contract:
         return [*lines, "No device-contract checks ran.", ""]
-    lines += ["| check | outcome | message |", "|---|---|---|"]
+    if several:  # a device column: "all" for the checks of every device together
+        lines += ["| check | device | outcome | message |", "|---|---|---|---|"]
+    else:
+        lines += ["| check | outcome | message |", "|---|---|---|"]
     for check in contract:
         message = _md_text(check.message, _MESSAGE_LIMIT)
+        device = f" {_md_text(check.device or 'all')} |" if several else ""
         lines.append(
-            f"| {_md_code(check.name, in_table=True)} | {_symbol(check.outcome)} "
+            f"| {_md_code(check.name, in_table=True)} |{device} {_symbol(check.outcome)} "
             f"{check.outcome} | {message} |"
         )
     return [*lines, ""]
@@ -332,13 +349,15 @@ def _md_problems(report: Report) -> list[str]:
     cases = sorted((c for c in report.cases if c.outcome not in _NOT_PROBLEMS), key=_case_key)
     if not checks and not cases:
         return [*lines, "None: every case passed or was skipped.", ""]
+    several = _several_devices(report)
     for check in checks:
-        lines.append(f"- contract check {_md_code(check.name)}: **{check.outcome}**")
+        on = _on_device(_md_text(check.device), several)
+        lines.append(f"- contract check {_md_code(check.name)}{on}: **{check.outcome}**")
         lines += _md_details(check.message, None, check.reproduce)
     for case in cases:
         lines.append(
             f"- {_md_code(case.op)} · {_md_text(_dtype_label(case.dtype))} · "
-            f"{_md_text(case.variant)}: "
+            f"{_md_text(case.variant)}{_on_device(_md_text(case.device), several)}: "
             f"**{case.outcome}**"
         )
         lines += _md_details(case.message, case.expectation, case.reproduce)
@@ -407,8 +426,8 @@ def render_html(report: Report) -> str:
         _html_header(report),
         '<div class="layout">',
         '<div class="content">',
-        _html_matrix(report.cases),
-        _html_contract(report.contract),
+        _html_matrix(report.cases, _several_devices(report)),
+        _html_contract(report.contract, _several_devices(report)),
         _html_problems(report),
         "</div>",
         '<aside id="details" aria-live="polite">'
@@ -477,7 +496,8 @@ def _html_level(name: str, level: Level | None) -> str:
     return "".join(parts)
 
 
-def _html_cell(op: str, dtype: str, variant: str | None, cases: list[CaseRecord]) -> str:
+def _html_cell(op: str, dtype: str, variant: str | None, cases: list[CaseRecord],
+               several: bool) -> str:
     if not cases:
         return '<td class="cell empty"></td>'
     outcome = worst_outcome(c.outcome for c in cases)
@@ -485,7 +505,8 @@ def _html_cell(op: str, dtype: str, variant: str | None, cases: list[CaseRecord]
     tooltip = "\n".join(
         [f"{op} · {label}: {outcome}"]
         + [
-            f"{c.variant}{'' if variant is None else ' (' + c.dtype + ')'}: {c.outcome}"
+            f"{c.variant}{'' if variant is None else ' (' + c.dtype + ')'}"
+            f"{_on_device(c.device, several)}: {c.outcome}"
             + (f" [{c.path}]" if c.path else "")
             for c in cases
         ]
@@ -499,22 +520,24 @@ def _html_cell(op: str, dtype: str, variant: str | None, cases: list[CaseRecord]
     )
 
 
-def _html_legend() -> str:
+def _html_legend(several: bool) -> str:
     items = "".join(
         f'<span class="chip {_css_class(outcome)}">{_e(symbol)} {_e(outcome)}</span>'
         for outcome, symbol in OUTCOME_SYMBOLS.items()
     )
+    devices = ", over every device tested" if several else ""
     return (
         f'<div class="legend" id="legend">{items}</div>'
         '<p class="muted">A cell shows the worst outcome of the operator\'s variants '
-        "(functional, inplace, out) on that dtype; hover for a summary, click for details. "
+        f"(functional, inplace, out) on that dtype{devices}; "
+        "hover for a summary, click for details. "
         "<i>path</i>: how the operator ran most often. <i>errors</i>: whether bad inputs "
         "raise clear errors.</p>"
     )
 
 
-def _html_matrix(cases: list[CaseRecord]) -> str:
-    parts = ['<section id="operators">', "<h2>Operators</h2>", _html_legend()]
+def _html_matrix(cases: list[CaseRecord], several: bool) -> str:
+    parts = ['<section id="operators">', "<h2>Operators</h2>", _html_legend(several)]
     if not cases:
         parts += ['<p id="matrix">No cases ran.</p>', "</section>"]
         return "\n".join(parts)
@@ -531,8 +554,9 @@ def _html_matrix(cases: list[CaseRecord]) -> str:
         "<tbody>",
     ]
     for row in rows:
-        cells = "".join(_html_cell(row.op, d, None, row.cells.get(d, [])) for d in dtypes)
-        errors = _html_cell(row.op, NO_DTYPE, Variant.ERRORS.value, row.errors)
+        cells = "".join(_html_cell(row.op, d, None, row.cells.get(d, []), several)
+                        for d in dtypes)
+        errors = _html_cell(row.op, NO_DTYPE, Variant.ERRORS.value, row.errors, several)
         path = f'<td class="path">{_e(row.path or "")}</td>'
         parts.append(
             f'<tr data-op="{_e(row.op)}"><th class="op">{_e(row.op)}</th>{cells}{path}{errors}'
@@ -551,20 +575,22 @@ def _html_copy(command: str) -> str:
     )
 
 
-def _html_contract(contract: list[ContractRecord]) -> str:
+def _html_contract(contract: list[ContractRecord], several: bool) -> str:
     parts = ['<section id="contract-section">', "<h2>Device contract</h2>"]
     if not contract:
         parts += ["<p>No device-contract checks ran.</p>", "</section>"]
         return "\n".join(parts)
+    device_head = "<th>device</th>" if several else ""
     parts += [
         '<table id="contract">',
-        "<thead><tr><th>check</th><th>outcome</th><th>time</th><th>message</th>"
+        f"<thead><tr><th>check</th>{device_head}<th>outcome</th><th>time</th><th>message</th>"
         "<th>reproduce</th></tr></thead>",
         "<tbody>",
     ]
     for check in contract:
+        device = f"<td>{_e(check.device or 'all')}</td>" if several else ""
         parts.append(
-            f"<tr><td>{_e(check.name)}</td>"
+            f"<tr><td>{_e(check.name)}</td>{device}"
             f'<td class="{_css_class(check.outcome)}">{_e(_symbol(check.outcome))} '
             f"{_e(check.outcome)}</td>"
             f'<td class="num">{check.time_s * 1000:.1f} ms</td>'
@@ -581,10 +607,12 @@ def _html_problems(report: Report) -> str:
     if not cases:
         parts += ["<p>None: every case passed or was skipped.</p>", "</section>"]
         return "\n".join(parts)
+    several = _several_devices(report)
+    device_head = "<th>device</th>" if several else ""
     parts += [
         '<table id="problems">',
-        "<thead><tr><th>operator</th><th>dtype</th><th>variant</th><th>outcome</th>"
-        "<th>message</th></tr></thead>",
+        f"<thead><tr><th>operator</th><th>dtype</th><th>variant</th>{device_head}"
+        "<th>outcome</th><th>message</th></tr></thead>",
         "<tbody>",
     ]
     for case in cases:
@@ -592,11 +620,12 @@ def _html_problems(report: Report) -> str:
         if case.expectation is not None:
             message += f"\nexpectation: {case.expectation}"
         variant = f' data-variant="{_e(case.variant)}"' if case.variant == "errors" else ""
+        device = f"<td>{_e(case.device)}</td>" if several else ""
         parts.append(
             f'<tr class="problem" data-op="{_e(case.op)}" data-dtype="{_e(case.dtype)}"'
             f'{variant} tabindex="0">'
             f"<td><code>{_e(case.op)}</code></td><td>{_e(case.dtype)}</td>"
-            f"<td>{_e(case.variant)}</td>"
+            f"<td>{_e(case.variant)}</td>{device}"
             f'<td class="{_css_class(case.outcome)}">{_e(_symbol(case.outcome))} '
             f"{_e(case.outcome)}</td>"
             f'<td><pre class="message">{_e(message)}</pre></td></tr>'
@@ -684,6 +713,7 @@ _JS: Final = r"""
   "use strict";
   var report = JSON.parse(document.getElementById("report-data").textContent);
   var details = document.getElementById("details");
+  var severalDevices = report.backend.devices.length > 1;
   var classes = {};
   ["pass", "fail", "error", "unsupported", "expected failure", "unexpected pass", "skipped",
    "unavailable"].forEach(function (o) { classes[o] = "o-" + o.replace(/[^a-z]+/g, "-"); });
@@ -739,7 +769,8 @@ _JS: Final = r"""
     if (c.expectation !== null) { table.appendChild(row("expectation", c.expectation)); }
     var block = el("div", {"class": "case"}, [
       el("div", {}, [
-        el("b", {}, [c.variant + (c.variant === "errors" ? " (" + c.dtype + ")" : "")]),
+        el("b", {}, [c.variant + (c.variant === "errors" ? " (" + c.dtype + ")" : "") +
+                     (severalDevices && c.device ? " on " + c.device : "")]),
         " ", el("span", {"class": "chip " + (classes[c.outcome] || "")}, [c.outcome])]),
       table
     ]);

@@ -55,7 +55,8 @@ def run_suite(
 ) -> tuple[int, Report | None]:
     """Run the conformance suite on ``backend``; write its reports to ``report_dir``.
 
-    Returns pytest's exit code and the report.
+    ``device`` is one device to test (``"opencl:1"``); ``None`` or ``"all"`` tests
+    every device of the backend. Returns pytest's exit code and the report.
 
     Example (not run here: it takes a while):
         >>> from pathlib import Path

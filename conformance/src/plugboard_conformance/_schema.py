@@ -57,6 +57,10 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """A report of an older schema version as the current one (for reading old reports).
 
     1.0 -> 1.1: case and contract records gained ``traceback`` (empty for old ones).
+
+    Devices: a report without the backend's ``devices`` ran on one device,
+    ``backend.device``, so ``devices`` becomes ``[device]`` (``[]`` when there was
+    none) and every case and contract record gets that ``device``.
     """
     if data.get("schema_version") == "1.0":
         data = {**data, "schema_version": "1.1"}
@@ -64,6 +68,14 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(data.get(key), list):
                 data[key] = [{**r, "traceback": ""} if isinstance(r, dict) else r
                              for r in data[key]]
+    backend = data.get("backend")
+    if isinstance(backend, dict) and "devices" not in backend:
+        device = backend.get("device", "")
+        data = {**data, "backend": {**backend, "devices": [device] if device else []}}
+        for key in ("cases", "contract"):
+            if isinstance(data.get(key), list):
+                data[key] = [{**r, "device": r.get("device", device)} if isinstance(r, dict)
+                             else r for r in data[key]]
     return data
 
 

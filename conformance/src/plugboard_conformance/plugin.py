@@ -6,6 +6,13 @@ backend's expectations file, and at the end writes the report (JSON,
 Markdown, HTML) to ``--report-dir``. The suite runs under the fallback
 policy ``error``: an operator a backend lacks is reported, never quietly run
 elsewhere.
+
+``--device all`` (the default) tests every device of the backend: each op case
+and each device-contract check that takes ``pb_device`` runs once per device.
+Only when more than one device is tested does a test's id gain the device
+(``test_op[add.float32.functional-opencl:1]``), so single-device runs keep
+their ids, ``reproduce`` commands and Markdown reports. ``--device opencl:1``
+tests that device alone.
 """
 
 from __future__ import annotations
@@ -38,13 +45,15 @@ from ._timeout import DEFAULT_TIMEOUT_S, time_limit
 
 SESSION_KEY = pytest.StashKey["ConformanceSession"]()
 CONTRACT_MODULE = "test_device_contract.py"
+ALL_DEVICES = "all"  # --device: every device of the backend
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("plugboard-conformance", "plugboard conformance suite")
     group.addoption("--backend", metavar="NAME", help="the backend (device type) to test")
-    group.addoption("--device", metavar="DEVICE",
-                    help="the device to test, e.g. opencl:1 (default: index 0)")
+    group.addoption("--device", metavar="DEVICE", default=ALL_DEVICES,
+                    help="the devices to test: all (every device of the backend, the "
+                    "default) or one, e.g. opencl:1")
     group.addoption("--report-dir", metavar="DIR",
                     help="write NAME.json, NAME.md and NAME.html here")
     group.addoption("--case-timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT_S,
@@ -82,16 +91,28 @@ def all_cases() -> list[CaseSpec]:
     return cases
 
 
+# Last, after pytest's own parametrize marks: the device is the last part of an id.
+@pytest.hookimpl(trylast=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "op_case" in metafunc.fixturenames:
         cases = all_cases()
         metafunc.parametrize("op_case", cases, ids=[c.id for c in cases])
+    session = metafunc.config.stash.get(SESSION_KEY, None)
+    if session is None or len(session.devices) < 2:
+        return  # one device (or none): the fixtures give it, and ids stay as they are
+    for name in DEVICE_FIXTURES:
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, session.devices, ids=[str(d) for d in session.devices])
+            break
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     suite = Path(__file__).parent
     if SESSION_KEY not in config.stash and any(suite in Path(i.path).parents for i in items):
         _session(config)  # one clear usage error rather than one per test
+    session = config.stash.get(SESSION_KEY, None)
+    if session is not None:
+        session.note_contract_items(items)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +127,19 @@ def pb_device_type(conformance: ConformanceSession) -> str:
 
 @pytest.fixture(scope="session")
 def pb_device(conformance: ConformanceSession) -> pb.Device:
+    """The device under test (parametrized with each device when several are tested)."""
     return conformance.require_device()
+
+
+@pytest.fixture(scope="session")
+def case_device(conformance: ConformanceSession) -> pb.Device | None:
+    """The device ``test_op`` runs its case on, like ``pb_device``; None when there is none
+    (the case is then recorded as unavailable rather than skipped)."""
+    return conformance.device
+
+
+# The fixtures that name the device a test runs on: parametrized when several are tested.
+DEVICE_FIXTURES = ("case_device", "pb_device")
 
 
 @pytest.fixture(scope="session")
@@ -126,12 +159,12 @@ def _report_dir(value: str) -> Path:
 
 
 class ConformanceSession:
-    """State of one conformance run: the backend, its device, and the records."""
+    """State of one conformance run: the backend, its devices, and the records."""
 
     def __init__(self, config: pytest.Config, backend: str):
         self.config = config
         self.device_type = backend
-        self.device_option: str | None = config.getoption("--device")
+        self.device_option: str = config.getoption("--device") or ALL_DEVICES
         report_dir = config.getoption("--report-dir")
         self.report_dir = None if report_dir is None else _report_dir(report_dir)
         self.cases: list[CaseRecord] = []
@@ -139,8 +172,11 @@ class ConformanceSession:
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.clock = time.perf_counter()
         self.unavailable: str | None = None
-        self.device: pb.Device | None = None
-        self.runner: CaseRunner | None = None
+        self.devices: list[pb.Device] = []  # the devices under test, in index order
+        self.device: pb.Device | None = None  # the first of them
+        self.runners: dict[str, CaseRunner] = {}  # by device string
+        # The device each contract check's test item runs on, by node id ("": every device).
+        self.contract_devices: dict[str, str] = {}
         self.expectations: list[_expectations.Expectation] = []
         self.expectations_error: str | None = None
         self._policy: Any = None
@@ -160,10 +196,18 @@ class ConformanceSession:
         if not status.available:
             self.unavailable = f"the backend is unavailable: {status.reason}"
             return
-        self.device = pb.device(self.device_option or f"{self.device_type}:0")
-        if self.device.type != self.device_type:
-            raise pytest.UsageError(f"--device {self.device} is not a {self.device_type} device")
-        self.runner = CaseRunner(self.device)
+        if self.device_option == ALL_DEVICES:
+            self.devices = pb.devices(self.device_type)
+            if not self.devices:
+                self.unavailable = "the backend is available but reports no device"
+                return
+        else:
+            device = pb.device(self.device_option)
+            if device.type != self.device_type:
+                raise pytest.UsageError(f"--device {device} is not a {self.device_type} device")
+            self.devices = [device]
+        self.device = self.devices[0]
+        self.runners = {str(d): CaseRunner(d) for d in self.devices}
         path = pb.backend.conformance_expectations(self.device_type)
         if path is not None:
             try:
@@ -180,14 +224,16 @@ class ConformanceSession:
         return self.device
 
     # Cases -----------------------------------------------------------------------------
-    def run_case(self, spec: CaseSpec, item_name: str) -> CaseRecord:
-        if self.runner is None:
+    def run_case(self, spec: CaseSpec, device: pb.Device | None, item_name: str) -> CaseRecord:
+        """Run ``spec`` on ``device`` (None: no device is available) and record it."""
+        if device is None:
             record = CaseRecord(spec.info.name, spec.dtype_name, spec.variant.value,
                                 Outcome.UNAVAILABLE.value, message=self.unavailable or "")
         else:
-            record = self.runner.run(spec)
+            record = self.runners[str(device)].run(spec)
+            record.device = str(device)
             self._apply_expectation(record)
-        record.reproduce = self.reproduce(item_name)
+        record.reproduce = self.reproduce(item_name, device)
         self.cases.append(record)
         return record
 
@@ -206,14 +252,31 @@ class ConformanceSession:
         elif record.outcome in (Outcome.FAIL.value, Outcome.ERROR.value):
             record.outcome = Outcome.EXPECTED_FAILURE.value
 
-    def reproduce(self, item_name: str) -> str:
-        device = f" --device {self.device}" if self.device_option else ""
-        return (f"pytest --pyargs plugboard_conformance --backend {self.device_type}{device} "
-                f"-k '{item_name}'")
+    def reproduce(self, item_name: str, device: pb.Device | str | None) -> str:
+        """The command that runs this test alone, on ``device`` (None: on every device)."""
+        option = ""
+        if device and (self.device_option != ALL_DEVICES or len(self.devices) > 1):
+            option = f" --device {device}"
+        name = _single_device_name(item_name, str(device)) if device else item_name
+        return (f"pytest --pyargs plugboard_conformance --backend {self.device_type}{option} "
+                f"-k '{name}'")
+
+    def note_contract_items(self, items: list[pytest.Item]) -> None:
+        """Remember the device each device-contract check runs on ("" for all devices)."""
+        for item in items:
+            if not item.nodeid.split("::")[0].endswith(CONTRACT_MODULE):
+                continue
+            params = getattr(item, "callspec", None)
+            device = params.params.get("pb_device") if params is not None else None
+            if device is None and "pb_device" in getattr(item, "fixturenames", ()):
+                device = self.device
+            self.contract_devices[item.nodeid] = str(device) if device is not None else ""
 
     # The report --------------------------------------------------------------------------
     def record_contract(self, report: pytest.TestReport) -> None:
-        name = report.nodeid.split("::")[-1]
+        device = self.contract_devices.get(report.nodeid, "")
+        item_name = report.nodeid.split("::")[-1]
+        name = _single_device_name(item_name, device) if device else item_name
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
             if report.passed:
                 outcome, message = Outcome.PASS, ""
@@ -227,9 +290,11 @@ class ConformanceSession:
                 outcome = Outcome.FAIL if report.when == "call" else Outcome.ERROR
                 message = _summary_line(report.longreprtext)
             self.contract.append(ContractRecord(
-                name, outcome.value, message, report.duration, self.reproduce(name),
+                name, outcome.value, message, report.duration,
+                self.reproduce(item_name, device or None),
                 traceback=report.longreprtext.strip() if outcome in (
                     Outcome.FAIL, Outcome.ERROR) else "",
+                device=device,
             ))
 
     def finish(self, full_run: bool) -> Report:
@@ -239,8 +304,8 @@ class ConformanceSession:
         self._expectations_record(full_run)
         from ._levels import compute_levels
 
-        if self.runner is not None:
-            blame_composites(self.cases, self.runner.called)
+        for device, runner in self.runners.items():  # blame within each device's cases
+            blame_composites([c for c in self.cases if c.device == device], runner.called)
 
         summary: dict[str, int] = {}
         for outcome in [*(c.outcome for c in self.cases), *(c.outcome for c in self.contract)]:
@@ -288,6 +353,7 @@ class ConformanceSession:
             api_version=list(status.api_version or ()),
             device=str(self.device) if self.device else "",
             emulation=emulation,
+            devices=[str(d) for d in self.devices],
         )
 
     def _environment(self) -> Environment:
@@ -301,6 +367,22 @@ class ConformanceSession:
             python=platform.python_version(), numpy=np.__version__,
             machine=platform.machine(),
         )
+
+
+def _single_device_name(item_name: str, device: str) -> str:
+    """``item_name`` without the device part its id gains when several devices are tested.
+
+    >>> _single_device_name("test_op[add.float32.functional-opencl:1]", "opencl:1")
+    'test_op[add.float32.functional]'
+    >>> _single_device_name("test_synchronize[opencl:1]", "opencl:1")
+    'test_synchronize'
+    >>> _single_device_name("test_synchronize", "opencl:0")
+    'test_synchronize'
+    """
+    for suffix, replacement in ((f"-{device}]", "]"), (f"[{device}]", "")):
+        if item_name.endswith(suffix):
+            return item_name[: -len(suffix)] + replacement
+    return item_name
 
 
 def _summary_line(text: str) -> str:

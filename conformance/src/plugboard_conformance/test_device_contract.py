@@ -6,7 +6,9 @@ plugboard's public API: memory, copies in every direction, asynchrony, device
 properties and device strings. Its docstring says what a backend must
 guarantee. The fixtures ``pb_device_type``, ``pb_device`` (the device under
 test) and ``pb_devices`` (every available device of that type) come from the
-suite's pytest plugin.
+suite's pytest plugin. A check that takes ``pb_device`` runs once per device
+tested (``--device all``, the default, tests every device); one that takes
+only ``pb_devices`` runs once, over all of them.
 """
 
 from __future__ import annotations
