@@ -150,15 +150,21 @@ class SuiteRun(dict[str, Any]):
 
 
 class FaultySuite:
-    """Runs the suite's tests on an installed test backend ("faulty" by default)."""
+    """Runs the suite's tests on an installed test backend ("faulty" by default).
+
+    Test backends have two devices; a defect of one kernel shows on both, so runs test
+    the first device only unless told otherwise.
+    """
 
     def __init__(self, report_dir: Path):
         self.report_dir = report_dir
 
-    def run(self, keyword: str, backend: str = "faulty") -> SuiteRun:
+    def run(self, keyword: str, backend: str = "faulty", device: str | None = None
+            ) -> SuiteRun:
         """The report of the suite's tests matching ``keyword`` (pytest's ``-k``)."""
         pytest.main([
-            "--pyargs", "plugboard_conformance", "--backend", backend, "--report-dir",
+            "--pyargs", "plugboard_conformance", "--backend", backend,
+            "--device", device or f"{backend}:0", "--report-dir",
             str(self.report_dir), "-k", keyword, "-q", "-p", "no:cacheprovider",
             "-p", "no:doctest", "-p", "no:randomly", "-o", "addopts=",
             "-o", "python_files=test_*.py",

@@ -95,7 +95,7 @@ def test_each_defect_is_caught_and_the_run_fails(
     plugins: PluginInstaller, tmp_path: Path, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
-    code = cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path),
+    code = cli(["conformance", "--backend", "faulty", "--device", "faulty:0", "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
     report = faulty_suite.load(tmp_path / "faulty.json")
@@ -136,7 +136,7 @@ def test_diff_flags_the_regressions_from_cpu_to_the_faulty_backend(
     plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
     assert cli(["conformance", "--backend", "cpu", "--report-dir", str(tmp_path / "cpu"),
                 "--no-progress"]) == 0
-    cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path / "faulty"),
+    cli(["conformance", "--backend", "faulty", "--device", "faulty:0", "--report-dir", str(tmp_path / "faulty"),
          "--no-progress"])
     capsys.readouterr()
     code = cli(["conformance", "diff", str(tmp_path / "cpu" / "cpu.json"),
@@ -179,7 +179,7 @@ reason = "matches nothing"
     monkeypatch.setenv("EXPECTING_FILE", str(expectations))
     plugins.install("expecting", host_backend_source("expecting", "Expecting",
                                                      EXPECTATIONS_KERNELS))
-    code = cli(["conformance", "--backend", "expecting", "--report-dir", str(tmp_path),
+    code = cli(["conformance", "--backend", "expecting", "--device", "expecting:0", "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
     report = faulty_suite.load(tmp_path / "expecting.json")
@@ -231,7 +231,7 @@ def test_a_kernel_that_ignores_storage_offsets_fails(
     plugins: PluginInstaller, tmp_path: Path, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", OFFSET_BLIND_KERNELS))
-    code = cli(["conformance", "--backend", "faulty", "--report-dir", str(tmp_path),
+    code = cli(["conformance", "--backend", "faulty", "--device", "faulty:0", "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
     report = faulty_suite.load(tmp_path / "faulty.json")
@@ -264,7 +264,7 @@ Runtime.allocate = _allocate
 def test_devices_that_share_memory_fail_the_isolation_check(plugins: PluginInstaller,
                                                             faulty_suite: Any) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", ALIASING_DEVICES))
-    report = faulty_suite.run("own_data or device_to_device")
+    report = faulty_suite.run("own_data or device_to_device", device="all")
     contract = {c["name"]: c for c in report["contract"]}
     check = contract["test_each_device_holds_its_own_data"]
     assert check["outcome"] == "fail"
