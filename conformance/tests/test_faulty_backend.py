@@ -102,7 +102,7 @@ def test_each_defect_is_caught_and_the_run_fails(
     Report.from_json(report)  # the documented schema round-trips
 
     add = report.cases("pb::add", "float32")["functional"]
-    assert add["outcome"] == "fail" and "outside tolerance" in add["message"]
+    assert add["outcome"] == "fail" and "beyond the accuracy limit" in add["message"]
     assert add["path"] == "native"
 
     mul = report.cases("pb::mul", "float32")["functional"]
