@@ -15,8 +15,10 @@ Each operator has one :class:`Limit` in :data:`LIMITS`:
 - ``bound``: for results of many roundings where cancellation makes ULP
   meaningless (a sum near zero, a matmul entry, a variance), an absolute
   allowance is added to the ULP one (:class:`Bound`): ``LAMBDA / 2 * sqrt(n) *
-  eps * M``, with ``n`` the number of terms, ``M`` a magnitude of the terms and
-  ``eps`` the machine epsilon of the dtype the backend accumulates in. That is
+  eps * M``, with ``n`` the number of terms (the size of the sample's largest
+  floating input, which bounds the terms behind any one result element; 1 for
+  element-wise operators), ``M`` a magnitude of the terms and ``eps`` the
+  machine epsilon of the dtype the backend accumulates in. That is
   Higham and Mary's probabilistic bound for sums (SIAM J. Sci. Comput. 41(5),
   2019): with unit roundoff ``u = eps / 2``, the error of a sum of ``n`` terms
   exceeds ``LAMBDA * sqrt(n) * u * sum|terms|`` with probability at most
@@ -47,8 +49,8 @@ import numpy as np
 
 import plugboard as pb
 
-__all__ = ["LAMBDA", "LIMITS", "Bound", "Limit", "accumulator_eps", "limit_for",
-           "markdown_table"]
+__all__ = ["LAMBDA", "LIMITS", "Bound", "Limit", "accumulator_eps", "allowance", "duplicates",
+           "limit_for", "markdown_table", "scale", "ulp_of"]
 
 # Higham and Mary's lambda: a sum exceeds the bound with probability <= 2 exp(-18) ~ 3e-8.
 LAMBDA = 6.0
