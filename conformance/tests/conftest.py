@@ -21,6 +21,7 @@ from plugboard_conformance._model import (
     ContractRecord,
     Environment,
     Report,
+    WorstInput,
 )
 
 ReportFactory = Callable[..., Report]
@@ -48,7 +49,10 @@ def synthetic_cases() -> list[CaseRecord]:
     return [
         case("pb::add", "float32", "functional", "pass", path="native", samples=12,
              max_abs_error=1.2e-7, max_rel_error=3e-8, max_ulp_error=0.5,
-             worst_input="x=tensor([1e30, -1.5]), y=tensor([3.0, 2.0])", declared=True),
+             worst_input="x=tensor([1e30, -1.5]), y=tensor([3.0, 2.0])", declared=True,
+             mean_ulp_error=0.0125, limit="0 ULP",
+             worst=WorstInput("x=tensor([1e30, -1.5]), y=tensor([3.0, 2.0])", [1],
+                              1.5000001, 1.5, 0.5, [-1.5, 3.0])),
         case("pb::add", "float32", "inplace", "pass", path="native", samples=12,
              max_abs_error=1.2e-7, max_ulp_error=0.5, declared=True),
         case("pb::add", "float32", "out", "pass", path="native", samples=12, declared=True),

@@ -40,12 +40,17 @@ def two_device_report(make_report: Any, add_on_1: str = "pass") -> Report:
 
 
 def old_report_json(report: Report) -> dict[str, Any]:
-    """``report`` as a report written before records had devices."""
+    """``report`` as a 1.1 report: written before records had devices (or accuracy
+    statistics)."""
     data = report.to_json()
+    data["schema_version"] = "1.1"
     del data["backend"]["devices"]
     for key in ("cases", "contract"):
         for record in data[key]:
             del record["device"]
+    for record in data["cases"]:
+        for field in ("mean_ulp_error", "limit", "worst"):
+            del record[field]
     return data
 
 

@@ -95,14 +95,15 @@ def test_each_defect_is_caught_and_the_run_fails(
     plugins: PluginInstaller, tmp_path: Path, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
-    code = cli(["conformance", "--backend", "faulty", "--device", "faulty:0", "--report-dir", str(tmp_path),
+    code = cli(["conformance", "--backend", "faulty", "--device", "faulty:0",
+                "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
     report = faulty_suite.load(tmp_path / "faulty.json")
     Report.from_json(report)  # the documented schema round-trips
 
     add = report.cases("pb::add", "float32")["functional"]
-    assert add["outcome"] == "fail" and "outside tolerance" in add["message"]
+    assert add["outcome"] == "fail" and "beyond the accuracy limit" in add["message"]
     assert add["path"] == "native"
 
     mul = report.cases("pb::mul", "float32")["functional"]
@@ -136,7 +137,8 @@ def test_diff_flags_the_regressions_from_cpu_to_the_faulty_backend(
     plugins.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_KERNELS))
     assert cli(["conformance", "--backend", "cpu", "--report-dir", str(tmp_path / "cpu"),
                 "--no-progress"]) == 0
-    cli(["conformance", "--backend", "faulty", "--device", "faulty:0", "--report-dir", str(tmp_path / "faulty"),
+    cli(["conformance", "--backend", "faulty", "--device", "faulty:0",
+                "--report-dir", str(tmp_path / "faulty"),
          "--no-progress"])
     capsys.readouterr()
     code = cli(["conformance", "diff", str(tmp_path / "cpu" / "cpu.json"),
@@ -179,7 +181,8 @@ reason = "matches nothing"
     monkeypatch.setenv("EXPECTING_FILE", str(expectations))
     plugins.install("expecting", host_backend_source("expecting", "Expecting",
                                                      EXPECTATIONS_KERNELS))
-    code = cli(["conformance", "--backend", "expecting", "--device", "expecting:0", "--report-dir", str(tmp_path),
+    code = cli(["conformance", "--backend", "expecting", "--device", "expecting:0",
+                "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
     report = faulty_suite.load(tmp_path / "expecting.json")
@@ -231,7 +234,8 @@ def test_a_kernel_that_ignores_storage_offsets_fails(
     plugins: PluginInstaller, tmp_path: Path, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", OFFSET_BLIND_KERNELS))
-    code = cli(["conformance", "--backend", "faulty", "--device", "faulty:0", "--report-dir", str(tmp_path),
+    code = cli(["conformance", "--backend", "faulty", "--device", "faulty:0",
+                "--report-dir", str(tmp_path),
                 "--no-progress"])
     assert code != 0
     report = faulty_suite.load(tmp_path / "faulty.json")

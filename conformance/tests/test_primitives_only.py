@@ -32,7 +32,8 @@ def test_primitives_only_backend_passes_through_composites(
     plugins: PluginInstaller, tmp_path: Path
 ) -> None:
     plugins.install("prims", host_backend_source("prims", "Prims", PRIMITIVES_ONLY))
-    assert cli(["conformance", "--backend", "prims", "--device", "prims:0", "--report-dir", str(tmp_path / "prims"),
+    assert cli(["conformance", "--backend", "prims", "--device", "prims:0",
+                "--report-dir", str(tmp_path / "prims"),
                 "--no-progress"]) == 0
     assert cli(["conformance", "--backend", "cpu", "--report-dir", str(tmp_path / "cpu"),
                 "--no-progress"]) == 0

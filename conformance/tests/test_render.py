@@ -303,7 +303,7 @@ def test_write_reports(report: Report, tmp_path: Path) -> None:
     }
     text = paths["json"].read_text(encoding="utf-8")
     assert json.loads(text) == report.to_json()
-    assert text.startswith('{\n  "schema_version": "1.1",\n  "suite_version"')
+    assert text.startswith('{\n  "schema_version": "1.2",\n  "suite_version"')
     assert text.endswith("}\n")
     assert paths["md"].read_text(encoding="utf-8") == render_markdown(report)
     assert paths["html"].read_text(encoding="utf-8") == render_html(report)
@@ -320,3 +320,18 @@ def test_write_reports_refuses_an_invalid_report(make_report: Any, tmp_path: Pat
 def test_write_reports_refuses_an_unsafe_file_name(make_report: Any, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="device type"):
         write_reports(make_report(backend="../evil"), tmp_path)
+
+
+def test_the_markdown_shows_each_operators_limit_and_ulp_errors(report: Report) -> None:
+    text = render_markdown(report)
+    section = text.split("## Accuracy\n", 1)[1].split("\n## ", 1)[0]
+    assert "| operator | limit | float32 |" in section
+    # The largest ULP error over the variants, the mean in parentheses.
+    assert "| `pb::add` | 0 ULP | 0.5 (0.013) |" in section
+
+
+def test_the_html_case_details_show_the_limit_and_the_worst_element(report: Report) -> None:
+    html = render_html(report)
+    assert '"limit":"0 ULP"' in html and '"mean_ulp_error":0.0125' in html
+    assert '"inputs":[-1.5,3.0]' in html
+    assert 'row("worst element", worstText(c.worst))' in html

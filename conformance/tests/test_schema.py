@@ -20,6 +20,7 @@ from plugboard_conformance._model import (
     Outcome,
     Report,
     Variant,
+    WorstInput,
 )
 from plugboard_conformance._schema import SCHEMA_PATH, ReportSchemaError, load_schema, validate
 
@@ -34,7 +35,7 @@ def test_the_schema_ships_in_the_package_and_is_draft_2020_12() -> None:
     assert SCHEMA_PATH.is_file()
     schema = load_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION == "1.1"
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION == "1.2"
     load_schema()["title"] = "changed"
     assert load_schema()["title"] != "changed"  # each call returns a fresh copy
 
@@ -56,6 +57,7 @@ def test_enums_are_the_models() -> None:
         (("$defs", "level", "properties"), Level),
         (("$defs", "contract_record", "properties"), ContractRecord),
         (("$defs", "case_record", "properties"), CaseRecord),
+        (("$defs", "worst_element", "properties"), WorstInput),
     ],
 )
 def test_every_field_is_in_the_schema_required_and_described(

@@ -22,7 +22,6 @@ import traceback
 import warnings
 import zlib
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,8 +30,9 @@ import numpy as np
 import plugboard as pb
 from plugboard.library import Path, record_paths
 
-from ._checks import compare
-from ._model import CaseRecord, Outcome, Variant
+from ._accuracy import Limit, limit_for, scale
+from ._checks import Comparison, compare
+from ._model import CaseRecord, Outcome, Variant, WorstInput
 from ._opdb import ErrorSample, Layout, OpInfo, Sample
 from ._timeout import CaseTimeout
 
@@ -293,6 +293,33 @@ def _reference(info: OpInfo, sample: Sample) -> np.ndarray | tuple[np.ndarray, .
     return np.asarray(result)
 
 
+@dataclass
+class _Errors:
+    """A case's error statistics across its samples, beyond the record's maxima."""
+
+    limit: Limit
+    ulp_sum: float = 0.0
+    ulp_count: int = 0
+    worst_failed: bool = False  # the record's worst element is beyond the limit
+
+
+def _inputs_at(sample: Sample, shape: tuple[int, ...], index: tuple[int, ...]
+               ) -> list[float] | None:
+    """An element-wise operator's input values at ``index`` of its result, or None when
+    an input does not broadcast to the result."""
+    values = []
+    for arg in sample.args:
+        host = _host(arg)
+        if isinstance(host, np.ndarray):
+            try:
+                values.append(float(np.broadcast_to(host, shape)[index]))
+            except ValueError:
+                return None
+        elif isinstance(host, (bool, int, float)):
+            values.append(float(host))
+    return values
+
+
 def _output_dtypes(
     expected: tuple[np.ndarray, ...], dtype: pb.DType | tuple[pb.DType, ...]
 ) -> tuple[pb.DType, ...]:
@@ -384,10 +411,9 @@ class CaseRunner:
         info, dtype, variant = spec.info, spec.dtype, spec.variant
         assert dtype is not None
         rng = np.random.default_rng(zlib.crc32(spec.id.encode()))
-        tolerance = info.tolerance
+        errors = _Errors(limit_for(info.name))
         paths: Counter[str] = Counter()
         problems: list[str] = []
-        worst = -1.0
         samples = list(info.samples(dtype, rng))
         # References by sample, for its runs in other layouts too (the values are the same).
         references = {id(s): (_reference(info, s), info.result_dtype(dtype, s)) for s in samples}
@@ -425,15 +451,10 @@ class CaseRunner:
             written: pb.DType | tuple[pb.DType, ...] | None = None  # a wider out='s dtype(s)
             if run.wide:
                 written = run.wide if isinstance(expected, tuple) else run.wide[0]
-            problem = self._check_result(result, expected, result_dtype, tolerance, record,
-                                         label, info.check, sample, written)
+            problem = self._check_result(result, expected, result_dtype, errors, record,
+                                         label, info, sample, out_dtype=written)
             if problem:
                 problems.append(f"{label}: {problem}")
-            if record.max_ulp_error is not None and record.max_ulp_error > worst:
-                worst = record.max_ulp_error
-                record.worst_input = label
-            elif record.worst_input is None and record.max_abs_error is not None:
-                record.worst_input = label
             if not widened and run.placement is Placement.SAMPLE:
                 wide = _wider_out(expected, result_dtype)
                 if wide:
@@ -444,6 +465,10 @@ class CaseRunner:
                         widened, wide_later = True, None
                     elif wide_later is None:
                         wide_later = wider
+        if errors.ulp_count:
+            record.mean_ulp_error = errors.ulp_sum / errors.ulp_count
+        if record.max_ulp_error is not None:
+            record.limit = errors.limit.describe()
         record.path = paths.most_common(1)[0][0] if paths else None
         record.declared = True
         if problems:
@@ -552,10 +577,8 @@ class CaseRunner:
     def _check_result(
         self, result: Any, expected: np.ndarray | tuple[np.ndarray, ...],
         dtype: pb.DType | tuple[pb.DType, ...],
-        tolerance: dict[str, tuple[float, float]], record: CaseRecord, label: str,
-        check: Callable[[np.ndarray, Sample], str] | None = None,
-        sample: Sample | None = None,
-        out_dtype: pb.DType | tuple[pb.DType, ...] | None = None,
+        errors: _Errors, record: CaseRecord, label: str, info: OpInfo, sample: Sample,
+        output: int | None = None, out_dtype: pb.DType | tuple[pb.DType, ...] | None = None,
     ) -> str:
         """What is wrong with ``result`` (of ``dtype``, written into tensors of
         ``out_dtype`` when that is wider), or ""."""
@@ -568,7 +591,8 @@ class CaseRunner:
             for i, (r, e, d, o) in enumerate(
                 zip(result, expected, dtypes, written, strict=True)
             ):
-                problem = self._check_result(r, e, d, tolerance, record, label, out_dtype=o)
+                problem = self._check_result(r, e, d, errors, record, label, info, sample, i,
+                                             out_dtype=o)
                 if problem:
                     return f"output {i}: {problem}"
             return ""
@@ -582,14 +606,22 @@ class CaseRunner:
             return f"the result dtype is {result.dtype}, expected {written_dtype}"
         if result.shape != expected.shape:
             return f"the result shape is {result.shape}, expected {expected.shape}"
-        if check is not None and sample is not None:
-            return check(result.numpy(), sample)
+        if info.check is not None and output is None:
+            return info.check(result.numpy(), sample)
         values = result.numpy()
         if written_dtype is not dtype:
             values, problem = _narrowed(values, dtype)
             if problem:
                 return problem
-        comparison = compare(values, expected, dtype, tolerance.get(dtype.name))
+        magnitude: np.ndarray | float = 0.0
+        terms = 1
+        if dtype.is_floating_point:
+            magnitude, terms = scale(errors.limit, info.reference,
+                                     [_wide(_host(a)) for a in sample.args], sample.kwargs,
+                                     expected)
+        comparison = compare(values, expected, dtype, errors.limit, magnitude, terms)
+        self._record_errors(comparison, errors, record, label, sample, expected.shape,
+                            output or 0)
         for field in ("max_abs", "max_rel", "max_ulp"):
             value = getattr(comparison, field)
             current = getattr(record, field + "_error")
@@ -598,6 +630,31 @@ class CaseRunner:
             if value is not None and (current is None or value > current):
                 setattr(record, field + "_error", value)
         return comparison.problem
+
+    def _record_errors(
+        self, comparison: Comparison, errors: _Errors, record: CaseRecord, label: str,
+        sample: Sample, shape: tuple[int, ...], output: int,
+    ) -> None:
+        """Add one comparison to the mean ULP error and keep the worst element: the one
+        with the largest ULP error, among those beyond the limit once there are any."""
+        errors.ulp_sum += comparison.ulp_sum
+        errors.ulp_count += comparison.ulp_count
+        worst = comparison.worst
+        if worst is None or not math.isfinite(worst.ulp):
+            return
+        failed = not comparison.ok
+        current = record.worst
+        if current is not None and (errors.worst_failed, current.ulp_error) >= (failed,
+                                                                              worst.ulp):
+            return
+        inputs = (_inputs_at(sample, shape, worst.index) if errors.limit.elementwise
+                  else None)
+        if inputs is not None and not all(math.isfinite(v) for v in inputs):
+            inputs = None  # JSON has no inf or NaN
+        record.worst = WorstInput(label, list(worst.index), worst.got, worst.expected,
+                                  worst.ulp, inputs, output)
+        record.worst_input = label
+        errors.worst_failed = failed
 
     # Errors ------------------------------------------------------------------------
     def _run_errors(self, spec: CaseSpec, record: CaseRecord) -> None:

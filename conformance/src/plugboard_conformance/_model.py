@@ -2,8 +2,8 @@
 
 A *case* is one operator on one dtype in one variant (``functional``,
 ``inplace``, ``out`` or ``errors``) on one device. Its record says what
-happened, which kernel ran, how large the error was and on which input. The JSON form is
-described by ``schema/report-v1.json``; ``Report.to_json`` and
+happened, which kernel ran, how large the error was and on which input. The JSON form
+is described by ``schema/report-v1.2.json``; ``Report.to_json`` and
 ``Report.from_json`` are its only writer and reader.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Outcome(str, Enum):
@@ -42,6 +42,21 @@ class Variant(str, Enum):
 
 
 @dataclass
+class WorstInput:
+    """Where a case's largest error was: the sample, the element and its values."""
+
+    sample: str  # the sample's name, as worst_input
+    index: list[int]  # the element of the result (of output ``output`` for several)
+    got: float
+    expected: float  # the reference rounded to the result dtype
+    ulp_error: float
+    # Element-wise operators: the input values at that index (tensors broadcast, numbers
+    # as given), in argument order; None for other operators.
+    inputs: list[float] | None = None
+    output: int = 0  # which result, for operators with several
+
+
+@dataclass
 class CaseRecord:
     """One operator, dtype and variant on one device of a backend."""
 
@@ -57,6 +72,9 @@ class CaseRecord:
     max_rel_error: float | None = None
     max_ulp_error: float | None = None
     worst_input: str | None = None  # the sample that produced the largest error
+    mean_ulp_error: float | None = None  # over every finite element compared
+    limit: str = ""  # the accuracy limit applied to floating results ("3 ULP", ...)
+    worst: WorstInput | None = None  # the element with the largest ULP error
     declared: bool | None = None  # whether the backend declares this dtype for the op
     expectation: str | None = None  # the expectations file's reason, when an entry applies
     time_s: float = 0.0
@@ -140,7 +158,7 @@ class Report:
             summary=dict(data["summary"]),
             levels={name: Level(**level) for name, level in data["levels"].items()},
             contract=[ContractRecord(**c) for c in data["contract"]],
-            cases=[CaseRecord(**c) for c in data["cases"]],
+            cases=[_case(c) for c in data["cases"]],
         )
 
     @property
@@ -150,3 +168,9 @@ class Report:
         return any(c.outcome in problems for c in self.cases) or any(
             c.outcome in problems for c in self.contract
         )
+
+
+def _case(data: dict[str, Any]) -> CaseRecord:
+    worst = data.get("worst")
+    fields = {**data, "worst": WorstInput(**worst) if worst is not None else None}
+    return CaseRecord(**fields)

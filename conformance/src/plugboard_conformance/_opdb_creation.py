@@ -332,7 +332,6 @@ def _linspace_reference(start: float, end: float, steps: int, dtype: pb.DType) -
 ENTRIES.append(OpInfo(
     "pb::linspace", _handle("linspace"), NUMERIC, creation_samples(_linspace_samples),
     _linspace_reference, lambda dtype, sample: dtype, creation=True,
-    tolerance={"float32": (1e-5, 1e-6)},
     errors=_errors(lambda: iter((
         ErrorSample("negative steps", (0, 1, -1), {}, pb.ArgumentError, "steps must be >= 0"),
         ErrorSample("bool dtype", (0, 1, 3), {"dtype": pb.bool}, pb.DTypeError, "bool"),

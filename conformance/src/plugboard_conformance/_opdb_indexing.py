@@ -803,10 +803,8 @@ _INDEX_PUT_ERRORS = (
 ENTRIES.append(OpInfo(
     "pb::index_put", _index_put_call, ALL, _samples(_index_put_samples), _index_put, same,
     errors=_errors(*_INDEX_PUT_ERRORS),
-    tolerance={"float16": (2e-3, 2e-3)},  # accumulate rounds after each addition
 ))
 ENTRIES.append(OpInfo(
     "pb::index_put_", _index_put_inplace_call, ALL, _samples(_index_put_samples), _index_put,
     same, out=False, errors=_errors(*_INDEX_PUT_ERRORS),
-    tolerance={"float16": (2e-3, 2e-3)},
 ))

@@ -264,6 +264,7 @@ def render_markdown(report: Report) -> str:
     lines += [f"| total | {sum(count for _, count in items)} |", ""]
 
     lines += _md_matrix(report.cases, _several_devices(report))
+    lines += _md_accuracy(report.cases)
     lines += _md_contract(report.contract, _several_devices(report))
     lines += _md_problems(report)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -319,6 +320,50 @@ def _md_matrix(cases: list[CaseRecord], several: bool) -> list[str]:
             f"{', over every device tested' if several else ''}. *path*: how the "
             "operator ran most often (native kernel, composite, CPU fallback). *errors*: "
             "whether bad inputs raise clear errors."
+        ),
+        "",
+    ]
+    return lines
+
+
+def _ulp_text(value: float) -> str:
+    """A ULP error to two significant digits: the Markdown changes when accuracy does."""
+    return f"{value:.2g}"
+
+
+def _md_accuracy(cases: list[CaseRecord]) -> list[str]:
+    """Per operator its accuracy limit, and per dtype the largest and the mean ULP error
+    over its variants."""
+    measured = [c for c in cases if c.max_ulp_error is not None and c.limit]
+    if not measured:
+        return []
+    dtypes = sorted({c.dtype for c in measured}, key=_dtype_key)
+    by_op: dict[str, dict[str, list[CaseRecord]]] = {}
+    for c in measured:
+        by_op.setdefault(c.op, {}).setdefault(c.dtype, []).append(c)
+    lines = ["## Accuracy", "",
+             "| operator | limit | " + " | ".join(_dtype_label(d) for d in dtypes) + " |",
+             "|---|---|" + "---:|" * len(dtypes)]
+    for op in sorted(by_op):
+        cells = [_md_code(op, in_table=True), _md_text(by_op[op][next(iter(by_op[op]))][0].limit)]
+        for dtype in dtypes:
+            found = by_op[op].get(dtype)
+            if not found:
+                cells.append(" ")
+                continue
+            worst = max(c.max_ulp_error or 0.0 for c in found)
+            means = [c.mean_ulp_error for c in found if c.mean_ulp_error is not None]
+            mean = f" ({_ulp_text(max(means))})" if means else ""
+            cells.append(_ulp_text(worst) + mean)
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        *_wrap(
+            "Errors in ULP of the result dtype against the float64 reference rounded to it: "
+            "the largest over the variants, and the mean in parentheses. *limit*: the "
+            "operator's accuracy limit (docs/architecture.md, Accuracy limits); n is the "
+            "number of terms, eps(acc) the epsilon of the type the dtype accumulates in "
+            "(float32 for float16 and bfloat16)."
         ),
         "",
     ]
@@ -755,6 +800,13 @@ _JS: Final = r"""
   function row(label, value) {
     return el("tr", {}, [el("th", {}, [label]), el("td", {}, [value])]);
   }
+  function worstText(w) {
+    if (!w) { return "—"; }
+    var text = (w.output ? "output " + w.output + " " : "") + "[" + w.index.join(", ") +
+      "]: got " + w.got + ", expected " + w.expected + " (" + num(w.ulp_error) + " ULP)";
+    if (w.inputs !== null) { text += "; inputs " + w.inputs.join(", "); }
+    return text;
+  }
   function caseBlock(c) {
     var table = el("table", {}, [
       row("path", c.path === null ? "did not run" : c.path),
@@ -762,7 +814,10 @@ _JS: Final = r"""
       row("max abs error", num(c.max_abs_error)),
       row("max rel error", num(c.max_rel_error)),
       row("max ULP error", num(c.max_ulp_error)),
+      row("mean ULP error", num(c.mean_ulp_error)),
+      row("accuracy limit", c.limit || "—"),
       row("worst input", c.worst_input === null ? "—" : c.worst_input),
+      row("worst element", worstText(c.worst)),
       row("declared", c.declared === null ? "—" : (c.declared ? "yes" : "no")),
       row("time", (c.time_s * 1000).toFixed(1) + " ms")
     ]);

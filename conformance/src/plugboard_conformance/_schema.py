@@ -1,4 +1,4 @@
-"""The report's JSON Schema (``schema/report-v1.json``) and validation against it.
+"""The report's JSON Schema (``schema/report-v1.2.json``) and validation against it.
 
 The schema is shipped inside the package; :data:`SCHEMA_PATH` locates it
 whether the package is installed as files or in a zip. :func:`validate` checks
@@ -22,7 +22,8 @@ from plugboard import PlugboardError
 
 __all__ = ["SCHEMA_PATH", "ReportSchemaError", "load_schema", "upgrade", "validate"]
 
-SCHEMA_PATH = resources.files("plugboard_conformance").joinpath("schema").joinpath("report-v1.json")
+SCHEMA_PATH = resources.files("plugboard_conformance").joinpath("schema").joinpath(
+    "report-v1.2.json")
 
 
 class ReportSchemaError(PlugboardError, ValueError):
@@ -57,26 +58,33 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """A report of an older schema version as the current one (for reading old reports).
 
     1.0 -> 1.1: case and contract records gained ``traceback`` (empty for old ones).
-
-    Devices: a report without the backend's ``devices`` ran on one device,
-    ``backend.device``, so ``devices`` becomes ``[device]`` (``[]`` when there was
-    none) and every case and contract record gets that ``device``.
+    1.1 -> 1.2: case records gained ``mean_ulp_error``, ``limit`` and ``worst`` (the
+    accuracy statistics; null, empty and null for old ones); the backend gained
+    ``devices`` and case and contract records ``device``: an older report ran on one
+    device, ``backend.device``, so ``devices`` becomes ``[device]`` (``[]`` when there
+    was none) and every record gets that ``device``.
     """
     if data.get("schema_version") == "1.0":
         data = {**data, "schema_version": "1.1"}
         for key in ("cases", "contract"):
-            if isinstance(data.get(key), list):
-                data[key] = [{**r, "traceback": ""} if isinstance(r, dict) else r
-                             for r in data[key]]
-    backend = data.get("backend")
-    if isinstance(backend, dict) and "devices" not in backend:
-        device = backend.get("device", "")
-        data = {**data, "backend": {**backend, "devices": [device] if device else []}}
-        for key in ("cases", "contract"):
-            if isinstance(data.get(key), list):
-                data[key] = [{**r, "device": r.get("device", device)} if isinstance(r, dict)
-                             else r for r in data[key]]
+            data[key] = _with_defaults(data.get(key), {"traceback": ""})
+    if data.get("schema_version") == "1.1":
+        backend = data.get("backend")
+        device = backend.get("device", "") if isinstance(backend, dict) else ""
+        data = {**data, "schema_version": "1.2",
+                "cases": _with_defaults(data.get("cases"), {
+                    "mean_ulp_error": None, "limit": "", "worst": None, "device": device}),
+                "contract": _with_defaults(data.get("contract"), {"device": device})}
+        if isinstance(backend, dict):
+            data["backend"] = {**backend, "devices": [device] if device else []}
     return data
+
+
+def _with_defaults(records: Any, defaults: dict[str, Any]) -> Any:
+    """``records`` (a list of record dictionaries) with ``defaults`` for missing fields."""
+    if not isinstance(records, list):
+        return records
+    return [{**defaults, **r} if isinstance(r, dict) else r for r in records]
 
 
 def validate(data: dict[str, Any]) -> None:

@@ -55,7 +55,9 @@ def _finish(out: pb.Tensor, buffer: np.ndarray) -> None:
 def _shift_into(buffer: np.ndarray, self: pb.Tensor, dim: int) -> int | None:
     x = host_array(self)
     axis = dim % x.ndim if x.ndim else None
-    np.subtract(x, np.max(x, axis=axis, keepdims=True), out=buffer)
+    # dtype=: in the buffer's type. Two float16 operands would subtract in float16 and
+    # round x - max before the float32 exp (4 ULP off in the result).
+    np.subtract(x, np.max(x, axis=axis, keepdims=True), out=buffer, dtype=buffer.dtype)
     return axis
 
 
