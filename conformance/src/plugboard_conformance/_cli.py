@@ -87,6 +87,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "(the environment block aside)",
     )
     parser.add_argument(
+        "--quick", action="store_true",
+        help="test one floating and one integer dtype per operator (float32, int32): "
+        "for development; the report claims no conformance level",
+    )
+    parser.add_argument(
+        "--seed", type=_seed, default=0, metavar="N",
+        help="draw other sample inputs (default 0: the inputs every run draws); a "
+        "result that passes by luck fails under another seed",
+    )
+    parser.add_argument(
         "--no-progress", action="store_true", help="do not show the suite's progress",
     )
     parser.set_defaults(command=_run_command)
@@ -104,6 +114,17 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 # plugboard conformance -----------------------------------------------------------
+
+
+def _seed(value: str) -> int:
+    """``--seed``: a whole number, 0 or above."""
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or above, got {value!r}")
+    return seed
 
 
 def _report_dir(value: str) -> Path:
@@ -144,7 +165,7 @@ def _run_command(args: argparse.Namespace, console: Console) -> int:
         try:
             exit_code, report = run_suite(
                 backend=name, device=None if args.device == ALL_DEVICES else args.device,
-                report_dir=report_dir, progress=progress,
+                report_dir=report_dir, progress=progress, seed=args.seed, quick=args.quick,
             )
         except Exception as error:  # one backend's crash must not hide the others' results
             crash = f"{type(error).__name__}: {error}"
@@ -195,6 +216,10 @@ def _selected_backends(args: argparse.Namespace) -> tuple[list[str], int]:
         print("plugboard conformance: error: choose the backends: --backend NAME "
               "(repeatable) or --all", file=sys.stderr)
         return [], USAGE
+    if args.check_docs and (args.quick or args.seed):
+        print("plugboard conformance: error: --check-docs compares full runs with the "
+              "default inputs: drop --quick and --seed", file=sys.stderr)
+        return [], USAGE
     if args.device != ALL_DEVICES:
         if len(names) != 1:
             print("plugboard conformance: error: --device needs exactly one backend",
@@ -229,6 +254,9 @@ def _summary_line(result: _Result) -> Text:
     parts = [f"{result.backend}: {_counts(report)}"]
     for name in ("core", "nn"):
         level = report.levels.get(name)
+        if report.quick:
+            parts.append("quick run: no level claimed")
+            break
         if level is not None:
             parts.append(f"{name}-conformant: {'yes' if level.conformant else 'no'}")
     if result.exit_code != OK and not report.failed:

@@ -140,6 +140,8 @@ class Report:
     levels: dict[str, Level]  # "core", "nn"
     contract: list[ContractRecord]
     cases: list[CaseRecord]
+    seed: int = 0  # --seed: 0 unless the run drew other sample inputs
+    quick: bool = False  # --quick: one floating and one integer dtype per operator
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,6 +161,8 @@ class Report:
             levels={name: Level(**level) for name, level in data["levels"].items()},
             contract=[ContractRecord(**c) for c in data["contract"]],
             cases=[_case(c) for c in data["cases"]],
+            seed=data["seed"],
+            quick=data["quick"],
         )
 
     @property

@@ -190,6 +190,8 @@ def _identity_parts(report: Report) -> list[str]:
         f"conformance suite {report.suite_version}",
         f"opset v{report.opset_version}",
         f"devices {', '.join(b.devices)}" if _several_devices(report) else f"device {b.device}",
+        *([f"sample seed {report.seed}"] if report.seed else []),
+        *(["quick run: float32 and int32 only, no level claimed"] if report.quick else []),
     ]
 
 

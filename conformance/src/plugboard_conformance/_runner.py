@@ -51,12 +51,15 @@ class _Collect:
 
 
 def run_suite(
-    backend: str, device: str | None, report_dir: Path, progress: bool = True
+    backend: str, device: str | None, report_dir: Path, progress: bool = True,
+    seed: int = 0, quick: bool = False,
 ) -> tuple[int, Report | None]:
     """Run the conformance suite on ``backend``; write its reports to ``report_dir``.
 
     ``device`` is one device to test (``"opencl:1"``); ``None`` or ``"all"`` tests
-    every device of the backend. Returns pytest's exit code and the report.
+    every device of the backend. ``seed`` draws other sample inputs than every run
+    does; ``quick`` runs one floating and one integer dtype per operator. Returns
+    pytest's exit code and the report.
 
     Example (not run here: it takes a while):
         >>> from pathlib import Path
@@ -75,6 +78,10 @@ def run_suite(
     ]
     if device:
         args += ["--device", device]
+    if seed:
+        args += ["--seed", str(seed)]
+    if quick:
+        args.append("--quick")
     plugins: list[Any] = [collect := _Collect()]
     if progress:
         plugins.append(_Progress(f"{backend} conformance"))

@@ -62,7 +62,8 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     accuracy statistics; null, empty and null for old ones); the backend gained
     ``devices`` and case and contract records ``device``: an older report ran on one
     device, ``backend.device``, so ``devices`` becomes ``[device]`` (``[]`` when there
-    was none) and every record gets that ``device``.
+    was none) and every record gets that ``device``; ``seed`` (0) and ``quick`` (false)
+    say how the run drew its cases.
     """
     if data.get("schema_version") == "1.0":
         data = {**data, "schema_version": "1.1"}
@@ -71,7 +72,7 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("schema_version") == "1.1":
         backend = data.get("backend")
         device = backend.get("device", "") if isinstance(backend, dict) else ""
-        data = {**data, "schema_version": "1.2",
+        data = {**data, "schema_version": "1.2", "seed": 0, "quick": False,
                 "cases": _with_defaults(data.get("cases"), {
                     "mean_ulp_error": None, "limit": "", "worst": None, "device": device}),
                 "contract": _with_defaults(data.get("contract"), {"device": device})}

@@ -56,6 +56,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "default) or one, e.g. opencl:1")
     group.addoption("--report-dir", metavar="DIR",
                     help="write NAME.json, NAME.md and NAME.html here")
+    group.addoption("--seed", metavar="N", type=int, default=0,
+                    help="draw other sample inputs (default 0: the inputs every run draws)")
+    group.addoption("--quick", action="store_true",
+                    help="one floating and one integer dtype per operator, for development "
+                    "(claims no conformance level)")
     group.addoption("--case-timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT_S,
                     help="fail a case that runs longer (default %(default)s; 0: no limit)")
 
@@ -76,8 +81,13 @@ def _session(config: pytest.Config) -> ConformanceSession:
     return session
 
 
-def all_cases() -> list[CaseSpec]:
-    """Every case of the op database: each op on each of its dtypes, in each variant."""
+# --quick: these dtypes, where an operator has them (else its first one).
+QUICK_DTYPES = (pb.float32, pb.int32)
+
+
+def all_cases(quick: bool = False) -> list[CaseSpec]:
+    """Every case of the op database: each op on each of its dtypes, in each variant
+    (with ``quick``, on ``QUICK_DTYPES`` only)."""
     cases: list[CaseSpec] = []
     for info in all_ops():
         variants = [Variant.FUNCTIONAL]
@@ -85,7 +95,10 @@ def all_cases() -> list[CaseSpec]:
             variants.append(Variant.INPLACE)
         if info.out:
             variants.append(Variant.OUT)
-        cases.extend(CaseSpec(info, dtype, v) for dtype in info.dtypes for v in variants)
+        dtypes = info.dtypes
+        if quick:
+            dtypes = tuple(d for d in info.dtypes if d in QUICK_DTYPES) or info.dtypes[:1]
+        cases.extend(CaseSpec(info, dtype, v) for dtype in dtypes for v in variants)
         if info.errors is not None:
             cases.append(CaseSpec(info, None, Variant.ERRORS))
     return cases
@@ -95,7 +108,7 @@ def all_cases() -> list[CaseSpec]:
 @pytest.hookimpl(trylast=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "op_case" in metafunc.fixturenames:
-        cases = all_cases()
+        cases = all_cases(quick=bool(metafunc.config.getoption("--quick")))
         metafunc.parametrize("op_case", cases, ids=[c.id for c in cases])
     session = metafunc.config.stash.get(SESSION_KEY, None)
     if session is None or len(session.devices) < 2:
@@ -165,6 +178,10 @@ class ConformanceSession:
         self.config = config
         self.device_type = backend
         self.device_option: str = config.getoption("--device") or ALL_DEVICES
+        self.seed: int = config.getoption("--seed")
+        if self.seed < 0:
+            raise pytest.UsageError(f"--seed takes a number 0 or above, not {self.seed}")
+        self.quick: bool = config.getoption("--quick")
         report_dir = config.getoption("--report-dir")
         self.report_dir = None if report_dir is None else _report_dir(report_dir)
         self.cases: list[CaseRecord] = []
@@ -207,7 +224,7 @@ class ConformanceSession:
                 raise pytest.UsageError(f"--device {device} is not a {self.device_type} device")
             self.devices = [device]
         self.device = self.devices[0]
-        self.runners = {str(d): CaseRunner(d) for d in self.devices}
+        self.runners = {str(d): CaseRunner(d, self.seed) for d in self.devices}
         path = pb.backend.conformance_expectations(self.device_type)
         if path is not None:
             try:
@@ -257,6 +274,8 @@ class ConformanceSession:
         option = ""
         if device and (self.device_option != ALL_DEVICES or len(self.devices) > 1):
             option = f" --device {device}"
+        if self.seed:
+            option += f" --seed {self.seed}"
         name = _single_device_name(item_name, str(device)) if device else item_name
         return (f"pytest --pyargs plugboard_conformance --backend {self.device_type}{option} "
                 f"-k '{name}'")
@@ -307,6 +326,10 @@ class ConformanceSession:
         for device, runner in self.runners.items():  # blame within each device's cases
             blame_composites([c for c in self.cases if c.device == device], runner.called)
 
+        levels = compute_levels(self.cases)
+        if self.quick:  # most dtypes were not run: no level is shown
+            for level in levels.values():
+                level.conformant = False
         summary: dict[str, int] = {}
         for outcome in [*(c.outcome for c in self.cases), *(c.outcome for c in self.contract)]:
             summary[outcome] = summary.get(outcome, 0) + 1
@@ -320,9 +343,11 @@ class ConformanceSession:
             started=self.started.isoformat(timespec="seconds"),
             duration_s=round(time.perf_counter() - self.clock, 3),
             summary=summary,
-            levels=compute_levels(self.cases),
+            levels=levels,
             contract=self.contract,
             cases=self.cases,
+            seed=self.seed,
+            quick=self.quick,
         )
 
     def _expectations_record(self, full_run: bool) -> None:

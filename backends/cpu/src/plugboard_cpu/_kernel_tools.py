@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,18 @@ def operands(*values: Any) -> list[Any]:
 
 def accumulator(dtype: np.dtype[Any]) -> Any:
     return np.float32 if dtype in _REDUCED else None
+
+
+def quiet(kernel: Callable[..., None]) -> Callable[..., None]:
+    """``kernel`` without NumPy's floating-point warnings: inf and NaN are results (as
+    in PyTorch), not warnings for the user."""
+
+    @functools.wraps(kernel)
+    def quiet_kernel(*args: Any, **kwargs: Any) -> None:
+        with np.errstate(all="ignore"):
+            kernel(*args, **kwargs)
+
+    return quiet_kernel
 
 
 def unary(ufunc: np.ufunc) -> Callable[..., None]:

@@ -30,6 +30,7 @@ from ._kernel_tools import (
     accumulator,
     binary,
     operands,
+    quiet,
     unary,
 )
 from ._kernel_tools import array as _a
@@ -136,6 +137,7 @@ def _axes(dim: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
     return tuple(d % ndim for d in dim)
 
 
+@quiet
 def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, *,
          out: pb.Tensor) -> None:
     a, o = host_array(self), host_array(out)
@@ -157,6 +159,7 @@ def _argmax(self: pb.Tensor, dim: int | None, keepdim: bool, *, out: pb.Tensor) 
         np.copyto(o, np.argmax(a, axis=dim % max(a.ndim, 1), keepdims=keepdim).reshape(o.shape))
 
 
+@quiet
 def _matmul(self: pb.Tensor, other: pb.Tensor, *, out: pb.Tensor) -> None:
     a, b, o = host_array(self), host_array(other), host_array(out)
     wide = accumulator(o.dtype)

@@ -19,7 +19,7 @@ import numpy as np
 import plugboard as pb
 from plugboard.backend import host_array
 
-from ._kernel_tools import FLOATING, NUMERIC, CPUKernel, accumulator
+from ._kernel_tools import FLOATING, NUMERIC, CPUKernel, accumulator, quiet
 
 
 def _wide(a: np.ndarray) -> np.ndarray:
@@ -104,6 +104,7 @@ def _layer_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Te
 # conv2d -------------------------------------------------------------------------------
 
 
+@quiet
 def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
             stride: Sequence[int], padding: Sequence[int], dilation: Sequence[int],
             groups: int, *, out: pb.Tensor) -> None:

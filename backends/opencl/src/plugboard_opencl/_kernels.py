@@ -117,6 +117,9 @@ POINTWISE: tuple[PointwiseOp, ...] = (
                          "any": "($T)(($a > 0) - ($a < 0))"}),
     *(PointwiseOp(f, {"float": f"{f}($a)"}) for f in ("log1p", "sin", "cos", "tan", "atan",
                                                        "erf")),
+    # Composites in the core, native here: OpenCL's builtins hold them to 3 ULP, which the
+    # core's decompositions (Kahan's expm1, log(x) / ln 10) exceed by one on some inputs.
+    *(PointwiseOp(f, {"float": f"{f}($a)"}) for f in ("expm1", "log2", "log10")),
     # Saturated explicitly: some drivers' tanh (PoCL's) stops one ulp short of +-1.
     PointwiseOp("tanh", {"float": "fabs($a) > ($T)20 ? copysign(($T)1, $a) : tanh($a)"}),
     *(PointwiseOp(f, {"float": f"{f}($a)", "integral": "$a"}) for f in ("floor", "ceil",
@@ -251,7 +254,7 @@ KERNELS: tuple[OpenCLKernel, ...] = (
     OpenCLKernel("where", pointwise("where", 3), ALL),
     OpenCLKernel("sign", pointwise("sign", 1), ALL),
     *(OpenCLKernel(f, pointwise(f, 1), FLOATING)
-      for f in ("log1p", "sin", "cos", "tan", "tanh", "atan", "erf")),
+      for f in ("log1p", "sin", "cos", "tan", "tanh", "atan", "erf", "expm1", "log2", "log10")),
     *(OpenCLKernel(f, pointwise(f, 1), NUMERIC) for f in ("floor", "ceil", "trunc")),
     OpenCLKernel("round", _round, NUMERIC),
     OpenCLKernel("logical_not", pointwise("logical_not", 1), ALL),
