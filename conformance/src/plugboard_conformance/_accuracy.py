@@ -129,9 +129,14 @@ _TABLE: tuple[tuple[tuple[str, ...], Limit], ...] = (
     (("pb::reciprocal",), _elementwise(3, reason="OpenCL 1 / x: 2.5 ULP")),
     (("pb::sqrt",), _elementwise(3, reason="OpenCL sqrt: 3 ULP")),
     (("pb::rsqrt",), _elementwise(2, reason="OpenCL rsqrt: 2 ULP")),
-    (("pb::exp", "pb::expm1"), _elementwise(3, reason="OpenCL exp, expm1: 3 ULP")),
+    # The core's decompositions of expm1, log2 and log10 reach 4 ULP on some inputs: a
+    # backend implements them natively to meet the limit (cpu and opencl do).
+    (("pb::exp", "pb::expm1"),
+     _elementwise(3, reason="OpenCL exp, expm1: 3 ULP (expm1 native: the core's "
+                            "decomposition reaches 4)")),
     (("pb::log", "pb::log2", "pb::log10"),
-     _elementwise(3, reason="OpenCL log, log2, log10: 3 ULP")),
+     _elementwise(3, reason="OpenCL log, log2, log10: 3 ULP (log2, log10 native: the "
+                            "core's decompositions reach 4)")),
     (("pb::log1p",), _elementwise(2, reason="OpenCL log1p: 2 ULP")),
     (("pb::sin", "pb::cos"), _elementwise(4, reason="OpenCL sin, cos: 4 ULP")),
     (("pb::tan",), _elementwise(5, reason="OpenCL tan: 5 ULP")),
