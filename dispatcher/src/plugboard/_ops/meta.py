@@ -279,6 +279,23 @@ def check_nonempty(self: Tensor, dims: Sequence[int], name: str) -> None:
             )
 
 
+def with_requires_grad(t: Tensor, requires_grad: bool, front_end: str) -> Tensor:
+    """A factory's ``requires_grad=``: ``t`` as a leaf that requires grad, when asked.
+
+    Only floating tensors have gradients (as in PyTorch); the error names the factory.
+    """
+    if not requires_grad:
+        return t
+    if not t.dtype.is_floating_point:
+        raise DTypeError(
+            f"only floating-point tensors can require gradients, and this one is {t.dtype}. "
+            "Fix: pass a floating dtype (dtype=pb.float32), or drop requires_grad=True",
+            op=front_end,
+        )
+    result: Tensor = t.requires_grad_()  # attached by autograd at start-up
+    return result
+
+
 def op(name: str) -> Callable[..., Tensor]:
     """``pb::name``, an operator with one tensor result, for composites that call it."""
     return handle(f"pb::{name}")
