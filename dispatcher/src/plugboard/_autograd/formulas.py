@@ -162,10 +162,9 @@ def _pow_self(a: Any, g: Tensor) -> Tensor:
 
 def _pow_exponent(a: Any, g: Tensor) -> Tensor:
     x = a.self
-    grad = g * a.result * x.log()
-    if isinstance(x, Tensor):
-        return op("where")((x == 0) & (a.exponent >= 0), 0.0, grad)
-    return g * a.result * math.log(x) if x > 0 else _no_grad(g)
+    if not isinstance(x, Tensor):  # 2 ** t
+        return g * a.result * math.log(x) if x > 0 else _no_grad(g)
+    return op("where")((x == 0) & (a.exponent >= 0), 0.0, g * a.result * x.log())
 
 
 def _extreme(a: Any, g: Tensor) -> Any:
@@ -278,6 +277,19 @@ def _as_strided(a: Any, g: Tensor) -> Tensor:
     return op("index_select")(storage, 0, inp - low).reshape(x.shape)
 
 
+def _pad(a: Any, g: Tensor) -> Tensor:
+    """pad's backward: the copied region of ``g``, put back where it came from."""
+    shape = a.self.shape
+    ndim = len(shape)
+    for i in range(len(a.pad) // 2):
+        d = ndim - 1 - i  # the pad list starts with the last dimension
+        before, after = a.pad[2 * i], a.pad[2 * i + 1]
+        length = max(shape[d] - max(-before, 0) - max(-after, 0), 0)
+        g = g.narrow(d, max(before, 0), length)
+        g = _embed(g, (*g.shape[:d], shape[d], *g.shape[d + 1:]), d, max(-before, 0))
+    return g
+
+
 def _permute(a: Any, g: Tensor) -> Tensor:
     dims = [wrap_dim(d, len(a.self.shape)) for d in a.dims]
     inverse = [0] * len(dims)
@@ -385,7 +397,8 @@ _f("topk", ("result",),
                                      a.result[1]))
 _f("index_select", ("index",), self=_index_select)
 _f("index_put", ("indices",), self=_index_put_self, values=_index_put_values)
-_f("to", self=_to_input)  # moves between devices: the gradient moves back
+_f("to", self=_to_input)
+_f("pad", self=_pad)  # its decomposition writes into a view of a new tensor  # moves between devices: the gradient moves back
 
 # Views: the gradient takes the input's layout back ---------------------------------------
 for _name in ("view", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze"):

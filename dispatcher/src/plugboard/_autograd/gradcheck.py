@@ -93,7 +93,7 @@ def gradcheck(
     checked = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
     if not checked:
         raise AutogradError(
-            "gradcheck: no input requires grad. Fix: pass tensors with requires_grad=True",
+            "no input requires grad. Fix: pass tensors with requires_grad=True",
             op="gradcheck",
         )
     outputs = _outputs(func(*args))
@@ -108,9 +108,9 @@ def gradcheck(
                 row, col = np.unravel_index(int(np.nanargmax(np.where(np.isnan(error), np.inf,
                                                                       error))), error.shape)
                 message = (
-                    f"gradcheck: Jacobian mismatch for output {j} with respect to input {i}: "
+                    f"Jacobian mismatch for output {j} with respect to input {i}: "
                     f"the worst element, d output[{row}] / d input[{col}] (flat indices), is "
-                    f"{a[row, col]!r} from autograd but {n[row, col]!r} numerically "
+                    f"{float(a[row, col])!r} from autograd but {float(n[row, col])!r} numerically "
                     f"(eps={eps}, atol={atol}, rtol={rtol}). Fix: check the derivative "
                     "formula of the operators func runs"
                 )

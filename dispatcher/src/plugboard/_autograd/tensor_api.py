@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from plugboard._autograd import engine
+from plugboard._autograd.engine import backward as _run_backward
+from plugboard._autograd.engine import grad as _grad_of
+from plugboard._autograd.engine import retain
 from plugboard._autograd.graph import (
     AUTOGRAD_MASK,
     AutogradMeta,
@@ -148,7 +150,7 @@ def _retain_grad(self: Tensor) -> None:
     if meta.grad_fn is None or meta.retains_grad:
         return  # leaves keep their gradient anyway
     meta.retains_grad = True
-    engine.retain(self, meta.grad_fn, meta.output_nr)
+    retain(self, meta.grad_fn, meta.output_nr)
 
 
 def _backward(
@@ -173,13 +175,13 @@ def _backward(
         [2.0, 4.0, 6.0]
     """
     if inputs is not None:
-        grads = engine.grad(self, list(inputs), gradient, retain_graph, create_graph,
+        grads = _grad_of(self, list(inputs), gradient, retain_graph, create_graph,
                             allow_unused=True)
         for t, g in zip(inputs, grads, strict=True):
             if g is not None:
                 accumulate(t, g, create_graph)
         return
-    engine.backward(self, gradient, retain_graph, create_graph)
+    _run_backward(self, gradient, retain_graph, create_graph)
 
 
 _PROPERTIES: dict[str, Any] = {
