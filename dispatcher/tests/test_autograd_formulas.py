@@ -79,7 +79,7 @@ SAMPLES: dict[str, Callable[[], Sample]] = {
     # reductions and scans
     "sum": lambda: (lambda t: pb.sum(t, dim=1, keepdim=False), (r(2, 3),)),
     "amax": lambda: (lambda t: pb.amax(t, dim=0), (distinct(3, 2),)),
-    "amin": lambda: (lambda t: pb.amin(t), (distinct(3, 2),)),
+    "amin": lambda: (pb.amin, (distinct(3, 2),)),
     "prod": lambda: (lambda t: pb.prod(t, dim=1), (pos(2, 3),)),
     "cumsum": lambda: (lambda t: pb.cumsum(t, 1), (r(2, 3),)),
     "cumprod": lambda: (lambda t: pb.cumprod(t, 0), (pos(3, 2),)),
@@ -89,7 +89,7 @@ SAMPLES: dict[str, Callable[[], Sample]] = {
     "cat": lambda: (lambda a, b: pb.cat((a, b), 1), (r(2, 1), r(2, 3))),
     "flip": lambda: (lambda t: pb.flip(t, (0,)), (r(3, 2),)),
     "tril": lambda: (lambda t: pb.tril(t, -1), (r(3, 3),)),
-    "triu": lambda: (lambda t: pb.triu(t), (r(3, 3),)),
+    "triu": lambda: (pb.triu, (r(3, 3),)),
     "gather": lambda: (lambda t: pb.gather(t, 1, pb.tensor([[0, 0], [1, 0]])), (r(2, 3),)),
     "scatter": lambda: (lambda t, s: pb.scatter(t, 0, pb.tensor([[1, 0, 2]]), s),
                         (r(3, 3), r(1, 3))),

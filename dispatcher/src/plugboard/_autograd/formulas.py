@@ -397,8 +397,8 @@ _f("topk", ("result",),
                                      a.result[1]))
 _f("index_select", ("index",), self=_index_select)
 _f("index_put", ("indices",), self=_index_put_self, values=_index_put_values)
-_f("to", self=_to_input)
-_f("pad", self=_pad)  # its decomposition writes into a view of a new tensor  # moves between devices: the gradient moves back
+_f("to", self=_to_input)  # moves between devices: the gradient moves back
+_f("pad", self=_pad)  # its decomposition writes into a view of a new tensor
 
 # Views: the gradient takes the input's layout back ---------------------------------------
 for _name in ("view", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze"):
