@@ -238,8 +238,9 @@ def _save(op: OperatorDef, values: list[Any], formula: Formula | None,
         if i not in tensors:
             result[name] = v
         elif name in saves:
-            if inplace and i == 0 and isinstance(v, Tensor):
-                # The in-place call overwrites self: keep its value as it was.
+            if inplace and isinstance(v, Tensor) and v._storage is values[0]._storage:
+                # The in-place call overwrites self (and what shares its memory, h.mul_(h)):
+                # keep the value as it was.
                 with set_grad_enabled(False):
                     v = v.clone()
             result[name] = _saved(v)
