@@ -231,3 +231,21 @@ def test_calls_without_grad_do_not_reach_autograd() -> None:
     x = pb.ones(2)
     y = x + x
     assert y._autograd is None and not y.requires_grad
+
+
+def test_unsqueeze_in_place_takes_the_view_node_and_leaves_refuse_it() -> None:
+    x = leaf(1.0, 2.0)
+    h = x * 2
+    h.unsqueeze_(0)
+    assert h.shape == (1, 2) and repr(h.grad_fn) == "<UnsqueezeBackward>"
+    (h * pb.tensor([[1.0, 3.0]])).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [2.0, 6.0]
+    with pytest.raises(pb.AutogradError, match=r"Tensor.squeeze_: a leaf tensor"):
+        pb.ones(1, 2, requires_grad=True).squeeze_()
+
+
+def test_tensors_show_their_autograd_state() -> None:
+    x = leaf(1.0)
+    assert repr(x).endswith("requires_grad=True)")
+    assert repr(x * 2).endswith("grad_fn=<MulBackward>)")
+    assert "grad" not in repr(pb.ones(1))

@@ -176,3 +176,9 @@ def test_grad_can_be_assigned_and_cleared() -> None:
     assert x.grad is None
     with pytest.raises(pb.ShapeError, match="assigned grad"):
         x.grad = pb.ones(3)
+
+
+def test_requires_grad_must_be_a_bool() -> None:
+    with pytest.raises(pb.ArgumentError, match=r"pb::zeros: requires_grad must be True or "
+                                               r"False, not str"):
+        pb.zeros(2, requires_grad="yes")

@@ -179,7 +179,17 @@ def backward(
     retain_graph: bool | None = None,
     create_graph: bool = False,
 ) -> None:
-    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves below them."""
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves below them.
+
+    ``grad_tensors``: one gradient per tensor (None for one-element tensors: 1).
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.tensor([1.0, 2.0], requires_grad=True)
+        >>> pb.autograd.backward([x * 2, x * x], [pb.ones(2), pb.ones(2)])
+        >>> x.grad.tolist()
+        [4.0, 6.0]
+    """
     outputs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     grads = _as_list(grad_tensors, len(outputs))
     roots = _roots(outputs, grads, "backward")
@@ -194,7 +204,18 @@ def grad(
     create_graph: bool = False,
     allow_unused: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``; ``.grad`` is left alone."""
+    """The gradients of ``outputs`` with respect to ``inputs``; ``.grad`` is left alone.
+
+    ``create_graph=True`` records the computation, for higher derivatives;
+    ``allow_unused=True`` gives None for inputs the outputs do not depend on.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.tensor([3.0], requires_grad=True)
+        >>> (g,) = pb.autograd.grad(x * x * x, x, create_graph=True)
+        >>> g.tolist(), pb.autograd.grad(g, x)[0].tolist()
+        ([27.0], [18.0])
+    """
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     roots = _roots(outs, _as_list(grad_outputs, len(outs)), "autograd.grad")

@@ -60,6 +60,19 @@ def register_formula(
 
     ``grads`` maps each differentiable argument to ``(a, g) -> gradient`` (see the
     module's description); ``saves`` names the tensors those functions read.
+
+    Example:
+        >>> import plugboard as pb
+        >>> lib = pb.Library("demo_grad")
+        >>> _ = lib.define("cube(Tensor self) -> Tensor")
+        >>> _ = lib.impl("cube", "CompositeImplicit", fn=lambda t: pb.tensor(t.numpy() ** 3))
+        >>> registration = pb.autograd.register_formula(
+        ...     "demo_grad::cube", {"self": lambda a, g: 3 * a.self * a.self * g}, saves=("self",))
+        >>> x = pb.tensor([2.0], requires_grad=True)
+        >>> pb.ops.demo_grad.cube(x).backward()
+        >>> x.grad.tolist()
+        [12.0]
+        >>> registration.remove(); lib.close()
     """
     if find_op(name) is None:
         raise RegistrationError(

@@ -363,6 +363,11 @@ class Tensor(TensorMethods):
 
     def __repr__(self) -> str:
         suffix = f"dtype={self._dtype!r}, device='{self.device}'"
+        state = self._autograd  # autograd's, as PyTorch shows it
+        if state is not None and state.grad_fn is not None:
+            suffix += f", grad_fn={state.grad_fn!r}"
+        elif state is not None and state.requires_grad:
+            suffix += ", requires_grad=True"
         if self.device.type == "meta":
             return f"tensor(..., shape={self._shape}, {suffix})"
         # Four decimals, as PyTorch prints; the values themselves keep their precision.

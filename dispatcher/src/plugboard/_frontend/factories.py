@@ -158,8 +158,8 @@ def tensor(
         raise error.in_op("pb.tensor", inputs) from None
     write_from_host(array, result)
     return with_requires_grad(
-        result,
         requires_grad, "pb.tensor",
+        lambda: result,
     )
 
 
@@ -259,8 +259,8 @@ def asarray(
             inputs=f"obj={describe_value(obj)}, dtype={dtype!r:.40}, device={device!r:.40}",
         )
     return with_requires_grad(
-        tensor(obj, dtype=target_dtype, device=target_device),
         requires_grad, "pb.asarray",
+        lambda: tensor(obj, dtype=target_dtype, device=target_device),
     )
 
 
@@ -284,8 +284,8 @@ def empty(
         (2, 3)
     """
     return with_requires_grad(
-        _tensor_op("empty", _size(size), dtype=dtype, device=device),
-        requires_grad, "pb.empty",
+        requires_grad, "pb::empty",
+        lambda: _tensor_op("empty", _size(size), dtype=dtype, device=device),
     )
 
 
@@ -302,8 +302,8 @@ def zeros(
         [0.0, 0.0]
     """
     return with_requires_grad(
-        _tensor_op("zeros", _size(size), dtype=dtype, device=device),
-        requires_grad, "pb.zeros",
+        requires_grad, "pb::zeros",
+        lambda: _tensor_op("zeros", _size(size), dtype=dtype, device=device),
     )
 
 
@@ -320,8 +320,8 @@ def ones(
         [1, 1]
     """
     return with_requires_grad(
-        _tensor_op("ones", _size(size), dtype=dtype, device=device),
-        requires_grad, "pb.ones",
+        requires_grad, "pb::ones",
+        lambda: _tensor_op("ones", _size(size), dtype=dtype, device=device),
     )
 
 
@@ -338,8 +338,8 @@ def full(
         [7, 7]
     """
     return with_requires_grad(
-        _tensor_op("full", size, fill_value, dtype=dtype, device=device),
-        requires_grad, "pb.full",
+        requires_grad, "pb::full",
+        lambda: _tensor_op("full", size, fill_value, dtype=dtype, device=device),
     )
 
 
@@ -358,8 +358,8 @@ def arange(
     if end is None:
         start, end = 0, start
     return with_requires_grad(
-        _tensor_op("arange", start, end, step, dtype=dtype, device=device),
-        requires_grad, "pb.arange",
+        requires_grad, "pb::arange",
+        lambda: _tensor_op("arange", start, end, step, dtype=dtype, device=device),
     )
 
 
@@ -370,8 +370,8 @@ def empty_like(
 ) -> Tensor:
     """An uninitialized tensor with ``t``'s shape (and dtype and device unless given)."""
     return with_requires_grad(
-        _tensor_op("empty_like", t, dtype=dtype, device=device),
-        requires_grad, "pb.empty_like",
+        requires_grad, "pb::empty_like",
+        lambda: _tensor_op("empty_like", t, dtype=dtype, device=device),
     )
 
 
@@ -382,8 +382,8 @@ def zeros_like(
 ) -> Tensor:
     """Zeros with ``t``'s shape (and dtype and device unless given)."""
     return with_requires_grad(
-        _tensor_op("zeros_like", t, dtype=dtype, device=device),
-        requires_grad, "pb.zeros_like",
+        requires_grad, "pb::zeros_like",
+        lambda: _tensor_op("zeros_like", t, dtype=dtype, device=device),
     )
 
 
@@ -394,8 +394,8 @@ def ones_like(
 ) -> Tensor:
     """Ones with ``t``'s shape (and dtype and device unless given)."""
     return with_requires_grad(
-        _tensor_op("ones_like", t, dtype=dtype, device=device),
-        requires_grad, "pb.ones_like",
+        requires_grad, "pb::ones_like",
+        lambda: _tensor_op("ones_like", t, dtype=dtype, device=device),
     )
 
 
@@ -406,6 +406,6 @@ def full_like(
 ) -> Tensor:
     """``fill_value`` everywhere, with ``t``'s shape (and dtype and device unless given)."""
     return with_requires_grad(
-        _tensor_op("full_like", t, fill_value, dtype=dtype, device=device),
-        requires_grad, "pb.full_like",
+        requires_grad, "pb::full_like",
+        lambda: _tensor_op("full_like", t, fill_value, dtype=dtype, device=device),
     )

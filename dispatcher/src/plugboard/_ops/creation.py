@@ -206,10 +206,10 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
         ((2, 3), True)
     """
     return with_requires_grad(
-        _op("rand")(
+        requires_grad, "pb::rand",
+        lambda: _op("rand")(
             _sizes(size), generator=generator, dtype=dtype, device=device
         ),
-        requires_grad, "pb.rand",
     )
 
 
@@ -224,10 +224,10 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
         (4,)
     """
     return with_requires_grad(
-        _op("randn")(
+        requires_grad, "pb::randn",
+        lambda: _op("randn")(
             _sizes(size), generator=generator, dtype=dtype, device=device
         ),
-        requires_grad, "pb.randn",
     )
 
 
@@ -280,11 +280,11 @@ def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
             inputs=inputs,
         )
     return with_requires_grad(
-        _op("randint")(
+        requires_grad, "pb::randint",
+        lambda: _op("randint")(
             values.get("low", 0), values["high"], values["size"], generator=generator,
             dtype=dtype, device=device,
         ),
-        requires_grad, "pb.randint",
     )
 
 
@@ -299,10 +299,10 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
     return with_requires_grad(
-        _op("linspace")(
+        requires_grad, "pb::linspace",
+        lambda: _op("linspace")(
             start, end, steps, dtype=dtype, device=device
         ),
-        requires_grad, "pb.linspace",
     )
 
 
@@ -317,7 +317,7 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None,
         [[1, 0, 0], [0, 1, 0]]
     """
     return with_requires_grad(
-        _op("eye")(n, m, dtype=dtype, device=device),
-        requires_grad, "pb.eye",
+        requires_grad, "pb::eye",
+        lambda: _op("eye")(n, m, dtype=dtype, device=device),
     )
 

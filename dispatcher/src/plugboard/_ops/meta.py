@@ -12,7 +12,7 @@ from typing import Any
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType, float32, float64, get_default_dtype, int64, result_type
-from plugboard._core.errors import DeviceError, DTypeError, ShapeError
+from plugboard._core.errors import ArgumentError, DeviceError, DTypeError, ShapeError
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dims
 from plugboard._dispatch.dispatcher import handle
@@ -279,11 +279,20 @@ def check_nonempty(self: Tensor, dims: Sequence[int], name: str) -> None:
             )
 
 
-def with_requires_grad(t: Tensor, requires_grad: bool, front_end: str) -> Tensor:
-    """A factory's ``requires_grad=``: ``t`` as a leaf that requires grad, when asked.
-
-    Only floating tensors have gradients (as in PyTorch); the error names the factory.
+def with_requires_grad(
+    requires_grad: bool, front_end: str, make: Callable[[], Tensor]
+) -> Tensor:
+    """A factory's ``requires_grad=``: what ``make`` creates, as a leaf that requires grad
+    when asked. Only floating tensors have gradients (as in PyTorch); errors name the
+    factory, and a value that is not a bool is refused before anything is made.
     """
+    if not isinstance(requires_grad, bool):
+        raise ArgumentError(
+            f"requires_grad must be True or False, not {type(requires_grad).__name__}. "
+            "Fix: pass requires_grad=True or requires_grad=False",
+            op=front_end, inputs=f"requires_grad={requires_grad!r:.40}",
+        )
+    t = make()
     if not requires_grad:
         return t
     if not t.dtype.is_floating_point:
@@ -291,6 +300,7 @@ def with_requires_grad(t: Tensor, requires_grad: bool, front_end: str) -> Tensor
             f"only floating-point tensors can require gradients, and this one is {t.dtype}. "
             "Fix: pass a floating dtype (dtype=pb.float32), or drop requires_grad=True",
             op=front_end,
+            inputs=f"requires_grad=True, result={t.dtype}[{', '.join(map(str, t.shape))}]",
         )
     result: Tensor = t.requires_grad_()  # attached by autograd at start-up
     return result
