@@ -230,6 +230,13 @@ def test_gradgradcheck_of_composites(name: str) -> None:
     assert pb.autograd.gradgradcheck(fn, inputs)
 
 
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_prod_is_exact_with_zeros(dim: int | None) -> None:
+    x = pb.tensor([[0.0, 2.0, 3.0], [0.0, 0.0, 5.0]], dtype=pb.float64, requires_grad=True)
+    assert pb.autograd.gradcheck(lambda t: pb.prod(t) if dim is None else pb.prod(t, dim),
+                                 (x,))
+
+
 def test_non_differentiable_operators_give_outputs_without_grad() -> None:
     x = r(3)
     for y in (x > 0, x.argmax(), pb.zeros_like(x), pb.ones_like(x), x.isnan(),

@@ -199,11 +199,24 @@ def _pick(first: Callable[..., Tensor]) -> tuple[Grad, Grad]:
     return (lambda a, g: grad(a.self, a.other, g)), (lambda a, g: grad(a.other, a.self, g))
 
 
+def _others(x: Tensor, dim: int) -> Tensor:
+    """For each element, the product of the others along ``dim``: exact with zeros."""
+    n = x.shape[dim]
+    one = op("ones")((*x.shape[:dim], 1, *x.shape[dim + 1:]), dtype=x.dtype, device=x.device)
+    before = op("cat")((one, x.narrow(dim, 0, n - 1)), dim).cumprod(dim)
+    after = op("cat")((x.narrow(dim, 1, n - 1), one), dim).flip((dim,)).cumprod(dim)
+    return before * after.flip((dim,))
+
+
 def _prod(a: Any, g: Tensor) -> Any:
-    # Exact where no element is 0; PyTorch also handles zeros, at the cost of a cumprod.
-    dims = _dims(a)
-    shape = a.self.shape
-    return _unreduce(g * a.result, shape, dims, a.keepdim) / a.self
+    """prod's backward, g times the product of the other elements (no division)."""
+    x = a.self
+    if a.dim is None:
+        return (g * _others(x.reshape((-1,)), 0)).reshape(x.shape)
+    dim = wrap_dim(a.dim, x.ndim)
+    if not x.ndim:
+        return g
+    return (g if a.keepdim else g.unsqueeze(dim)) * _others(x, dim)
 
 
 def _reverse_cumsum(t: Tensor, dim: int) -> Tensor:
@@ -382,8 +395,9 @@ _f("copy_", src=lambda a, g: g)  # self is overwritten: its old value gets no gr
 _f("sum", self=lambda a, g: _unreduce(g, a.self.shape, _dims(a), a.keepdim))
 _f("amax", ("self", "result"), self=_extreme)
 _f("amin", ("self", "result"), self=_extreme)
-_f("prod", ("self", "result"), self=_prod)
+_f("prod", ("self",), self=_prod)
 _f("cumsum", self=lambda a, g: _reverse_cumsum(g, wrap_dim(a.dim, g.ndim)))
+# cumprod divides by the input: exact where no element is 0.
 _f("cumprod", ("self", "result"),
    self=lambda a, g: _reverse_cumsum(g * a.result, wrap_dim(a.dim, g.ndim)) / a.self)
 
