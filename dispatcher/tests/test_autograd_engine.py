@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import plugboard as pb
+from plugboard._dispatch import keys
+from plugboard._dispatch.dispatcher import set_key_fallback
 
 
 def leaf(*values: float) -> pb.Tensor:
@@ -249,3 +251,24 @@ def test_tensors_show_their_autograd_state() -> None:
     assert repr(x).endswith("requires_grad=True)")
     assert repr(x * 2).endswith("grad_fn=<MulBackward>)")
     assert "grad" not in repr(pb.ones(1))
+
+
+def test_the_autograd_key_has_one_fallback() -> None:
+    with pytest.raises(pb.RegistrationError, match="already has a fallback"):
+        set_key_fallback(keys.Autograd, lambda handle, values, out: None)
+
+
+def test_an_operator_autograd_kernel_takes_precedence_over_the_fallback() -> None:
+    calls = []
+
+    def kernel(handle, values, out):
+        calls.append(handle.op.name)
+        return handle.redispatch(values, out, below=keys.Autograd)
+
+    with pb.Library("agtest6") as lib:
+        lib.define("ident(Tensor self) -> Tensor")
+        lib.impl("ident", "CompositeImplicit", fn=lambda t: t * 1)
+        lib.impl("ident", "Autograd", fn=kernel)
+        y = pb.ops.agtest6.ident(leaf(1.0))
+    assert calls == ["agtest6::ident"]
+    assert not y.requires_grad  # this kernel records nothing

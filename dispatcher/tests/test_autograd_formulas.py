@@ -187,6 +187,27 @@ COMPOSITE_SAMPLES: dict[str, Callable[[], Sample]] = {
         (idx(0, 2),), v), (r(2, 2),)),
 }
 
+# Front ends built from operators differentiate through them.
+FRONT_END_SAMPLES: dict[str, Callable[[], Sample]] = {
+    "x[index]": lambda: (lambda t: t[idx(2, 0, 2)], (r(3, 2),)),
+    "x[i, j]": lambda: (lambda t: t[idx(0, 1), idx(1, 0)], (r(2, 3),)),
+    "x[mask]": lambda: (lambda t: t[t > 0], (r(4),)),
+    "x[1:, ::2]": lambda: (lambda t: t[1:, ::2], (r(3, 4),)),
+    "einsum": lambda: (lambda a, b: pb.einsum("ij,jk->ik", a, b), (r(2, 3), r(3, 2))),
+    "movedim": lambda: (lambda t: pb.movedim(t, 0, 1), (r(2, 3),)),
+    "broadcast_to": lambda: (lambda t: pb.broadcast_to(t, (2, 3)), (r(3),)),
+    "clip": lambda: (lambda t: pb.clip(t, -0.5, 0.5), (distinct(5) - 0.9,)),
+    "masked_select": lambda: (lambda t: pb.masked_select(t, pb.tensor([True, False, True])),
+                              (r(3),)),
+    "x.T": lambda: (lambda t: t.T, (r(2, 3),)),
+    "split": lambda: (lambda t: pb.split(t, [1, 2], 1)[1], (r(2, 3),)),
+    "relu_": lambda: (lambda t: (t * 1).relu_(), (distinct(4) - 0.6,)),
+    "sigmoid_": lambda: (lambda t: (t * 1).sigmoid_(), (r(4),)),
+    "fill_": lambda: (lambda t: (t * 1).fill_(2.0) + t, (r(4),)),
+    "index_put two indices": lambda: (
+        lambda t, v: pb.index_put(t, (idx(0, 1), idx(1, 0)), v), (r(2, 3), r(2))),
+}
+
 # Composites whose outputs carry no gradient (bool, integer, or creation).
 NOT_DIFFERENTIABLE_COMPOSITES = {
     "all", "any", "argsort", "isfinite", "isinf", "eye", "linspace", "ones", "zeros",
@@ -214,6 +235,12 @@ def test_gradcheck_of_each_formula_in_float64(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(COMPOSITE_SAMPLES))
 def test_gradcheck_of_each_composite_through_its_decomposition(name: str) -> None:
     fn, inputs = COMPOSITE_SAMPLES[name]()
+    assert pb.autograd.gradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("name", sorted(FRONT_END_SAMPLES))
+def test_gradcheck_of_front_ends(name: str) -> None:
+    fn, inputs = FRONT_END_SAMPLES[name]()
     assert pb.autograd.gradcheck(fn, inputs)
 
 
@@ -286,6 +313,22 @@ def test_a_custom_operator_without_formula_raises_when_a_gradient_is_needed() ->
         y = pb.ops.agtest.twice(x)  # forward works: only backward needs the derivative
         assert y.requires_grad
         with pytest.raises(pb.KernelNotFoundError, match=r"agtest::twice.*register_formula"):
+            y.sum().backward()
+
+
+def test_a_custom_composite_differentiates_through_its_decomposition() -> None:
+    with pb.Library("agtest4") as lib:
+        lib.define("softsign(Tensor self) -> Tensor")
+        lib.impl("softsign", "CompositeImplicit", fn=lambda t: t / (1 + t.abs()))
+        assert pb.autograd.gradcheck(pb.ops.agtest4.softsign, (distinct(4) - 0.7,))
+
+
+def test_a_custom_composite_computed_outside_operators_raises_in_backward() -> None:
+    with pb.Library("agtest5") as lib:
+        lib.define("host_double(Tensor self) -> Tensor")
+        lib.impl("host_double", "CompositeImplicit", fn=lambda t: pb.tensor(t.numpy() * 2))
+        y = pb.ops.agtest5.host_double(r(2))
+        with pytest.raises(pb.KernelNotFoundError, match="agtest5::host_double"):
             y.sum().backward()
 
 

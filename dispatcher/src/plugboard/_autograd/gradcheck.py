@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -80,8 +81,9 @@ def gradcheck(
 
     ``inputs``: a tensor or a tuple of arguments; the tensors that require grad
     are checked, and should be float64 (finite differences of float32 are too
-    coarse). Returns True, or raises ``AutogradError`` (``raise_exception=False``:
-    returns False) naming the output, the input and the worst element.
+    coarse). Returns True, or raises ``AutogradError`` naming the output, the input
+    and the worst element (``raise_exception=False``: warns with that message and
+    returns False).
 
     Example:
         >>> import plugboard as pb
@@ -116,6 +118,7 @@ def gradcheck(
                 )
                 if raise_exception:
                     raise AutogradError(message, op="gradcheck")
+                warnings.warn(f"gradcheck: {message}", RuntimeWarning, stacklevel=2)
                 return False
     return True
 

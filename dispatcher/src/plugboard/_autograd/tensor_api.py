@@ -116,7 +116,14 @@ def _detach(self: Tensor) -> Tensor:
 
 
 def _detach_(self: Tensor) -> Tensor:
-    """Take this tensor out of the graph, in place: it becomes a leaf without grad."""
+    """Take this tensor out of the graph, in place: it becomes a leaf without grad.
+
+    Example:
+        >>> import plugboard as pb
+        >>> y = pb.ones(2, requires_grad=True) * 2
+        >>> y.detach_().requires_grad, y.is_leaf
+        (False, True)
+    """
     meta: AutogradMeta | None = self._autograd
     if meta is not None:
         meta.grad_fn = None
