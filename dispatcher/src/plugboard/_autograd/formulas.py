@@ -297,8 +297,13 @@ def _as_strided(a: Any, g: Tensor) -> Tensor:
         return _zeros(x.shape, g)
     out = _positions(a.size, a.stride, offset, g).reshape((-1,))
     inp = _positions(x.shape, x.strides, x.offset, g).reshape((-1,))
-    low = min(int(out.amin().item()), int(inp.amin().item()))
-    span = max(int(out.amax().item()), int(inp.amax().item())) + 1 - low
+    # The range both layouts span, from their metadata: no device read.
+    layouts = ((a.size, a.stride, offset), (x.shape, x.strides, x.offset))
+    low = min(o + sum(min(0, (n - 1) * st) for n, st in zip(sz, sd, strict=True))
+              for sz, sd, o in layouts)
+    high = max(o + sum(max(0, (n - 1) * st) for n, st in zip(sz, sd, strict=True))
+               for sz, sd, o in layouts)
+    span = high + 1 - low
     storage = op("index_put")(_zeros((span,), g), (out - low,), g.reshape((-1,)), True)
     return op("index_select")(storage, 0, inp - low).reshape(x.shape)
 
