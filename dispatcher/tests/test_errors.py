@@ -38,7 +38,7 @@ NOT_OPERATORS = frozenset({
     "promote_types", "result_type", "can_cast", "get_default_dtype", "set_default_dtype",
     "tensor", "from_numpy", "asarray", "broadcast_shapes", "default_generator",
     "manual_seed", "seed", "initial_seed", "fallback_policy", "fallback_counts",
-    "empty_cache", "current_stream", "stream", "from_dlpack",
+    "empty_cache", "current_stream", "stream", "from_dlpack", "is_grad_enabled",
 })
 OPERATOR_FUNCTIONS = [
     name for name in pb.__all__

@@ -11,6 +11,14 @@ Example:
     [24.0, 34.0]
 """
 
+from plugboard._autograd import install as _install_autograd
+from plugboard._autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from plugboard._core.device import Device
 from plugboard._core.dtype import (
     DType,
@@ -38,6 +46,7 @@ from plugboard._core.dtype import int32 as int
 from plugboard._core.dtype import int64 as long
 from plugboard._core.errors import (
     ArgumentError,
+    AutogradError,
     BackendUnavailableError,
     DeviceError,
     DeviceFaultError,
@@ -56,8 +65,9 @@ from plugboard._core.errors import (
 from plugboard._core.tensor import Tensor
 
 # Start-up, in this order: connect the dispatcher to the installed backend
-# plugins (loaded lazily, on first use), register the core opset, and give
-# Tensor its front-end methods. Nothing else happens at import.
+# plugins (loaded lazily, on first use), register the core opset, give Tensor
+# its front-end methods, and install autograd (its kernel on the Autograd key,
+# the Tensor attributes). Nothing else happens at import.
 from plugboard._dispatch.backends import set_backend_source as _set_backend_source
 from plugboard._dispatch.dispatcher import OperatorHandle
 from plugboard._dispatch.fallback import fallback_counts, fallback_policy
@@ -92,8 +102,10 @@ from plugboard._version import API_VERSION, __version__
 _set_backend_source(_BackendRegistry())
 _register_core_opset()
 _install_methods()
+_install_autograd()
 
-from plugboard import backend as backend  # noqa: E402 - public submodules, after start-up
+from plugboard import autograd as autograd  # noqa: E402 - public submodules, after start-up
+from plugboard import backend as backend  # noqa: E402
 from plugboard import library as library  # noqa: E402
 
 __all__ = [
@@ -113,11 +125,14 @@ __all__ = [
     # functions of the front end, built from operators
     "allclose", "isclose", "equal", "clip", "clamp_min", "clamp_max", "broadcast_to",
     "movedim", "nonzero", "masked_select", "einsum",
+    # autograd
+    "autograd", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+    "is_grad_enabled",
     # random numbers
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed",
     "ops", "OperatorHandle", "Library", "fallback_policy", "fallback_counts",
     # errors
-    "PlugboardError", "ArgumentError", "BackendUnavailableError", "DeviceError",
+    "PlugboardError", "ArgumentError", "AutogradError", "BackendUnavailableError", "DeviceError",
     "DeviceFaultError", "DTypeError", "FallbackWarning", "IndexingError", "KernelError",
     "KernelNotFoundError", "OutOfMemoryError", "PluginError",
     "RegistrationError", "SchemaError", "ShapeError",

@@ -14,6 +14,7 @@ from __future__ import annotations
 __all__ = [
     "DeviceFaultError",
     "ArgumentError",
+    "AutogradError",
     "BackendUnavailableError",
     "DTypeError",
     "DeviceError",
@@ -106,6 +107,10 @@ class OutOfMemoryError(PlugboardError, MemoryError):
 
 class KernelNotFoundError(PlugboardError, NotImplementedError):
     """No kernel can run an operator for the given backend and dtypes."""
+
+
+class AutogradError(PlugboardError, RuntimeError):
+    """A gradient that cannot be computed: freed graph, changed saved tensor, in-place leaf."""
 
 
 class DeviceFaultError(PlugboardError, RuntimeError):

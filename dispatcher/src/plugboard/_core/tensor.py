@@ -44,11 +44,16 @@ class Storage:
     ``handle`` is whatever the runtime's ``allocate`` returned.
     """
 
-    __slots__ = ("__weakref__", "device", "handle", "keyset", "nbytes", "pending", "runtime")
+    __slots__ = (
+        "__weakref__", "device", "handle", "keyset", "nbytes", "pending", "runtime", "version",
+    )
 
     # A copy into this storage that may still be running (a non-blocking copy to the
     # host): anything with .synchronize(). Host reads wait for it first.
     pending: Any
+    # How many times the data was written in place: autograd checks that a tensor it
+    # saved for backward still holds the values it saved (views share the counter).
+    version: int
 
     def __init__(
         self, handle: Any, nbytes: int, device: Device, runtime: DeviceRuntime, keyset: int
@@ -59,6 +64,7 @@ class Storage:
         self.runtime = runtime
         self.keyset = keyset
         self.pending = None
+        self.version = 0
 
     def wait(self) -> None:
         """Wait for a pending copy into this storage (a non-blocking copy to the host)."""
@@ -131,7 +137,8 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "__weakref__", "_dtype", "_host", "_keyset", "_offset", "_shape", "_storage", "_strides",
+        "__weakref__", "_autograd", "_dtype", "_host", "_keyset", "_offset", "_shape", "_storage",
+        "_strides",
     )
 
     _storage: Storage
@@ -141,6 +148,9 @@ class Tensor(TensorMethods):
     _dtype: DType
     _keyset: int
     _host: np.ndarray | None  # the NumPy view of a tensor in host memory, made once
+    # Autograd's state (requires_grad, grad, grad_fn), kept by plugboard._autograd;
+    # None for the tensors that take no part in it, so they cost nothing.
+    _autograd: Any
 
     # NumPy defers to Tensor's reflected operators: np.float32(2) - x is a Tensor.
     __array_priority__ = 1000
@@ -169,6 +179,7 @@ class Tensor(TensorMethods):
         self._dtype = dtype
         self._keyset = storage.keyset
         self._host = None
+        self._autograd = None
         return self
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Tensor:
@@ -352,6 +363,11 @@ class Tensor(TensorMethods):
 
     def __repr__(self) -> str:
         suffix = f"dtype={self._dtype!r}, device='{self.device}'"
+        state = self._autograd  # autograd's, as PyTorch shows it
+        if state is not None and state.grad_fn is not None:
+            suffix += f", grad_fn={state.grad_fn!r}"
+        elif state is not None and state.requires_grad:
+            suffix += ", requires_grad=True"
         if self.device.type == "meta":
             return f"tensor(..., shape={self._shape}, {suffix})"
         # Four decimals, as PyTorch prints; the values themselves keep their precision.

@@ -77,6 +77,36 @@ class TensorMethods(_DTypeConversions):
     def __ilshift__(self, other: Tensor | bool | int | float) -> Tensor: ...
     def __irshift__(self, other: Tensor | bool | int | float) -> Tensor: ...
 
+    # Autograd (plugboard._autograd.tensor_api).
+    @property
+    def requires_grad(self) -> bool:
+        """Whether autograd records operations on this tensor."""
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None: ...
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by backward (None until then)."""
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None: ...
+    @property
+    def grad_fn(self) -> Any:
+        """The node that computed this tensor (None for leaves)."""
+    @property
+    def is_leaf(self) -> bool:
+        """Whether this tensor was made by the user, not an op."""
+    @property
+    def retains_grad(self) -> bool:
+        """Whether retain_grad() was called."""
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set whether autograd records operations on this leaf tensor; returns it."""
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, outside the graph."""
+    def detach_(self) -> Tensor:
+        """Take this tensor out of the graph, in place."""
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` during backward."""
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None, create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
+        """Accumulate the gradient of this tensor into the ``.grad`` of the leaves below it."""
     # Front ends: one method, several operators or argument forms.
     @property
     def T(self) -> Tensor:

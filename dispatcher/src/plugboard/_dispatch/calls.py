@@ -33,7 +33,7 @@ def signature_checked(op: str, shown: str | None = None) -> Callable[[F], F]:
         ...     pb.eye(2, bogus=1)
         ... except pb.ArgumentError as error:
         ...     print(error.op, "|", error.problem.split(". Fix: ")[1])
-        pb::eye | call it as pb.eye(n, m=None, *, dtype=None, device=None)
+        pb::eye | call it as pb.eye(n, m=None, *, dtype=None, device=None, requires_grad=False)
     """
 
     def wrap(fn: F) -> F:

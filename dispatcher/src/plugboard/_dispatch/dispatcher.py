@@ -36,6 +36,7 @@ from plugboard._core.errors import (
     KernelError,
     KernelNotFoundError,
     PlugboardError,
+    RegistrationError,
     ShapeError,
 )
 from plugboard._core.faults import note_queued
@@ -71,7 +72,34 @@ __all__ = [
     "execute",
     "handle",
     "move",
+    "run_decomposition",
+    "set_key_fallback",
 ]
+
+# Functionality kernels that serve every operator of their key (autograd's): looked up
+# only when a call's key set holds the key and the operator has no kernel of its own.
+_KEY_FALLBACKS: dict[DispatchKey, Callable[[OperatorHandle, list[Any], Any], Any]] = {}
+
+
+def set_key_fallback(
+    key: DispatchKey, fn: Callable[[OperatorHandle, list[Any], Any], Any]
+) -> Callable[[], None]:
+    """Make ``fn`` the ``key`` kernel of every operator without one; returns the undo.
+
+    ``fn`` is called as functionality kernels are, ``fn(handle, values, out)``.
+    """
+    if key.kind is not _keys.KeyKind.FUNCTIONALITY or key in _KEY_FALLBACKS:
+        raise RegistrationError(
+            f"{key} is not a functionality key, or already has a fallback. Fix: give each "
+            "functionality key one fallback"
+        )
+    _KEY_FALLBACKS[key] = fn
+
+    def undo() -> None:
+        if _KEY_FALLBACKS.get(key) is fn:
+            del _KEY_FALLBACKS[key]
+
+    return undo
 
 
 class Variant(Enum):
@@ -105,6 +133,11 @@ class OperatorHandle:
     @property
     def schema(self) -> Any:
         return self._op.schema
+
+    @property
+    def variant(self) -> Variant:
+        """Whether this handle calls the functional or the in-place form."""
+        return self._variant
 
     def __repr__(self) -> str:
         suffix = "_" if self._variant is Variant.INPLACE else ""
@@ -153,9 +186,10 @@ class OperatorHandle:
         while functionality:
             key = _keys.keys_in(functionality)[0]
             kernel = op.kernels.get(key)
-            if kernel is not None:
+            fn = kernel.fn if kernel is not None else _KEY_FALLBACKS.get(key)
+            if fn is not None:
                 handle = self if variant is self._variant else OperatorHandle(op, variant)
-                return kernel.fn(handle, values, out)
+                return fn(handle, values, out)
             functionality &= ~key.mask
 
         # BackendSelect: device= names the backend (factories, *_like with device=).
@@ -206,6 +240,10 @@ def execute(
     if op.is_mutating:
         for i in _written_positions(op):
             _check_target(op, op.name, values[i], values)
+            values[i]._storage.version += 1
+    if targets is not None:
+        for target in targets:
+            target._storage.version += 1  # autograd's check of tensors saved for backward
     if recorder.active:
         recorder.record(op.name, backend.device_type, resolved.path, compute_dtype)
     if resolved.path is Path.META or (resolved.path is Path.NATIVE and resolved.fn is None):
@@ -218,6 +256,19 @@ def execute(
         return _run_unstructured(op, resolved.fn, values, targets)
     assert compute_dtype is not None
     return _run_structured(op, backend, resolved, values, specs, compute_dtype, targets)
+
+
+def run_decomposition(op: OperatorDef, values: list[Any]) -> Any:
+    """The functional call of a composite through its decomposition, on every backend.
+
+    The meta function validates first, as on every path; the composite's own calls
+    then dispatch with the thread's keys as they are, so a functionality key above
+    (autograd) sees each of them. Errors are named after ``op``.
+    """
+    kernel = op.kernels.get(_keys.CompositeImplicit)
+    assert kernel is not None, f"{op.name} has no decomposition"
+    _run_meta(op, values)
+    return _run_unstructured(op, kernel.fn, values, None)
 
 
 def _run_meta(

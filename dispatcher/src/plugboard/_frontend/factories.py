@@ -16,6 +16,7 @@ from plugboard._dispatch.calls import signature_checked
 from plugboard._dispatch.dispatcher import handle
 from plugboard._dispatch.registry import describe_value
 from plugboard._dispatch.transfers import new_tensor, write_from_host
+from plugboard._ops.meta import with_requires_grad
 
 __all__ = [
     "arange",
@@ -133,7 +134,10 @@ def _dtype_or_none(dtype: DTypeLike) -> DType | None:
 
 
 @signature_checked("pb.tensor")
-def tensor(data: Any, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def tensor(
+    data: Any, *, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays).
 
     Python floats become the default float dtype (float32), ints int64, bools
@@ -153,7 +157,10 @@ def tensor(data: Any, *, dtype: DTypeLike = None, device: DeviceLike | None = No
         inputs = f"data={describe_value(data)}, dtype={dtype!r:.40}, device={device!r:.40}"
         raise error.in_op("pb.tensor", inputs) from None
     write_from_host(array, result)
-    return result
+    return with_requires_grad(
+        requires_grad, "pb.tensor",
+        lambda: result,
+    )
 
 
 @signature_checked("pb.from_numpy")
@@ -206,6 +213,7 @@ def asarray(
     dtype: DTypeLike = None,
     device: DeviceLike | None = None,
     copy: bool | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """``obj`` as a tensor, sharing memory when it can (``copy=None``).
 
@@ -250,7 +258,10 @@ def asarray(
             op="pb.asarray",
             inputs=f"obj={describe_value(obj)}, dtype={dtype!r:.40}, device={device!r:.40}",
         )
-    return tensor(obj, dtype=target_dtype, device=target_device)
+    return with_requires_grad(
+        requires_grad, "pb.asarray",
+        lambda: tensor(obj, dtype=target_dtype, device=target_device),
+    )
 
 
 def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
@@ -261,7 +272,10 @@ def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 @signature_checked("pb::empty")
-def empty(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def empty(
+    *size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """An uninitialized tensor of ``size``.
 
     Example:
@@ -269,11 +283,17 @@ def empty(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None)
         >>> pb.empty(2, 3).shape
         (2, 3)
     """
-    return _tensor_op("empty", _size(size), dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::empty",
+        lambda: _tensor_op("empty", _size(size), dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::zeros")
-def zeros(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def zeros(
+    *size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of zeros (default dtype float32).
 
     Example:
@@ -281,11 +301,17 @@ def zeros(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None)
         >>> pb.zeros(2).tolist()
         [0.0, 0.0]
     """
-    return _tensor_op("zeros", _size(size), dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::zeros",
+        lambda: _tensor_op("zeros", _size(size), dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::ones")
-def ones(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def ones(
+    *size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of ones (default dtype float32).
 
     Example:
@@ -293,13 +319,16 @@ def ones(*size: Any, dtype: DTypeLike = None, device: DeviceLike | None = None) 
         >>> pb.ones(2, dtype=pb.int32).tolist()
         [1, 1]
     """
-    return _tensor_op("ones", _size(size), dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::ones",
+        lambda: _tensor_op("ones", _size(size), dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::full")
 def full(
     size: Sequence[int], fill_value: bool | float, *, dtype: DTypeLike = None,
-    device: DeviceLike | None = None,
+    device: DeviceLike | None = None, requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from it).
 
@@ -308,13 +337,16 @@ def full(
         >>> pb.full((2,), 7).tolist()
         [7, 7]
     """
-    return _tensor_op("full", size, fill_value, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::full",
+        lambda: _tensor_op("full", size, fill_value, dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::arange")
 def arange(
     start: float, end: float | None = None, step: float = 1, *, dtype: DTypeLike = None,
-    device: DeviceLike | None = None,
+    device: DeviceLike | None = None, requires_grad: bool = False,
 ) -> Tensor:
     """Values from ``start`` (default 0) up to, not including, ``end``, by ``step``.
 
@@ -325,31 +357,55 @@ def arange(
     """
     if end is None:
         start, end = 0, start
-    return _tensor_op("arange", start, end, step, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::arange",
+        lambda: _tensor_op("arange", start, end, step, dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::empty_like")
-def empty_like(t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def empty_like(
+    t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """An uninitialized tensor with ``t``'s shape (and dtype and device unless given)."""
-    return _tensor_op("empty_like", t, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::empty_like",
+        lambda: _tensor_op("empty_like", t, dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::zeros_like")
-def zeros_like(t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def zeros_like(
+    t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Zeros with ``t``'s shape (and dtype and device unless given)."""
-    return _tensor_op("zeros_like", t, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::zeros_like",
+        lambda: _tensor_op("zeros_like", t, dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::ones_like")
-def ones_like(t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None) -> Tensor:
+def ones_like(
+    t: Tensor, *, dtype: DTypeLike = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Ones with ``t``'s shape (and dtype and device unless given)."""
-    return _tensor_op("ones_like", t, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::ones_like",
+        lambda: _tensor_op("ones_like", t, dtype=dtype, device=device),
+    )
 
 
 @signature_checked("pb::full_like")
 def full_like(
     t: Tensor, fill_value: bool | float, *, dtype: DTypeLike = None,
-    device: DeviceLike | None = None,
+    device: DeviceLike | None = None, requires_grad: bool = False,
 ) -> Tensor:
     """``fill_value`` everywhere, with ``t``'s shape (and dtype and device unless given)."""
-    return _tensor_op("full_like", t, fill_value, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::full_like",
+        lambda: _tensor_op("full_like", t, fill_value, dtype=dtype, device=device),
+    )

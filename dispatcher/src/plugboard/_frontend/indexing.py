@@ -29,8 +29,10 @@ from typing import Any
 
 import numpy as np
 
+from plugboard._autograd.grad_mode import is_grad_enabled
+from plugboard._autograd.graph import requires_grad
 from plugboard._core.dtype import int32, int64, uint8
-from plugboard._core.errors import IndexingError, PlugboardError
+from plugboard._core.errors import AutogradError, IndexingError, PlugboardError
 from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor, contiguous_strides
 from plugboard._dispatch.dispatcher import cast, move
@@ -243,6 +245,10 @@ def _basic(t: Tensor, index: Any) -> tuple[Tensor, list[_Advanced]]:
             shape.append(length)
             strides.append(stride * step)
         dim += 1
+    if t._autograd is not None and is_grad_enabled():
+        # Through the operator, so autograd records the view (its gradient flows back).
+        view = _op("as_strided")(t, tuple(shape), tuple(strides), offset)
+        return view, advanced
     return t._view(tuple(shape), tuple(strides), offset), advanced
 
 
@@ -440,6 +446,12 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
 
 
 def _setitem(t: Tensor, index: Any, value: Any) -> None:
+    if is_grad_enabled() and any(isinstance(v, Tensor) and requires_grad(v) for v in (t, value)):
+        raise AutogradError(
+            "x[index] = value writes part of a tensor in place, which autograd does not "
+            "record when the tensor or the value requires grad. Fix: build the result out "
+            "of place (pb.where(mask, value, x), pb.cat(...)), or write under pb.no_grad()"
+        )
     view, advanced = _basic(t, index)
     check_writable(view)  # before any positions or values are computed on the device
     if not advanced:

@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from plugboard._core.errors import ArgumentError
+from plugboard._autograd.grad_mode import is_grad_enabled
+from plugboard._autograd.graph import AutogradMeta, attach, requires_grad
+from plugboard._core.errors import ArgumentError, AutogradError
 from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch.aliases import numpy_keywords
@@ -133,8 +135,9 @@ def unsqueeze_(self: Tensor, dim: int) -> Tensor:
         >>> x.unsqueeze_(0).shape, x.shape
         ((1, 2, 3), (1, 2, 3))
     """
+    _check_leaf(self, "Tensor.unsqueeze_")
     view: Tensor = handle("pb::unsqueeze")(self, dim)
-    self._set_layout(view)
+    _take_layout(self, view)
     return self
 
 
@@ -149,6 +152,25 @@ def squeeze_(self: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
         >>> x.squeeze_(0).shape, x.squeeze_().shape
         ((2, 1), (2,))
     """
+    _check_leaf(self, "Tensor.squeeze_")
     view: Tensor = handle("pb::squeeze")(self, dim)
-    self._set_layout(view)
+    _take_layout(self, view)
     return self
+
+
+def _check_leaf(t: Tensor, name: str) -> None:
+    meta: AutogradMeta | None = t._autograd
+    if is_grad_enabled() and requires_grad(t) and meta is not None and meta.grad_fn is None:
+        raise AutogradError(
+            "a leaf tensor that requires grad is being used in an in-place operation. Fix: "
+            "use the view instead (y = x.unsqueeze(0)), or do it under pb.no_grad()",
+            op=name,
+        )
+
+
+def _take_layout(t: Tensor, view: Tensor) -> None:
+    """``t`` becomes ``view``: its layout, and the view's node when autograd recorded one."""
+    t._set_layout(view)
+    meta: AutogradMeta | None = view._autograd
+    if meta is not None and meta.grad_fn is not None:
+        attach(t, meta.grad_fn, meta.output_nr)

@@ -23,7 +23,7 @@ from plugboard._dispatch.dispatcher import cast
 from plugboard._dispatch.random import Generator, check_generator
 from plugboard._dispatch.registry import describe_value
 from plugboard._ops.meta import check_size as _check_size
-from plugboard._ops.meta import check_value, require_dtype
+from plugboard._ops.meta import check_value, require_dtype, with_requires_grad
 from plugboard._ops.meta import device_or_cpu as _device_or_cpu
 from plugboard._ops.meta import op as _op
 from plugboard._ops.table import OpTable
@@ -196,7 +196,7 @@ def _sizes(size: tuple[Any, ...]) -> tuple[int, ...]:
 
 @signature_checked("pb::rand")
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
-         device: DeviceLike | None = None) -> Tensor:
+         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """Values drawn uniformly from [0, 1) (default dtype float32).
 
     Example:
@@ -205,14 +205,17 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
         >>> x.shape, bool(((x >= 0) & (x < 1)).all())
         ((2, 3), True)
     """
-    return _op("rand")(
-        _sizes(size), generator=generator, dtype=dtype, device=device
+    return with_requires_grad(
+        requires_grad, "pb::rand",
+        lambda: _op("rand")(
+            _sizes(size), generator=generator, dtype=dtype, device=device
+        ),
     )
 
 
 @signature_checked("pb::randn")
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
-          device: DeviceLike | None = None) -> Tensor:
+          device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """Values drawn from the standard normal distribution (default dtype float32).
 
     Example:
@@ -220,14 +223,17 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
         >>> pb.randn(4, generator=pb.Generator().manual_seed(0)).shape
         (4,)
     """
-    return _op("randn")(
-        _sizes(size), generator=generator, dtype=dtype, device=device
+    return with_requires_grad(
+        requires_grad, "pb::randn",
+        lambda: _op("randn")(
+            _sizes(size), generator=generator, dtype=dtype, device=device
+        ),
     )
 
 
 @signature_checked("pb::randint")
 def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
-            device: DeviceLike | None = None, **bounds: Any) -> Tensor:
+            device: DeviceLike | None = None, requires_grad: bool = False, **bounds: Any) -> Tensor:
     """Integers drawn uniformly from [low, high): ``randint([low=0,] high, size)``.
 
     The default dtype is int64, as in PyTorch.
@@ -273,15 +279,18 @@ def randint(*args: Any, generator: Generator | None = None, dtype: Any = None,
             op="pb::randint",
             inputs=inputs,
         )
-    return _op("randint")(
-        values.get("low", 0), values["high"], values["size"], generator=generator,
-        dtype=dtype, device=device,
+    return with_requires_grad(
+        requires_grad, "pb::randint",
+        lambda: _op("randint")(
+            values.get("low", 0), values["high"], values["size"], generator=generator,
+            dtype=dtype, device=device,
+        ),
     )
 
 
 @signature_checked("pb::linspace")
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
-             device: DeviceLike | None = None) -> Tensor:
+             device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """``steps`` values evenly spaced from ``start`` to ``end``, both included.
 
     Example:
@@ -289,14 +298,17 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
         >>> pb.linspace(0, 1, 5).tolist()
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    return _op("linspace")(
-        start, end, steps, dtype=dtype, device=device
+    return with_requires_grad(
+        requires_grad, "pb::linspace",
+        lambda: _op("linspace")(
+            start, end, steps, dtype=dtype, device=device
+        ),
     )
 
 
 @signature_checked("pb::eye")
 def eye(n: int, m: int | None = None, *, dtype: Any = None,
-        device: DeviceLike | None = None) -> Tensor:
+        device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """An ``n`` by ``m`` (default ``n``) matrix with ones on the diagonal.
 
     Example:
@@ -304,5 +316,8 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None,
         >>> pb.eye(2, 3, dtype=pb.int64).tolist()
         [[1, 0, 0], [0, 1, 0]]
     """
-    return _op("eye")(n, m, dtype=dtype, device=device)
+    return with_requires_grad(
+        requires_grad, "pb::eye",
+        lambda: _op("eye")(n, m, dtype=dtype, device=device),
+    )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import DType, float32, float64, get_default_dtype, int64, result_type
-from plugboard._core.errors import DeviceError, DTypeError, ShapeError
+from plugboard._core.errors import ArgumentError, DeviceError, DTypeError, ShapeError
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import Tensor, wrap_dims
 from plugboard._dispatch.dispatcher import handle
@@ -277,6 +277,33 @@ def check_nonempty(self: Tensor, dims: Sequence[int], name: str) -> None:
                 f"{name} of an empty dimension: dimension {d} has size 0, and {name} has "
                 "no identity. Fix: reduce over non-empty dims only"
             )
+
+
+def with_requires_grad(
+    requires_grad: bool, front_end: str, make: Callable[[], Tensor]
+) -> Tensor:
+    """A factory's ``requires_grad=``: what ``make`` creates, as a leaf that requires grad
+    when asked. Only floating tensors have gradients (as in PyTorch); errors name the
+    factory, and a value that is not a bool is refused before anything is made.
+    """
+    if not isinstance(requires_grad, bool):
+        raise ArgumentError(
+            f"requires_grad must be True or False, not {type(requires_grad).__name__}. "
+            "Fix: pass requires_grad=True or requires_grad=False",
+            op=front_end, inputs=f"requires_grad={requires_grad!r:.40}",
+        )
+    t = make()
+    if not requires_grad:
+        return t
+    if not t.dtype.is_floating_point:
+        raise DTypeError(
+            f"only floating-point tensors can require gradients, and this one is {t.dtype}. "
+            "Fix: pass a floating dtype (dtype=pb.float32), or drop requires_grad=True",
+            op=front_end,
+            inputs=f"requires_grad=True, result={t.dtype}[{', '.join(map(str, t.shape))}]",
+        )
+    result: Tensor = t.requires_grad_()  # attached by autograd at start-up
+    return result
 
 
 def op(name: str) -> Callable[..., Tensor]:

@@ -105,12 +105,8 @@ def _pad2d(x: Tensor, top: int, bottom: int, left: int, right: int,
     """A new (N, C, H', W') tensor holding ``x`` with ``value`` around it."""
     if not (top or bottom or left or right):
         return x
-    n, c, h, w = x.shape
-    padded = _op("full")((n, c, h + top + bottom, w + left + right), value, dtype=x.dtype,
-                         device=x.device)
-    inner = _op("narrow")(_op("narrow")(padded, 2, top, h), 3, left, w)
-    _op("copy_")(inner, x)
-    return padded
+    # pb::pad, not a write into a view, so autograd records it (pad has a formula).
+    return _op("pad")(x, (left, right, top, bottom), "constant", value)
 
 
 def _windows(x: Tensor, groups: int, out_hw: tuple[int, int], kernel: Sequence[int],
