@@ -34,10 +34,12 @@ class FakeRunner:
     crash_on: str | None = None
 
     def run_suite(
-        self, backend: str, device: str | None, report_dir: Path, progress: bool = True
+        self, backend: str, device: str | None, report_dir: Path, progress: bool = True,
+        seed: int = 0, quick: bool = False,
     ) -> tuple[int, Report | None]:
         self.calls.append(
             {"backend": backend, "device": device, "report_dir": report_dir, "progress": progress}
+            | ({"seed": seed} if seed else {}) | ({"quick": quick} if quick else {})
         )
         if backend == self.crash_on:
             raise RuntimeError("the suite fell over")
@@ -116,6 +118,16 @@ def test_default_report_dir_and_options(
          "progress": False},
     ]
     assert (tmp_path / "reports" / "opencl.md").is_file()
+
+
+def test_seed_and_quick_reach_the_suite(
+    runner: FakeRunner, installed: list[str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, _ = run(capsys, "--backend", "cpu", "--seed", "3", "--quick", "--report-dir",
+                     str(tmp_path), "--no-progress")
+    assert code == 0
+    assert runner.calls[0]["seed"] == 3 and runner.calls[0]["quick"] is True
 
 
 def test_all_runs_every_installed_backend(

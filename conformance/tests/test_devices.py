@@ -145,8 +145,8 @@ def test_device_all_is_the_default_and_takes_any_backends(
 ) -> None:
     calls: list[tuple[str, str | None]] = []
 
-    def run_suite(backend: str, device: str | None, report_dir: Path, progress: bool = True
-                  ) -> tuple[int, Report]:
+    def run_suite(backend: str, device: str | None, report_dir: Path, progress: bool = True,
+                  seed: int = 0, quick: bool = False) -> tuple[int, Report]:
         calls.append((backend, device))
         report: Report = make_report(cases=[], contract=[], backend=backend)
         return 0, replace(report, backend=BackendIdentity(**{

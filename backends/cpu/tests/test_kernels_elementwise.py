@@ -22,7 +22,7 @@ _UNARY: dict[str, Callable[[np.ndarray], Any]] = {
     "log1p": np.log1p, "sin": np.sin, "cos": np.cos, "tan": np.tan,
     "tanh": np.tanh, "atan": np.arctan, "erf": np.vectorize(math.erf), "floor": np.floor,
     "ceil": np.ceil, "trunc": np.trunc, "round": np.rint, "logical_not": np.logical_not,
-    "isnan": np.isnan,
+    "isnan": np.isnan, "expm1": np.expm1, "log2": np.log2, "log10": np.log10,
 }
 _BINARY: dict[str, Callable[[np.ndarray, np.ndarray], Any]] = {
     "fmod": np.fmod, "atan2": np.arctan2, "logical_and": np.logical_and,
