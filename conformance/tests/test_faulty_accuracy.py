@@ -10,25 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from plugboard.testing import PluginInstaller, host_backend_source
-
-_COMMON = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
-              casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
-'''
+from plugboard.testing import HOST_KERNELS_PRELUDE, PluginInstaller, host_backend_source
 
 # A float64 matmul whose path for two vectors (a dot product kernel) rounds its inputs to
 # float32 and multiplies there: about 1e-7 relative, the float32 result it stores in
 # float64. Matrix products are right.
-FLOAT32_MATMUL_KERNELS = _COMMON + '''
+FLOAT32_MATMUL_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _float32_matmul(self, other, *, out):
     a, b = host_array(self), host_array(other)
     if a.ndim == b.ndim == 1:
@@ -37,14 +24,13 @@ def _float32_matmul(self, other, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("matmul", fn=_float32_matmul, strided=True, dtypes=[pb.float64])
 '''
 
 # A float32 exp whose finite results are 8 ULP too large (a fast exp of poor accuracy):
 # 5e-7 to 1e-6 relative.
-INACCURATE_EXP_KERNELS = _COMMON + '''
+INACCURATE_EXP_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _inaccurate_exp(self, *, out):
     with np.errstate(all="ignore"):
         v = np.exp(host_array(self).astype(np.float64)).astype(np.float32)  # correctly rounded
@@ -52,8 +38,7 @@ def _inaccurate_exp(self, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("exp", fn=_inaccurate_exp, strided=True, dtypes=[pb.float32])
 '''
 

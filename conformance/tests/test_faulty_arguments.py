@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.testing import PluginInstaller, host_backend_source
+from plugboard.testing import HOST_KERNELS_PRELUDE, PluginInstaller, host_backend_source
 from plugboard_conformance._opdb import by_name
 
 
@@ -21,32 +21,14 @@ def failed_samples(op: str, case: dict[str, Any]) -> list[str]:
     return [found[i] for i in sorted(found)]
 
 
-# What every faulty backend here needs beside its faulty kernel: the suite makes its
-# inputs with full and copy_ (at storage offsets, into strided out= tensors too).
-_BASE_KERNELS = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array
-
-def _a(v):
-    return host_array(v) if isinstance(v, pb.Tensor) else v
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), _a(src), casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
-'''
-
 # A sub that ignores alpha: right for every call that leaves it at 1.
-ALPHA_BLIND_KERNELS = _BASE_KERNELS + '''
+ALPHA_BLIND_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _sub_without_alpha(self, other, alpha, *, out):
     np.subtract(_a(self), _a(other), out=host_array(out))
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("sub", fn=_sub_without_alpha, strided=True, dtypes=[pb.float32])
 '''
 
@@ -63,7 +45,7 @@ def test_a_sub_that_ignores_alpha_fails(plugins: PluginInstaller, faulty_suite: 
 
 # A scatter_add that compares each dimension with dim as given, never wrapped: right for
 # dim >= 0, while dim=-1 matches no dimension, so src lands at the index's own coordinates.
-NEGATIVE_DIM_BLIND_KERNELS = _BASE_KERNELS + '''
+NEGATIVE_DIM_BLIND_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _scatter_add_unwrapped_dim(self, dim, index, src, *, out):
     target = np.atleast_1d(host_array(out))  # 0-d tensors as one element, as views
     np.copyto(target, np.atleast_1d(host_array(self)))
@@ -74,8 +56,7 @@ def _scatter_add_unwrapped_dim(self, dim, index, src, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("scatter_add", fn=_scatter_add_unwrapped_dim, strided=True,
                  dtypes=[pb.float32])
 '''

@@ -8,23 +8,11 @@ from typing import Any
 import pytest
 
 from plugboard._cli import main as cli
-from plugboard.testing import PluginInstaller, host_backend_source
+from plugboard.testing import HOST_KERNELS_PRELUDE, PluginInstaller, host_backend_source
 from plugboard_conformance._model import Report
 
 # A host-memory backend with correct copies and fills, and five defects.
-FAULTY_KERNELS = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array
-
-def _a(v):
-    return host_array(v) if isinstance(v, pb.Tensor) else v
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), _a(src), casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
+FAULTY_KERNELS = HOST_KERNELS_PRELUDE + '''
 
 def _wrong_add(self, other, alpha, *, out):
     # Defect 1: wrong values.
@@ -56,8 +44,7 @@ def _sqrt_elsewhere(self, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("add", fn=_wrong_add, strided=True, dtypes=[pb.float32])
     library.impl("mul", fn=_mutating_mul, strided=True, dtypes=[pb.float32])
     library.impl("clone", fn=_wrong_dtype_clone, dtypes=[pb.float32])
@@ -199,23 +186,12 @@ reason = "matches nothing"
 
 # A backend whose add ignores storage offsets: it views every tensor from the start of
 # its storage, as a kernel that passes only the buffer (not the offset) to a device would.
-OFFSET_BLIND_KERNELS = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import device_buffer, host_array
-
+OFFSET_BLIND_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _from_start(t):
     b = device_buffer(t)
     itemsize = t.dtype.itemsize
     return np.ndarray(b.shape, t.dtype.numpy, b.handle, 0,
                       tuple(s * itemsize for s in b.strides))
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
-              casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
 
 def _offset_blind_add(self, other, alpha, *, out):
     a = _from_start(self) if isinstance(self, pb.Tensor) else self
@@ -224,8 +200,7 @@ def _offset_blind_add(self, other, alpha, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("add", fn=_offset_blind_add, strided=True, dtypes=[pb.float32])
 '''
 
@@ -277,17 +252,8 @@ def test_devices_that_share_memory_fail_the_isolation_check(plugins: PluginInsta
 
 # A rand that is uniform and seeded, but not by the Philox contract: its statistics are
 # right, its draws are not the stream every backend must give for a seed.
-OWN_STREAM_KERNELS = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array, philox_reserve
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
-              casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
+OWN_STREAM_KERNELS = HOST_KERNELS_PRELUDE + '''
+from plugboard.backend import philox_reserve
 
 def _ne(self, other, *, out):
     np.not_equal(host_array(self), host_array(other), out=host_array(out))
@@ -302,8 +268,7 @@ def _own_rand(size, generator, dtype, device, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("rand", fn=_own_rand, strided=True, dtypes=[pb.float32])
     library.impl("ne", fn=_ne, strided=True, dtypes=[pb.float32])
     library.impl("eq", fn=_eq, strided=True, dtypes=[pb.float32])
@@ -323,17 +288,7 @@ def test_random_draws_off_the_philox_stream_fail(plugins: PluginInstaller, fault
 
 # A float16 sum with a fast path for long rows (2048 elements or more) that accumulates
 # in float16, element after element: right on the short rows most samples have.
-NARROW_SUM_KERNELS = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
-              casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
+NARROW_SUM_KERNELS = HOST_KERNELS_PRELUDE + '''
 
 def _narrow_sum(self, dim, keepdim, dtype, *, out):
     a = host_array(self)
@@ -355,8 +310,7 @@ def _narrow_sum(self, dim, keepdim, dtype, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("sum", fn=_narrow_sum, strided=True, dtypes=[pb.float16, pb.float64])
 '''
 

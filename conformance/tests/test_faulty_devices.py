@@ -8,24 +8,12 @@ from typing import Any
 
 import pytest
 
-from plugboard.testing import PluginInstaller, host_backend_source
+from plugboard.testing import HOST_KERNELS_PRELUDE, PluginInstaller, host_backend_source
 
 # Two devices (the host test backend has two) whose add is right on device 0 and off by
 # one on device 1, as a kernel that picks a code path, or a compiled binary, per device
 # would be when only one device's path is wrong.
-SECOND_DEVICE_ADD_KERNELS = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array
-
-def _a(v):
-    return host_array(v) if isinstance(v, pb.Tensor) else v
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), _a(src), casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
+SECOND_DEVICE_ADD_KERNELS = HOST_KERNELS_PRELUDE + '''
 
 def _add(self, other, alpha, *, out):
     np.add(_a(self), np.multiply(_a(other), alpha), out=host_array(out))
@@ -34,8 +22,7 @@ def _add(self, other, alpha, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("add", fn=_add, strided=True, dtypes=[pb.float32])
 '''
 

@@ -6,28 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugboard.testing import PluginInstaller, host_backend_source
-
-# Shared by the backends below: correct copies and fills, which the suite needs.
-_BASE = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import device_buffer, host_array
-
-def _a(v):
-    return host_array(v) if isinstance(v, pb.Tensor) else v
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), _a(src), casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
-'''
+from plugboard.testing import HOST_KERNELS_PRELUDE, PluginInstaller, host_backend_source
 
 # A bmm with a fast path for "dense" inputs, judged by size alone: the elements span
 # exactly numel() elements of memory. Every permutation of a contiguous tensor passes that
 # test, not only the row-major one the fast path then reads.
-DENSE_BY_SIZE_KERNELS = _BASE + '''
+DENSE_BY_SIZE_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _read(t):
     span = 1 + sum((n - 1) * s for n, s in zip(t.shape, t.stride()))
     if span == t.numel():  # the defect: strides not checked
@@ -40,8 +24,7 @@ def _bmm(self, mat2, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("bmm", fn=_bmm, strided=True, dtypes=[pb.float32])
 '''
 
@@ -61,7 +44,7 @@ def test_a_kernel_that_reads_permuted_inputs_as_contiguous_fails(
 # A sum that reads a stride-0 dimension once, as a broadcast dimension of size 1, and
 # broadcasts the result back: right for amax, for which repeats do not matter, wrong for
 # sum, which must count every repeat.
-STRIDE0_ONCE_KERNELS = _BASE + '''
+STRIDE0_ONCE_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _sum(self, dim, keepdim, dtype, *, out):
     once = tuple(slice(0, 1) if s == 0 else slice(None) for s in self.stride())
     a = host_array(self)[once]  # the defect
@@ -73,8 +56,7 @@ def _sum(self, dim, keepdim, dtype, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("sum", fn=_sum, strided=True, dtypes=[pb.float32, pb.float64])
 '''
 
@@ -95,7 +77,7 @@ def test_a_kernel_that_reads_an_expanded_input_once_fails(
 # storage, ignoring its offset. The core writes an out= tensor of a wider dtype than the
 # result (float32 into float64) with copy_, so only such an out= goes wrong: same-dtype
 # copies, contiguous destinations and every destination at offset 0 are right.
-OFFSET_BLIND_CAST_KERNELS = _BASE + '''
+OFFSET_BLIND_CAST_KERNELS = HOST_KERNELS_PRELUDE + '''
 def _copy_casting(self, src, non_blocking):
     if getattr(src, "dtype", self.dtype) is self.dtype or self.is_contiguous():
         return _copy(self, src, non_blocking)

@@ -11,19 +11,9 @@ from typing import Any
 
 import pytest
 
-from plugboard.testing import PluginInstaller, host_backend_source
+from plugboard.testing import HOST_KERNELS_PRELUDE, PluginInstaller, host_backend_source
 
-_HOST = '''
-import numpy as np
-import plugboard as pb
-from plugboard.backend import host_array
-
-def _copy(self, src, non_blocking):
-    np.copyto(host_array(self), host_array(src) if isinstance(src, pb.Tensor) else src,
-              casting="unsafe")
-
-def _full(size, fill_value, dtype, device, *, out):
-    host_array(out).fill(fill_value)
+_HOST = HOST_KERNELS_PRELUDE + '''
 
 def _axes(dim, ndim):
     return tuple(d % ndim for d in dim) if dim and ndim else None
@@ -40,8 +30,7 @@ def _amax(self, dim, keepdim, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("amax", fn=_amax, strided=True)
 '''
 
@@ -58,8 +47,7 @@ def _argmax(self, dim, keepdim, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("argmax", fn=_argmax, strided=True)
 '''
 
@@ -105,8 +93,7 @@ def _log_softmax(self, dim, dtype, *, out):
 
 @backend.hookimpl
 def plugboard_register_kernels(library):
-    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
-    library.impl("full", fn=_full, strided=True)
+    register_copy_and_full(library)
     library.impl("log_softmax", fn=_log_softmax, strided=True)
 '''
 

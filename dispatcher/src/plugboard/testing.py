@@ -56,7 +56,7 @@ from typing import Final
 from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP
 from plugboard._plugins.registry import registry
 
-__all__ = ["PluginInstaller", "host_backend_source", "installed_plugins"]
+__all__ = ["HOST_KERNELS_PRELUDE", "PluginInstaller", "host_backend_source", "installed_plugins"]
 
 MODULE_PREFIX: Final = "plugboard_test_"
 
@@ -107,6 +107,31 @@ def plugboard_device_runtime():
 
 {extra}
 '''
+
+
+# The start of ``extra`` for a host backend's kernels: the imports, ``_a(v)`` (a
+# tensor argument's host array; numbers as they are), and correct ``_copy`` (copy_)
+# and ``_full`` (full) kernels, which every backend needs to make and read tensors.
+# Kernels follow; the backend's plugboard_register_kernels calls
+# register_copy_and_full(library) beside registering its own.
+HOST_KERNELS_PRELUDE: Final = """
+import numpy as np
+import plugboard as pb
+from plugboard.backend import device_buffer, host_array
+
+def _a(v):
+    return host_array(v) if isinstance(v, pb.Tensor) else v
+
+def _copy(self, src, non_blocking):
+    np.copyto(host_array(self), _a(src), casting="unsafe")
+
+def _full(size, fill_value, dtype, device, *, out):
+    host_array(out).fill(fill_value)
+
+def register_copy_and_full(library):
+    library.impl("copy_", fn=_copy, strided=True, mixed_dtypes=True)
+    library.impl("full", fn=_full, strided=True)
+"""
 
 
 def host_backend_source(name: str, key: str, extra: str = "") -> str:
