@@ -356,7 +356,7 @@ def plugboard_register_kernels(library):
 '''
 
 
-def test_a_copy_that_writes_out_as_contiguous_fails_the_out_form(
+def test_a_copy_that_writes_strided_targets_as_contiguous_fails_out_and_inplace_forms(
     plugins: PluginInstaller, faulty_suite: Any
 ) -> None:
     plugins.install("faulty", host_backend_source("faulty", "Faulty", CONTIGUOUS_OUT_KERNELS))
@@ -365,3 +365,6 @@ def test_a_copy_that_writes_out_as_contiguous_fails_the_out_form(
     assert add["functional"]["outcome"] == "pass"
     assert add["out"]["outcome"] == "fail"
     assert "at storage offset 3" in add["out"]["message"]
+    # In place on a transposed, strided view: the elements around the view are written.
+    assert add["inplace"]["outcome"] == "fail"
+    assert "outside the view" in add["inplace"]["message"], add["inplace"]["message"]
