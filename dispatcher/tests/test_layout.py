@@ -119,6 +119,16 @@ def test_python_dash_m_plugboard_is_the_command() -> None:
     assert "doctor" in result.stdout
 
 
+def test_import_plugboard_loads_no_backend_and_no_heavy_dependency() -> None:
+    # Start-up cost: ml_dtypes alone took most of a second; backends load at first use.
+    heavy = ("ml_dtypes", "rich", "jsonschema", "plugboard_cpu", "plugboard_opencl",
+             "pyopencl")
+    code = f"import sys, plugboard; print([m for m in {heavy!r} if m in sys.modules])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("name", ["add", "sum", "softmax", "where"])
 def test_help_shows_the_signature(name: str) -> None:
     import pydoc

@@ -23,10 +23,8 @@ pb.int16
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from typing import Any, Final, final
 
-import ml_dtypes
 import numpy as np
 
 from plugboard._core.errors import DTypeError
@@ -64,9 +62,22 @@ BOOL: Final = 0
 INTEGER: Final = 1
 FLOATING: Final = 2
 
-# ml_dtypes' finfo/iinfo also describe bfloat16 and the other ml_dtypes types.
-_finfo: Callable[[Any], Any] = ml_dtypes.finfo
-_iinfo: Callable[[Any], Any] = ml_dtypes.iinfo
+
+def _ml_dtypes() -> Any:
+    """ml_dtypes, imported on first use: it takes most of a second to load, and only
+    bfloat16 data (and the messages about other ml_dtypes types) needs it."""
+    import ml_dtypes
+
+    return ml_dtypes
+
+
+def _finfo(dt: Any) -> Any:
+    # ml_dtypes' finfo also describes bfloat16 and the other ml_dtypes types.
+    return _ml_dtypes().finfo(dt)
+
+
+def _iinfo(dt: Any) -> Any:
+    return _ml_dtypes().iinfo(dt)
 
 
 @final
@@ -79,10 +90,11 @@ class DType:
     (-128, 127)
     """
 
-    __slots__ = ("_category", "_eps", "_max", "_min", "_name", "_numpy")
+    __slots__ = ("_category", "_eps", "_itemsize", "_max", "_min", "_name", "_numpy")
 
     _name: str
-    _numpy: np.dtype[Any]
+    _numpy: np.dtype[Any] | None  # None until first asked for (bfloat16: ml_dtypes' type)
+    _itemsize: int
     _category: int
     _min: int | float
     _max: int | float
@@ -107,12 +119,25 @@ class DType:
             info = np.iinfo(numpy_dt)
             lo, hi = int(info.min), int(info.max)
         else:
-            finfo = _finfo(numpy_dt)
+            finfo = np.finfo(numpy_dt)
             lo, hi, eps = float(finfo.min), float(finfo.max), float(finfo.eps)
-        fields = ("_name", "_numpy", "_category", "_min", "_max", "_eps")
-        for key, value in zip(fields, (name, numpy_dt, category, lo, hi, eps), strict=True):
-            object.__setattr__(self, key, value)
+        self._set(name, numpy_dt, numpy_dt.itemsize, category, lo, hi, eps)
         return self
+
+    @classmethod
+    def _create_lazy(cls, name: str, itemsize: int, lo: float, hi: float, eps: float
+                     ) -> DType:
+        """A floating dtype whose NumPy type is loaded when first asked for."""
+        self = object.__new__(cls)
+        self._set(name, None, itemsize, FLOATING, lo, hi, eps)
+        return self
+
+    def _set(self, name: str, numpy_dt: np.dtype[Any] | None, itemsize: int, category: int,
+             lo: int | float, hi: int | float, eps: float | None) -> None:
+        fields = ("_name", "_numpy", "_itemsize", "_category", "_min", "_max", "_eps")
+        values = (name, numpy_dt, itemsize, category, lo, hi, eps)
+        for key, value in zip(fields, values, strict=True):
+            object.__setattr__(self, key, value)
 
     @property
     def name(self) -> str:
@@ -122,12 +147,13 @@ class DType:
     @property
     def itemsize(self) -> int:
         """The size of one element in bytes."""
-        return self._numpy.itemsize
+        return self._itemsize
 
     @property
     def numpy(self) -> np.dtype[Any]:
         """The NumPy dtype that stores this dtype's elements."""
-        return self._numpy
+        numpy_dt = self._numpy
+        return _load_numpy(self) if numpy_dt is None else numpy_dt
 
     @property
     def category(self) -> int:
@@ -191,7 +217,10 @@ int16: Final = DType._create("int16", np.int16, INTEGER)
 int32: Final = DType._create("int32", np.int32, INTEGER)
 int64: Final = DType._create("int64", np.int64, INTEGER)
 float16: Final = DType._create("float16", np.float16, FLOATING)
-bfloat16: Final = DType._create("bfloat16", ml_dtypes.bfloat16, FLOATING)
+# bfloat16's NumPy type is ml_dtypes': loaded when first needed (its limits are fixed:
+# 8 exponent bits as float32, 7 mantissa bits).
+bfloat16: Final = DType._create_lazy("bfloat16", 2, -3.3895313892515355e38,
+                                     3.3895313892515355e38, 0.0078125)
 float32: Final = DType._create("float32", np.float32, FLOATING)
 float64: Final = DType._create("float64", np.float64, FLOATING)
 
@@ -210,7 +239,16 @@ _ALIASES: Final = {
 }
 # Every name a dtype answers to, as a string: pb.tensor(...).to("half").
 DTYPE_NAMES: Final = frozenset({*_BY_NAME, *_ALIASES})
-_BY_NUMPY: Final = {d.numpy: d for d in ALL_DTYPES}
+# bfloat16 joins when its NumPy type is loaded (an array of it means ml_dtypes is).
+_BY_NUMPY: Final = {d._numpy: d for d in ALL_DTYPES if d._numpy is not None}
+
+
+def _load_numpy(dtype: DType) -> np.dtype[Any]:
+    numpy_dt: np.dtype[Any] = np.dtype(getattr(_ml_dtypes(), dtype.name))
+    object.__setattr__(dtype, "_numpy", numpy_dt)
+    _BY_NUMPY[numpy_dt] = dtype
+    return numpy_dt
+
 _SUPPORTED: Final = "supported dtypes: " + ", ".join(d.name for d in ALL_DTYPES)
 _FIX: Final = f"Fix: pass a dtype such as pb.float32, or its name; {_SUPPORTED}"
 
@@ -285,6 +323,9 @@ def from_numpy_dtype(dtype: np.dtype[Any]) -> DType:
     pb.int16
     """
     found = _BY_NUMPY.get(dtype)
+    if found is None and dtype.name == bfloat16.name and bfloat16._numpy is None:
+        _load_numpy(bfloat16)  # an ml_dtypes array: load the type, then look again
+        found = _BY_NUMPY.get(dtype)
     if found is None:
         raise _unsupported_numpy(dtype)
     return found
