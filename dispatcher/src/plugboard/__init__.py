@@ -107,6 +107,7 @@ _install_autograd()
 from plugboard import autograd as autograd  # noqa: E402 - public submodules, after start-up
 from plugboard import backend as backend  # noqa: E402
 from plugboard import library as library  # noqa: E402
+from plugboard import nn as nn  # noqa: E402
 from plugboard import optim as optim  # noqa: E402
 
 __all__ = [
@@ -138,7 +139,7 @@ __all__ = [
     "KernelNotFoundError", "OutOfMemoryError", "PluginError",
     "RegistrationError", "SchemaError", "ShapeError",
     # public submodules
-    "backend", "library", "optim",
+    "backend", "library", "nn", "optim",
 ]
 # Every operator as a function, from the registry (tools/generate.py).
 __all__ += _functions.__all__
