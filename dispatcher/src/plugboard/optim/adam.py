@@ -6,7 +6,7 @@ documented algorithm::
     g = -g                                     if maximize
     p = p * (1 - lr * weight_decay)            if decoupled (AdamW)
     g = g + weight_decay * p                   otherwise, if weight_decay != 0 (L2)
-    m = m + (1 - beta1) * (g - m)              the first moment, m.lerp_(g, 1 - beta1)
+    m = beta1 * m + (1 - beta1) * g            the first moment
     v = beta2 * v + (1 - beta2) * g * g        the second moment
     v_max = max(v_max, v)                      if amsgrad, and v_max is used for v below
     p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
@@ -98,9 +98,11 @@ class Adam(Optimizer):
                         param.mul_(1 - lr * weight_decay)
                     else:
                         grad = grad.add(param, alpha=weight_decay)
+                # Primitive operators only: lerp_, addcmul_ and addcdiv_ are composites
+                # (several calls each) wherever a backend does not implement them natively.
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                exp_avg.lerp_(grad, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).add_(grad * grad, alpha=1 - beta2)
                 if group["amsgrad"]:
                     second = state["max_exp_avg_sq"].maximum_(exp_avg_sq)
                 else:
@@ -108,5 +110,5 @@ class Adam(Optimizer):
                 bias_correction1 = 1 - beta1**step
                 bias_correction2_sqrt = math.sqrt(1 - beta2**step)
                 denom = (second.sqrt() / bias_correction2_sqrt).add_(eps)
-                param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
+                param.add_(exp_avg / denom, alpha=-lr / bias_correction1)
         return loss
