@@ -84,7 +84,7 @@ class Adam(Optimizer):
                 if param.grad is None:
                     continue
                 grad = -param.grad if group["maximize"] else param.grad
-                state = self.state.setdefault(param, {})
+                state = self.state[param]
                 if not state:
                     state["step"] = 0
                     state["exp_avg"] = pb.zeros_like(param)

@@ -16,6 +16,7 @@ run on the parameters' own device and keep their dtype.
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -52,7 +53,8 @@ class Optimizer:
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
-        self.state: dict[pb.Tensor, dict[str, Any]] = {}
+        # As in PyTorch, state[p] of a parameter that has none yet is an empty dict.
+        self.state: defaultdict[pb.Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, pb.Tensor):
             raise pb.ArgumentError(
@@ -184,7 +186,7 @@ class Optimizer:
             packed = {k: v for k, v in group.items() if k != "params"}
             packed["params"] = [index_of[id(p)] for p in group["params"]]
             groups.append(packed)
-        state = {index_of[id(p)]: s for p, s in self.state.items() if id(p) in index_of}
+        state = {index_of[id(p)]: s for p, s in self.state.items() if id(p) in index_of and s}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -230,11 +232,11 @@ class Optimizer:
             for group, saved in zip(self.param_groups, saved_groups, strict=True)
             for index, param in zip(saved["params"], group["params"], strict=True)
         }
-        self.state = {
+        self.state = defaultdict(dict, {
             param_of[index]: {k: _to_parameter(v, param_of[index]) for k, v in state.items()}
             for index, state in state_dict["state"].items()
             if index in param_of
-        }
+        })
         self.param_groups = [
             {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
              "params": group["params"]}
@@ -248,12 +250,6 @@ class Optimizer:
             lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
         lines.append(")")
         return "\n".join(lines)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
 
 
 def _check_parameter(param: Any, index: int) -> None:

@@ -81,7 +81,7 @@ class SGD(Optimizer):
                 if weight_decay != 0:
                     grad = grad.add(param, alpha=weight_decay)
                 if momentum != 0:
-                    state = self.state.setdefault(param, {})
+                    state = self.state[param]
                     buffer = state.get("momentum_buffer")
                     if buffer is None:
                         buffer = state["momentum_buffer"] = grad.clone()
