@@ -109,6 +109,7 @@ from plugboard import backend as backend  # noqa: E402
 from plugboard import library as library  # noqa: E402
 from plugboard import nn as nn  # noqa: E402
 from plugboard import optim as optim  # noqa: E402
+from plugboard.serialization import load, save  # noqa: E402
 
 __all__ = [
     "API_VERSION", "__version__",
@@ -138,6 +139,8 @@ __all__ = [
     "DeviceFaultError", "DTypeError", "FallbackWarning", "IndexingError", "KernelError",
     "KernelNotFoundError", "OutOfMemoryError", "PluginError",
     "RegistrationError", "SchemaError", "ShapeError",
+    # state dicts in files (safetensors)
+    "save", "load",
     # public submodules
     "backend", "library", "nn", "optim",
 ]

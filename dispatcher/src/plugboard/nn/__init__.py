@@ -34,6 +34,7 @@ from plugboard.nn.modules import (
     ModuleDict,
     ModuleList,
     MSELoss,
+    MultiheadAttention,
     ReLU,
     RMSNorm,
     Sequential,
@@ -47,7 +48,7 @@ from plugboard.nn.parameter import Buffer, Parameter
 __all__ = [
     "Parameter", "Buffer", "functional", "init",
     "Module", "IncompatibleKeys", "Identity", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d",
-    "BatchNorm2d", "LayerNorm", "RMSNorm", "Embedding", "Dropout",
+    "BatchNorm2d", "LayerNorm", "RMSNorm", "Embedding", "Dropout", "MultiheadAttention",
     "ReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Flatten",
     "Sequential", "ModuleList", "ModuleDict", "CrossEntropyLoss", "MSELoss",
 ]
