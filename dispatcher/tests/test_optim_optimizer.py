@@ -153,6 +153,12 @@ def test_steps_keep_the_parameters_dtype(dtype: pb.DType) -> None:
     assert w.tolist()[0] < 1.0
 
 
+def test_errors_number_parameters_as_the_state_dict_does() -> None:
+    w, b = _params()
+    with pytest.raises(pb.ArgumentError, match="parameter 2 does not require grad"):
+        pb.optim.SGD([{"params": [w, b]}, {"params": [pb.zeros(1)]}])
+
+
 def test_add_param_group_takes_the_defaults() -> None:
     w, b = _params()
     optimizer = pb.optim.SGD([w], lr=0.1, momentum=0.9)

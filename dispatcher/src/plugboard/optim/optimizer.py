@@ -102,7 +102,8 @@ class Optimizer:
         elif isinstance(params, set):
             raise pb.ArgumentError(_SET_MESSAGE)
         params = list(params)
-        for index, param in enumerate(params):
+        first = sum(len(g["params"]) for g in self.param_groups)  # indices as in state_dict()
+        for index, param in enumerate(params, start=first):
             _check_parameter(param, index)
         group = dict(param_group, params=params)
         for name, default in self.defaults.items():
