@@ -111,7 +111,10 @@ def test_load_state_dict_strict_names_every_problem() -> None:
 
 
 def test_to_dtype_casts_floating_state_only() -> None:
-    m = Block().to(pb.float64)
+    m = Block()
+    params = list(m.parameters())
+    m.to(pb.float64)
+    assert all(a is b for a, b in zip(m.parameters(), params, strict=True))  # same objects
     assert {p.dtype for p in m.parameters()} == {pb.float64}
     assert m.steps.dtype == pb.int64 and m.cache.dtype == pb.float64
     assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in m.parameters())
@@ -127,7 +130,9 @@ def test_to_opencl_moves_parameters_buffers_and_grads() -> None:
     m = Block()
     m(pb.ones(2, 3)).sum().backward()
     values = m.fc.weight.numpy().copy()
+    weight = m.fc.weight
     m.to("opencl")
+    assert m.fc.weight is weight  # an optimizer's reference stays valid
     for t in [*m.parameters(), *m.buffers()]:
         assert t.device.type == "opencl"
     assert m.fc.weight.grad is not None and m.fc.weight.grad.device.type == "opencl"

@@ -84,5 +84,9 @@ def test_bad_files_and_arguments(tmp_path: Path) -> None:
         pb.load(path)
     with pytest.raises(pb.ArgumentError, match="mapping"):
         pb.save([pb.ones(1)], path)  # type: ignore[arg-type]
+    with pytest.raises(pb.ArgumentError, match="os.PathLike"):
+        pb.save({"x": pb.ones(1)}, object())  # type: ignore[arg-type]
+    with pytest.raises(pb.ArgumentError, match="os.PathLike"):
+        pb.load(None)  # type: ignore[arg-type]
     with pytest.raises(pb.ArgumentError, match="not a Tensor"):
         pb.save({"x": [1.0]}, path)  # type: ignore[dict-item]

@@ -50,6 +50,15 @@ def _numpy_dtype(dtype: pb.DType) -> np.dtype[Any]:
     return little
 
 
+def _path(path: object, op: str) -> str | os.PathLike[str]:
+    if not isinstance(path, (str, os.PathLike)):
+        raise pb.ArgumentError(
+            f"{op}: path must be a str or os.PathLike, got {type(path).__name__}. Fix: pass "
+            "a file name such as 'model.safetensors'", op=op,
+        )
+    return path
+
+
 def save(tensors: Mapping[str, pb.Tensor], path: str | os.PathLike[str], *,
          metadata: Mapping[str, str] | None = None) -> None:
     """Write ``tensors`` (a state dict: names to tensors) to a ``.safetensors`` file.
@@ -69,10 +78,13 @@ def save(tensors: Mapping[str, pb.Tensor], path: str | os.PathLike[str], *,
             f"pb.save takes a mapping of names to tensors, got {type(tensors).__name__}. Fix: "
             "pass model.state_dict() or {'name': tensor}", op="pb.save",
         )
+    path = _path(path, "pb.save")
     header: dict[str, Any] = {}
     if metadata is not None:
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
-            raise pb.ArgumentError("pb.save: metadata must map str to str", op="pb.save")
+        if not isinstance(metadata, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+            raise pb.ArgumentError("pb.save: metadata must map str to str. Fix: convert the "
+                                   "values with str()", op="pb.save")
         header["__metadata__"] = dict(metadata)
     blobs: list[bytes] = []
     offset = 0
@@ -82,7 +94,8 @@ def save(tensors: Mapping[str, pb.Tensor], path: str | os.PathLike[str], *,
                                    "names other than '__metadata__'", op="pb.save")
         if not isinstance(tensor, pb.Tensor):
             raise pb.ArgumentError(
-                f"pb.save: {name!r} is a {type(tensor).__name__}, not a Tensor", op="pb.save",
+                f"pb.save: {name!r} is a {type(tensor).__name__}, not a Tensor. Fix: save "
+                "tensors only, e.g. model.state_dict()", op="pb.save",
             )
         array = np.ascontiguousarray(tensor.detach().to("cpu").numpy(),
                                      dtype=_numpy_dtype(tensor.dtype))
@@ -111,21 +124,22 @@ def load(path: str | os.PathLike[str], device: Any = None) -> dict[str, pb.Tenso
         >>> b.load_state_dict(pb.load(path)).missing_keys
         []
     """
-    with open(path, "rb") as f:
+    with open(_path(path, "pb.load"), "rb") as f:
         data = f.read()
     where = os.fspath(path)
+    fix = ". Fix: pass a file written by pb.save or another safetensors writer"
     if len(data) < 8:
-        raise pb.ArgumentError(f"{where} is not a safetensors file: it has no header",
+        raise pb.ArgumentError(f"{where} is not a safetensors file: it has no header{fix}",
                                op="pb.load")
     (size,) = struct.unpack("<Q", data[:8])
     if size > min(_HEADER_LIMIT, len(data) - 8):
         raise pb.ArgumentError(f"{where} is not a safetensors file: its header size is "
-                               f"{size} bytes", op="pb.load")
+                               f"{size} bytes{fix}", op="pb.load")
     try:
         header = json.loads(data[8:8 + size])
     except ValueError as error:
         raise pb.ArgumentError(f"{where} is not a safetensors file: its header is not JSON "
-                               f"({error})", op="pb.load") from None
+                               f"({error}){fix}", op="pb.load") from None
     body = memoryview(data)[8 + size:]
     dtypes = _dtypes()
     out: dict[str, pb.Tensor] = {}
@@ -145,7 +159,7 @@ def load(path: str | os.PathLike[str], device: Any = None) -> dict[str, pb.Tenso
         if not 0 <= begin <= end <= len(body) or end - begin != host.itemsize * int(
                 np.prod(shape, dtype=np.int64)):
             raise pb.ArgumentError(f"{where}: tensor {name!r}'s data offsets {[begin, end]} do "
-                                   f"not fit its shape {list(shape)} and the file",
+                                   f"not fit its shape {list(shape)} and the file{fix}",
                                    op="pb.load")
         array = np.frombuffer(body[begin:end], dtype=host).reshape(shape)
         tensor = pb.from_numpy(array.astype(host.newbyteorder("="), copy=True))

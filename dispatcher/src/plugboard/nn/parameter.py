@@ -51,6 +51,20 @@ class Parameter(pb.Tensor):
     def __init__(self, data: pb.Tensor | None = None, requires_grad: bool = True) -> None:
         pass  # everything happens in __new__; Tensor.__init__ would refuse the call
 
+    def _set_data(self, data: pb.Tensor) -> None:
+        """Take ``data``'s storage and layout, keeping this object (``param.data = data``).
+
+        ``Module.to()`` uses it, so optimizers built before a move keep valid references,
+        as in PyTorch. The gradient, if any, must be moved by the caller.
+        """
+        requires_grad = self.requires_grad
+        self.grad = None
+        self._storage, self._shape, self._strides = data._storage, data._shape, data._strides
+        self._offset, self._dtype, self._host = data._offset, data._dtype, None
+        self._keyset = data._storage.keyset  # the new device's keys, without autograd's
+        self.requires_grad_(False)  # drops the old accumulator; then adds autograd's key back
+        self.requires_grad_(requires_grad)
+
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 

@@ -15,8 +15,8 @@ import math
 from typing import Any
 
 import plugboard as pb
-from plugboard.nn import functional as F
-from plugboard.nn import init
+import plugboard.nn.functional as F
+from plugboard.nn.init import xavier_uniform_, zeros_
 from plugboard.nn.modules.linear import Linear
 from plugboard.nn.modules.module import Module
 from plugboard.nn.parameter import Parameter
@@ -109,15 +109,15 @@ class MultiheadAttention(Module):
         # As PyTorch: xavier_uniform_ projections, zero biases; out_proj's weight keeps
         # Linear's initialisation.
         if self._qkv_same_embed_dim:
-            init.xavier_uniform_(self.in_proj_weight)  # type: ignore[arg-type]
+            xavier_uniform_(self.in_proj_weight)  # type: ignore[arg-type]
         else:
-            init.xavier_uniform_(self.q_proj_weight)
-            init.xavier_uniform_(self.k_proj_weight)
-            init.xavier_uniform_(self.v_proj_weight)
+            xavier_uniform_(self.q_proj_weight)
+            xavier_uniform_(self.k_proj_weight)
+            xavier_uniform_(self.v_proj_weight)
         if self.in_proj_bias is not None:
-            init.zeros_(self.in_proj_bias)
+            zeros_(self.in_proj_bias)
         if self.out_proj.bias is not None:
-            init.zeros_(self.out_proj.bias)
+            zeros_(self.out_proj.bias)
 
     def _projections(self, query: pb.Tensor, key: pb.Tensor,
                      value: pb.Tensor) -> tuple[pb.Tensor, pb.Tensor, pb.Tensor]:

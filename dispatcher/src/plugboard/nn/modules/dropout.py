@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 import plugboard as pb
-from plugboard.nn import functional as F
+import plugboard.nn.functional as F
 from plugboard.nn.modules.module import Module
 
 __all__ = ["Dropout"]

@@ -12,8 +12,8 @@ import math
 from typing import Any
 
 import plugboard as pb
-from plugboard.nn import functional as F
-from plugboard.nn import init
+import plugboard.nn.functional as F
+from plugboard.nn.init import kaiming_uniform_, uniform_
 from plugboard.nn.modules.module import Module
 from plugboard.nn.parameter import Parameter
 
@@ -77,11 +77,11 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Initialise as PyTorch: kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), ...)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in = self.in_features
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+            uniform_(self.bias, -bound, bound)
 
     def forward(self, input: pb.Tensor) -> pb.Tensor:
         return F.linear(input, self.weight, self.bias)

@@ -435,17 +435,15 @@ class Module:
     # Conversion ----------------------------------------------------------
     def _apply_to_tensors(self, fn: Callable[[pb.Tensor], pb.Tensor]) -> None:
         for module in self.modules():
-            for name, param in module._parameters.items():
+            for param in module._parameters.values():
                 if param is None:
                     continue
                 with pb.no_grad():
                     moved = fn(param)
+                    grad = None if param.grad is None else fn(param.grad)
                 if moved is not param:
-                    new = Parameter(moved, requires_grad=param.requires_grad)
-                    if param.grad is not None:
-                        with pb.no_grad():
-                            new.grad = fn(param.grad)
-                    module._parameters[name] = new
+                    param._set_data(moved)  # the same Parameter object, as in PyTorch
+                    param.grad = grad
             for name, buffer in module._buffers.items():
                 if buffer is not None:
                     module._buffers[name] = fn(buffer)
@@ -454,8 +452,9 @@ class Module:
         """Move the parameters and buffers to a device and/or cast the floating ones.
 
         ``to("opencl")``, ``to(pb.float64)``, ``to(device, dtype)``. Integer
-        buffers keep their dtype. Parameters that change become new
-        ``Parameter`` objects, so build optimizers after moving the model.
+        buffers keep their dtype. Parameters stay the same objects, their data
+        and gradients converted in place (as PyTorch's ``param.data = ...``), so
+        an optimizer built before the move keeps training them.
 
         Example:
             >>> import plugboard as pb

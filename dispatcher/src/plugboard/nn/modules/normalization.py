@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import plugboard as pb
-from plugboard.nn import functional as F
-from plugboard.nn import init
+import plugboard.nn.functional as F
+from plugboard.nn.init import ones_, zeros_
 from plugboard.nn.modules.module import Module
 from plugboard.nn.parameter import Parameter
 
@@ -68,8 +68,8 @@ class BatchNorm2d(Module):
     def reset_running_stats(self) -> None:
         """Running mean 0, variance 1, no batches counted."""
         if self.track_running_stats:
-            init.zeros_(self.running_mean)
-            init.ones_(self.running_var)
+            zeros_(self.running_mean)
+            ones_(self.running_var)
             with pb.no_grad():
                 self.num_batches_tracked.zero_()
 
@@ -77,8 +77,8 @@ class BatchNorm2d(Module):
         """Reset the running statistics, and weight to 1 and bias to 0."""
         self.reset_running_stats()
         if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+            ones_(self.weight)
+            zeros_(self.bias)
 
     def forward(self, input: pb.Tensor) -> pb.Tensor:
         if input.ndim != 4:

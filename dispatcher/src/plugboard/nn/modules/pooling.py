@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plugboard as pb
-from plugboard.nn import functional as F
+import plugboard.nn.functional as F
 from plugboard.nn.modules.module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d"]

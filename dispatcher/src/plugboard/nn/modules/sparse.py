@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import plugboard as pb
-from plugboard.nn import functional as F
-from plugboard.nn import init
+import plugboard.nn.functional as F
+from plugboard.nn.init import normal_
 from plugboard.nn.modules.module import Module
 from plugboard.nn.parameter import Parameter
 
@@ -61,7 +61,7 @@ class Embedding(Module):
 
     def reset_parameters(self) -> None:
         """Draw the weight from N(0, 1) and zero the padding row."""
-        init.normal_(self.weight)
+        normal_(self.weight)
         if self.padding_idx is not None:
             with pb.no_grad():
                 self.weight[self.padding_idx].fill_(0.0)
