@@ -224,3 +224,22 @@ def test_bad_arguments_raise_clear_errors(make: Any, error: type[Exception], mat
     with pytest.raises(error, match=match):
         make()
 
+
+
+def test_an_optimizer_built_before_model_to_trains_on_the_device() -> None:
+    if not any(d.type == "opencl" for d in pb.devices()):
+        pytest.skip("no OpenCL device")
+    pb.manual_seed(0)
+    model = pb.nn.Linear(3, 2)
+    optimizer = pb.optim.Adam(model.parameters(), lr=0.1)
+    model.to("opencl")  # moves each Parameter in place, so the optimizer still holds them
+    x = pb.randn(4, 3).to("opencl")
+    losses = []
+    for _ in range(5):
+        optimizer.zero_grad()
+        loss = (model(x) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]
+    assert all(s["exp_avg"].device == pb.device("opencl") for s in optimizer.state.values())
