@@ -32,13 +32,15 @@ BAD_VALUES: dict[str, Any] = {
 CORE_OPS = [op for op in registered_ops() if op.name.startswith("pb::")]
 
 # The callables of pb.__all__ that are not operators: devices, dtypes, random state,
-# the fallback policy, and tensors from host data (tested on their own below).
+# the fallback policy, and tensors from host data (tested on their own below), and
+# state-dict files (test_nn_serialization.py).
 NOT_OPERATORS = frozenset({
     "device", "devices", "backends", "device_properties", "memory_stats", "synchronize",
     "promote_types", "result_type", "can_cast", "get_default_dtype", "set_default_dtype",
     "tensor", "from_numpy", "asarray", "broadcast_shapes", "default_generator",
     "manual_seed", "seed", "initial_seed", "fallback_policy", "fallback_counts",
     "empty_cache", "current_stream", "stream", "from_dlpack", "is_grad_enabled",
+    "save", "load",
 })
 OPERATOR_FUNCTIONS = [
     name for name in pb.__all__

@@ -107,6 +107,9 @@ _install_autograd()
 from plugboard import autograd as autograd  # noqa: E402 - public submodules, after start-up
 from plugboard import backend as backend  # noqa: E402
 from plugboard import library as library  # noqa: E402
+from plugboard import nn as nn  # noqa: E402
+from plugboard import optim as optim  # noqa: E402
+from plugboard.serialization import load, save  # noqa: E402
 
 __all__ = [
     "API_VERSION", "__version__",
@@ -136,8 +139,10 @@ __all__ = [
     "DeviceFaultError", "DTypeError", "FallbackWarning", "IndexingError", "KernelError",
     "KernelNotFoundError", "OutOfMemoryError", "PluginError",
     "RegistrationError", "SchemaError", "ShapeError",
+    # state dicts in files (safetensors)
+    "save", "load",
     # public submodules
-    "backend", "library",
+    "backend", "library", "nn", "optim",
 ]
 # Every operator as a function, from the registry (tools/generate.py).
 __all__ += _functions.__all__
