@@ -390,6 +390,11 @@ def test_index_put_values_with_whole_dimensions(indices: tuple[Any, ...]) -> Non
                                  (r(*probe.shape),))
 
 
+def test_index_put_values_at_negative_positions() -> None:
+    target = r(5, 3, grad=False)
+    assert pb.autograd.gradcheck(lambda v: pb.index_put(target, (idx(-1, 1),), v), (r(2, 3),))
+
+
 def test_a_float32_input_of_a_float16_broadcast_result_sums_in_float32() -> None:
     x = pb.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = pb.zeros(4097, 3, dtype=pb.float16).copy_(x)

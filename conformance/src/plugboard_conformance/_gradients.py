@@ -47,7 +47,7 @@ __all__ = ["FD", "GRAD_ULP", "INPLACE_TARGET", "KINK", "LARGEST", "MAX_ELEMENTS"
 
 # Samples checked per case, and the floating input elements of one sample at most: each
 # element costs four evaluations of the reference.
-MAX_SAMPLES: Final = 3
+MAX_SAMPLES: Final = 4
 MAX_ELEMENTS: Final = 128
 # Samples with a floating input beyond this magnitude are not used (the largest finite
 # values of the special-value samples: a step there overflows).
