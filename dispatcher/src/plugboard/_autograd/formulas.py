@@ -280,9 +280,9 @@ def _index_put_values(a: Any, g: Tensor) -> Tensor:
     flat = g.reshape((math.prod(shape[:k]), *shape[k:]))
     position: Any = 0
     for i, index in enumerate(indices):
-        index = index.to(dtype=int64)
-        index = op("where")(index < 0, index + shape[i], index)  # from the end, as index_put
-        position = position + index * math.prod(shape[i + 1:k])
+        wide = index.to(dtype=int64)
+        wrapped = op("where")(wide < 0, wide + shape[i], wide)  # from the end, as index_put
+        position = position + wrapped * math.prod(shape[i + 1:k])
     chosen = op("index_select")(flat, 0, position.reshape((-1,)))
     return chosen.reshape((*position.shape, *shape[k:]))
 
