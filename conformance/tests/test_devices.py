@@ -125,7 +125,7 @@ def test_renders_name_the_device_of_each_record(make_report: Any) -> None:
     assert "| check | device | outcome | message |" in markdown
     assert "| `test_device_strings` | all | ✓ pass |" in markdown
     assert "- `pb::add` · float32 · functional on synth:1: **fail**" in markdown
-    legend = "(functional, inplace, out) on that dtype, over every device tested"
+    legend = "(functional, inplace, out, grad) on that dtype, over every device tested"
     assert legend in " ".join(markdown.split())
     page = render_html(report)
     assert "<th>device</th>" in page and "<td>synth:1</td>" in page
