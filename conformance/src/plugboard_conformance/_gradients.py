@@ -26,9 +26,9 @@ gradient sums over them), ``eps`` the machine epsilon of the case's dtype,
 ``FD`` the extrapolation's relative error and ``S`` the gradients' scale: the
 largest reference gradient of the sample, and at least ``|c| |y| / max(1,
 |x|)``, so that a gradient that cancels to almost nothing (rms_norm of one
-element) keeps its terms' rounding. Loose in float32 (3e-5 sqrt(n) relative: a backward
-chains roundings that cancel, gelu's tanh form reaches 100 eps),
-tight in float64 (1e-9: a float64 gradient computed in float32 fails).
+element) keeps its terms' rounding. Loose in float32 (3e-5 sqrt(n) relative: a
+backward chains roundings that cancel, gelu's tanh form reaches 100 eps), tight
+in float64 (1e-9: a float64 gradient computed in float32 fails).
 """
 
 from __future__ import annotations
