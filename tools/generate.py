@@ -40,6 +40,7 @@ from plugboard._dispatch.schema import (
 from plugboard._frontend.like import DTYPE_METHODS
 from plugboard._ops import OPSET_VERSION, SECTIONS
 from plugboard._ops.descriptions import DESCRIPTIONS
+from plugboard_conformance._levels import differentiable_ops
 from plugboard_conformance._opset_v1 import OPSET as OPSET_V1
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -531,6 +532,8 @@ def render_opset() -> str:
     profiles: dict[str, set[str]] = {}
     for entry in OPSET_V1:
         profiles.setdefault(entry.name, set()).add("nn" if entry.section == "nn" else "core")
+    for name in differentiable_ops():  # those with grad cases
+        profiles.setdefault(name, set()).add("autograd")
     out = [
         f"# The plugboard core opset, v{OPSET_VERSION}",
         "",
@@ -543,7 +546,9 @@ def render_opset() -> str:
         "every backend, which may override it natively; **view**, metadata only, in the",
         "core. Profiles: a backend is **core-conformant** when every operator outside",
         "the `nn` profile passes for the dtypes it declares, **nn-conformant** when the",
-        "`nn` operators pass too.",
+        "`nn` operators pass too, **autograd-conformant** when it is core-conformant and",
+        "the gradients of every `autograd` operator (the differentiable ones) pass, in",
+        "float32 and float64 where it declares them.",
         "",
     ]
     counts: dict[str, int] = {}
@@ -558,8 +563,10 @@ def render_opset() -> str:
         out += ["", f"## {_SECTION_TITLES[section]}", "",
                 "| operator | kind | profile | schema | description |", "|---|---|---|---|---|"]
         for op in ops:
-            profile = ", ".join(sorted(profiles.get(
-                op.name, {"nn" if section == "nn" else "core"})))
+            named = profiles.get(op.name, set())
+            if not named - {"autograd"}:
+                named = named | {"nn" if section == "nn" else "core"}
+            profile = ", ".join(sorted(named))
             schema = str(op.schema).replace("|", "\\|")
             out.append(f"| `{op.schema.name}` | {kind(op)} | {profile} | `{schema}` | "
                        f"{op.doc} |")

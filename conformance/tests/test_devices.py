@@ -125,7 +125,7 @@ def test_renders_name_the_device_of_each_record(make_report: Any) -> None:
     assert "| check | device | outcome | message |" in markdown
     assert "| `test_device_strings` | all | ✓ pass |" in markdown
     assert "- `pb::add` · float32 · functional on synth:1: **fail**" in markdown
-    legend = "(functional, inplace, out) on that dtype, over every device tested"
+    legend = "(functional, inplace, out, grad) on that dtype, over every device tested"
     assert legend in " ".join(markdown.split())
     page = render_html(report)
     assert "<th>device</th>" in page and "<td>synth:1</td>" in page
@@ -161,3 +161,16 @@ def test_device_all_is_the_default_and_takes_any_backends(
     assert main([*argv, "--backend", "cpu", "--device", "cpu:0"]) == 0
     assert calls == [("cpu", None), ("cpu", None), ("cpu", "cpu:0")]
     capsys.readouterr()
+
+
+def test_an_old_report_has_no_autograd_level_and_says_it_was_not_computed(
+        report: Report) -> None:
+    data = old_report_json(report)
+    data["levels"] = {k: v for k, v in data["levels"].items() if k != "autograd"}
+    upgraded = upgrade(data)
+    validate(upgraded)
+    old = Report.from_json(upgraded)
+    assert "autograd" not in old.levels
+    assert "**autograd-conformant: not computed**" in render_markdown(old)
+    assert "autograd-conformant: ?" in render_html(old)
+    assert "**autograd-conformant: no**" in render_markdown(report)  # no grad case ran

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from plugboard_conformance._levels import blocks_level, compute_levels
+from plugboard_conformance._levels import blocks_level, compute_levels, differentiable_ops
 from plugboard_conformance._model import CaseRecord, Outcome, Report
 from plugboard_conformance._opset_v1 import (
     CORE_OPS,
@@ -87,9 +87,16 @@ def test_names_are_bare_operator_names() -> None:
 # Levels -----------------------------------------------------------------------------
 
 
-def test_everything_passing_is_conformant_at_both_levels() -> None:
-    levels = compute_levels(passing(ALL_OPS))
-    assert set(levels) == {"core", "nn"}
+def grads_passing(ops: frozenset[str] | set[str]) -> list[CaseRecord]:
+    return [CaseRecord(op, dtype, "grad", "pass") for op in sorted(ops)
+            for dtype in ("float32", "float64")]
+
+
+def test_everything_passing_is_conformant_at_every_level() -> None:
+    levels = compute_levels(passing(ALL_OPS) + grads_passing(differentiable_ops()))
+    assert set(levels) == {"core", "nn", "autograd"}
+    assert levels["autograd"].conformant
+    assert levels["autograd"].ops_tested == len(differentiable_ops())
     core, nn = levels["core"], levels["nn"]
     assert core.conformant and nn.conformant
     assert core.ops_tested == len(CORE_OPS)
@@ -200,3 +207,37 @@ def test_the_opset_lists_every_registered_core_operator() -> None:
                   if op.name.startswith("pb::")}
     listed = {e.name for e in OPSET if e.name.startswith("pb::") and e.kind != "core"}
     assert registered - forms == listed
+
+
+# The autograd level ----------------------------------------------------------------
+
+
+def test_the_differentiable_operators_are_the_floating_ones_of_the_opset() -> None:
+    ops = differentiable_ops()
+    assert ops <= ALL_OPS
+    assert {"pb::add", "pb::matmul", "pb::softmax", "pb::conv2d", "pb::sort",
+            "indexing:basic"} <= ops
+    # Comparisons, integer results, random numbers and creation have no gradient.
+    assert not ops & {"pb::eq", "pb::argmax", "pb::randn", "pb::dropout", "pb::zeros",
+                      "pb::zeros_like", "pb::bitwise_and", "pb::isnan"}
+
+
+def test_a_failing_grad_case_keeps_the_backend_from_autograd_only() -> None:
+    cases = passing(ALL_OPS) + grads_passing(differentiable_ops())
+    cases.append(CaseRecord("pb::tanh", "float64", "grad", "fail"))
+    levels = compute_levels(cases)
+    assert levels["core"].conformant and levels["nn"].conformant
+    assert not levels["autograd"].conformant
+    assert levels["autograd"].ops_failing == ["pb::tanh"]
+
+
+def test_autograd_needs_every_differentiable_operator_and_core_conformance() -> None:
+    grads = grads_passing(differentiable_ops() - {"pb::cumprod"})
+    levels = compute_levels(passing(ALL_OPS) + grads)
+    assert levels["autograd"].ops_not_in_suite == ["pb::cumprod"]
+    assert not levels["autograd"].conformant
+    everything = grads_passing(differentiable_ops())
+    levels = compute_levels(passing(ALL_OPS - {"pb::sort"}) + everything)
+    assert not levels["core"].conformant
+    assert not levels["autograd"].conformant
+    assert levels["autograd"].ops_failing == levels["autograd"].ops_not_in_suite == []

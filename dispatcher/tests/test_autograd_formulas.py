@@ -357,6 +357,52 @@ def test_register_formula_errors_name_the_problem() -> None:
             pb.autograd.register_formula("agtest3::f", {"x": lambda a, g: g})
 
 
+def test_grad_of_several_outputs_of_one_node() -> None:
+    # Every piece of a split is an output of one node: the engine runs it once.
+    x = r(7, 3)
+    pieces = pb.split(x, 3)
+    (g,) = pb.autograd.grad(list(pieces), [x], [pb.ones_like(p) * (i + 1)
+                                                for i, p in enumerate(pieces)])
+    assert g is not None
+    assert g.numpy()[:, 0].tolist() == [1, 1, 1, 2, 2, 2, 3]
+
+
+@pytest.mark.parametrize("fn", [lambda t: pb.split(t, 10)[0], lambda t: pb.chunk(t, 1)[0],
+                                lambda t: pb.unbind(t[:1], 0)[0]])
+def test_split_into_one_piece_differentiates(fn: Callable[..., Any]) -> None:
+    assert pb.autograd.gradcheck(fn, (r(4, 3),))
+
+
+def test_scatter_source_larger_than_its_index_gets_zeros_beyond_it() -> None:
+    index = pb.tensor([[1, 0, 2, 0]])
+    for fn in (pb.scatter, pb.scatter_add):
+        assert pb.autograd.gradcheck(lambda t, s, f=fn: f(t, 0, index, s), (r(3, 4), r(2, 4)))
+
+
+@pytest.mark.parametrize("indices", [(None, idx(1, 3, 6)), (None, idx(0, 2), None),
+                                     (idx(1, 0), None)])
+def test_index_put_values_with_whole_dimensions(indices: tuple[Any, ...]) -> None:
+    target = r(2, 7, 3, grad=False)
+    shape = pb.index_put(target, indices, pb.zeros(1, dtype=pb.float64)).shape
+    probe = target[tuple(slice(None) if i is None else i for i in indices)]
+    assert shape == target.shape
+    assert pb.autograd.gradcheck(lambda v: pb.index_put(target, indices, v),
+                                 (r(*probe.shape),))
+
+
+def test_index_put_values_at_negative_positions() -> None:
+    target = r(5, 3, grad=False)
+    assert pb.autograd.gradcheck(lambda v: pb.index_put(target, (idx(-1, 1),), v), (r(2, 3),))
+
+
+def test_a_float32_input_of_a_float16_broadcast_result_sums_in_float32() -> None:
+    x = pb.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = pb.zeros(4097, 3, dtype=pb.float16).copy_(x)
+    (g,) = pb.autograd.grad(y, x, pb.ones(4097, 3, dtype=pb.float16))
+    assert g is not None and g.dtype is pb.float32
+    assert g.tolist() == [4097.0] * 3  # float16 holds no 4097: a float16 sum gives 4096
+
+
 # Against PyTorch, where it is installed ------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from plugboard.library import Path, record_paths
 
 from ._accuracy import Limit, limit_for, scale
 from ._checks import Comparison, compare
+from ._gradients import BackwardMissing, GradCheck
 from ._model import CaseRecord, Outcome, Variant, WorstInput
 from ._opdb import ErrorSample, Layout, OpInfo, Sample
 from ._timeout import CaseTimeout
@@ -377,6 +378,8 @@ class CaseRunner:
         try:
             if spec.variant is Variant.ERRORS:
                 self._run_errors(spec, record)
+            elif spec.variant is Variant.GRAD:
+                self._run_grad(spec, record)
             else:
                 self._run_values(spec, record)
         except _Unsupported as unsupported:
@@ -658,6 +661,24 @@ class CaseRunner:
                                   worst.ulp, inputs, output)
         record.worst_input = label
         errors.worst_failed = failed
+
+    # Gradients ---------------------------------------------------------------------
+    def _run_grad(self, spec: CaseSpec, record: CaseRecord) -> None:
+        assert spec.dtype is not None
+        case_seed = zlib.crc32(spec.id.encode())
+        rng = np.random.default_rng([self.seed, case_seed] if self.seed else case_seed)
+        check = GradCheck(spec.info, spec.dtype, self.device, rng, self._current_calls)
+        try:
+            problems = check.run(record)
+        except pb.KernelNotFoundError as missing:  # the forward call, as in other variants
+            raise _Unsupported(str(missing).splitlines()[0]) from None
+        except BackwardMissing as missing:  # forward ran: autograd cannot differentiate here
+            problems = [f"backward needs an operator the backend lacks: {missing}"]
+        record.declared = True
+        if problems:
+            record.outcome = Outcome.FAIL.value
+            record.message = "; ".join(problems[:5]) + (
+                f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
 
     # Errors ------------------------------------------------------------------------
     def _run_errors(self, spec: CaseSpec, record: CaseRecord) -> None:

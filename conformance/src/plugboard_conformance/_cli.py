@@ -252,7 +252,7 @@ def _summary_line(result: _Result) -> Text:
         return Text(f"{result.backend}: no report ({why})", style="red")
     report = result.report
     parts = [f"{result.backend}: {_counts(report)}"]
-    for name in ("core", "nn"):
+    for name in ("core", "nn", "autograd"):
         level = report.levels.get(name)
         if report.quick:
             parts.append("quick run: no level claimed")

@@ -1,8 +1,11 @@
 """Conformance levels: docs/opset.md's profiles, computed from a run's cases.
 
 A backend is **core-conformant** when every operator outside the ``nn``
-section passes for the dtypes it declares, and **nn-conformant** when it is
-core-conformant and the ``nn`` section passes too.
+section passes for the dtypes it declares, **nn-conformant** when it is
+core-conformant and the ``nn`` section passes too, and **autograd-conformant**
+when it is core-conformant and every grad case passes: the gradients of every
+differentiable operator of the opset, in float32 and float64 where it declares
+them (the ``grad`` variant; core and nn count the other variants only).
 
 An operator keeps the backend from a level when one of its cases, on any
 device tested,
@@ -25,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from ._model import CaseRecord, Level, Outcome
+from ._model import CaseRecord, Level, Outcome, Variant
 from ._opset_v1 import CORE_OPS, NN_OPS
 
-__all__ = ["BLOCKING_OUTCOMES", "blocks_level", "compute_levels"]
+__all__ = ["BLOCKING_OUTCOMES", "blocks_level", "compute_levels", "differentiable_ops"]
 
 # Outcomes that keep an operator from conformance whatever the expectations file says.
 BLOCKING_OUTCOMES: Final = frozenset({
@@ -48,7 +51,7 @@ def blocks_level(case: CaseRecord) -> bool:
 
 
 def compute_levels(cases: Iterable[CaseRecord]) -> dict[str, Level]:
-    """The ``core`` and ``nn`` levels that ``cases`` reach.
+    """The ``core``, ``nn`` and ``autograd`` levels that ``cases`` reach.
 
     Cases of operators outside the opset do not count.
 
@@ -59,14 +62,33 @@ def compute_levels(cases: Iterable[CaseRecord]) -> dict[str, Level]:
     """
     tested: set[str] = set()
     failing: set[str] = set()
+    grad_tested: set[str] = set()
+    grad_failing: set[str] = set()
     for case in cases:
-        tested.add(case.op)
+        is_grad = case.variant == Variant.GRAD.value
+        (grad_tested if is_grad else tested).add(case.op)
         if blocks_level(case):
-            failing.add(case.op)
+            (grad_failing if is_grad else failing).add(case.op)
     core = _level(CORE_OPS, tested, failing)
     nn = _level(NN_OPS, tested, failing)
     nn.conformant = nn.conformant and core.conformant
-    return {"core": core, "nn": nn}
+    autograd = _level(differentiable_ops(), grad_tested, grad_failing)
+    autograd.conformant = autograd.conformant and core.conformant
+    return {"core": core, "nn": nn, "autograd": autograd}
+
+
+def differentiable_ops() -> frozenset[str]:
+    """The operators of the opset that have grad cases: those of the op database whose
+    floating results are differentiable (``_gradients.differentiable``)."""
+    from ._gradients import differentiable  # the op database: only when levels are computed
+    from ._opdb import all_ops
+
+    return _DIFFERENTIABLE.setdefault("ops", frozenset(
+        info.name for info in all_ops()
+        if info.name in CORE_OPS | NN_OPS and differentiable(info)))
+
+
+_DIFFERENTIABLE: dict[str, frozenset[str]] = {}
 
 
 def _level(profile: frozenset[str], tested: set[str], failing: set[str]) -> Level:

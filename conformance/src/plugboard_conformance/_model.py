@@ -1,7 +1,7 @@
 """The report's data model: outcomes, one record per case, and the report itself.
 
 A *case* is one operator on one dtype in one variant (``functional``,
-``inplace``, ``out`` or ``errors``) on one device. Its record says what
+``inplace``, ``out``, ``errors`` or ``grad``) on one device. Its record says what
 happened, which kernel ran, how large the error was and on which input. The JSON form
 is described by ``schema/report-v1.2.json``; ``Report.to_json`` and
 ``Report.from_json`` are its only writer and reader.
@@ -39,6 +39,7 @@ class Variant(str, Enum):
     INPLACE = "inplace"  # x.op_(...)
     OUT = "out"  # pb.op(x, ..., out=y)
     ERRORS = "errors"  # bad inputs that must raise a clear error
+    GRAD = "grad"  # gradients on the device against finite differences of the reference
 
 
 @dataclass
@@ -137,7 +138,7 @@ class Report:
     started: str  # ISO 8601, UTC
     duration_s: float
     summary: dict[str, int]  # outcome -> number of cases (contract checks included)
-    levels: dict[str, Level]  # "core", "nn"
+    levels: dict[str, Level]  # "core", "nn", "autograd" (absent in upgraded 1.1 reports)
     contract: list[ContractRecord]
     cases: list[CaseRecord]
     seed: int = 0  # --seed: 0 unless the run drew other sample inputs

@@ -173,7 +173,7 @@ def _dtype_label(dtype: str) -> str:
 
 
 def _level_lines(report: Report) -> list[tuple[str, Level | None]]:
-    return [(name, report.levels.get(name)) for name in ("core", "nn")]
+    return [(name, report.levels.get(name)) for name in ("core", "nn", "autograd")]
 
 
 def _summary_items(summary: dict[str, int]) -> list[tuple[str, int]]:
@@ -282,10 +282,11 @@ def _md_level(name: str, level: Level | None, report: Report) -> list[str]:
     )
     core = report.levels.get("core")
     if (
-        name == "nn" and not level.conformant and not level.ops_failing
+        name in ("nn", "autograd") and not level.conformant and not level.ops_failing
         and not level.ops_not_in_suite and core is not None and not core.conformant
     ):
-        line += "; the nn operators pass, but nn conformance requires core conformance"
+        passing = "the nn operators" if name == "nn" else "the grad cases"
+        line += f"; {passing} pass, but {name} conformance requires core conformance"
     lines = [line]
     if level.ops_failing:
         lines += _md_wrapped(f"  - failing ({len(level.ops_failing)}): ", level.ops_failing, "    ")
@@ -318,7 +319,7 @@ def _md_matrix(cases: list[CaseRecord], several: bool) -> list[str]:
         "",
         *_wrap(
             f"Legend: {legend}; blank: no case. A cell shows the worst outcome of the "
-            "operator's variants (functional, inplace, out) on that dtype"
+            "operator's variants (functional, inplace, out, grad) on that dtype"
             f"{', over every device tested' if several else ''}. *path*: how the "
             "operator ran most often (native kernel, composite, CPU fallback). *errors*: "
             "whether bad inputs raise clear errors."
@@ -576,7 +577,7 @@ def _html_legend(several: bool) -> str:
     return (
         f'<div class="legend" id="legend">{items}</div>'
         '<p class="muted">A cell shows the worst outcome of the operator\'s variants '
-        f"(functional, inplace, out) on that dtype{devices}; "
+        f"(functional, inplace, out, grad) on that dtype{devices}; "
         "hover for a summary, click for details. "
         "<i>path</i>: how the operator ran most often. <i>errors</i>: whether bad inputs "
         "raise clear errors.</p>"

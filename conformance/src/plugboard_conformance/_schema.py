@@ -63,7 +63,8 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     ``devices`` and case and contract records ``device``: an older report ran on one
     device, ``backend.device``, so ``devices`` becomes ``[device]`` (``[]`` when there
     was none) and every record gets that ``device``; ``seed`` (0) and ``quick`` (false)
-    say how the run drew its cases.
+    say how the run drew its cases; the ``autograd`` level stays absent (a 1.1 run had
+    no grad cases: its reports say "not computed").
     """
     if data.get("schema_version") == "1.0":
         data = {**data, "schema_version": "1.1"}

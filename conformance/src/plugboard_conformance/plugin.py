@@ -30,6 +30,7 @@ import plugboard as pb
 
 from . import __version__, _expectations
 from ._cases import CaseRunner, CaseSpec, blame_composites
+from ._gradients import differentiable
 from ._model import (
     SCHEMA_VERSION,
     BackendIdentity,
@@ -83,11 +84,14 @@ def _session(config: pytest.Config) -> ConformanceSession:
 
 # --quick: these dtypes, where an operator has them (else its first one).
 QUICK_DTYPES = (pb.float32, pb.int32)
+# The grad variant's dtypes, where an operator declares them.
+GRAD_DTYPES = (pb.float32, pb.float64)
 
 
 def all_cases(quick: bool = False) -> list[CaseSpec]:
     """Every case of the op database: each op on each of its dtypes, in each variant
-    (with ``quick``, on ``QUICK_DTYPES`` only)."""
+    (with ``quick``, on ``QUICK_DTYPES`` only), and the grad variant of every
+    differentiable op in ``GRAD_DTYPES``."""
     cases: list[CaseSpec] = []
     for info in all_ops():
         variants = [Variant.FUNCTIONAL]
@@ -99,6 +103,9 @@ def all_cases(quick: bool = False) -> list[CaseSpec]:
         if quick:
             dtypes = tuple(d for d in info.dtypes if d in QUICK_DTYPES) or info.dtypes[:1]
         cases.extend(CaseSpec(info, dtype, v) for dtype in dtypes for v in variants)
+        if differentiable(info):  # gradients in the floating dtypes autograd is checked in
+            cases.extend(CaseSpec(info, dtype, Variant.GRAD) for dtype in dtypes
+                         if dtype in GRAD_DTYPES)
         if info.errors is not None:
             cases.append(CaseSpec(info, None, Variant.ERRORS))
     return cases

@@ -15,7 +15,7 @@ Example:
 """
 
 from plugboard._autograd.engine import backward, grad
-from plugboard._autograd.formulas import Formula, register_formula
+from plugboard._autograd.formulas import NON_DIFFERENTIABLE, Formula, register_formula
 from plugboard._autograd.function import Function, FunctionCtx
 from plugboard._autograd.grad_mode import (
     enable_grad,
@@ -29,6 +29,6 @@ from plugboard._autograd.graph import Node
 
 __all__ = [
     "backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgradcheck",
-    "register_formula", "Formula", "Node",
+    "register_formula", "Formula", "Node", "NON_DIFFERENTIABLE",
     "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
 ]

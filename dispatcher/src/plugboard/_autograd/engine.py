@@ -64,7 +64,8 @@ def run_backward(
     (``autograd.grad``: nothing accumulates into ``.grad``), else accumulate into leaves."""
     # 1. Count the edges into each node reachable from the roots (iteratively).
     dependencies: dict[Node, int] = {}
-    stack = [edge.node for edge, _ in roots]
+    # Each node once: several roots may be outputs of one node (the pieces of a split).
+    stack = list(dict.fromkeys(edge.node for edge, _ in roots))
     seen = set(stack)
     order: list[Node] = []
     while stack:

@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
+from plugboard._core.dtype import int64
 from plugboard._core.errors import RegistrationError
 from plugboard._core.tensor import Tensor, wrap_dim
 from plugboard._dispatch.registry import Registration, find_op
@@ -235,17 +236,53 @@ def _index_select(a: Any, g: Tensor) -> Tensor:
     return summed.transpose(0, d)
 
 
+def _scatter_src(a: Any, g: Tensor) -> Tensor:
+    """scatter's source gradient: the gradient where each source element went; the source
+    elements beyond the index's shape went nowhere (zeros)."""
+    gathered = g.gather(a.dim, a.index)
+    shape = a.src.shape
+    if gathered.shape == shape or len(shape) != gathered.ndim:
+        return gathered  # a 0-d source: the node sums the gradient to its shape
+    pads: list[int] = []
+    for have, want in zip(reversed(gathered.shape), reversed(shape), strict=True):
+        pads += [0, want - have]
+    return op("pad")(gathered, tuple(pads))
+
+
+def _full_slices_as_indices(indices: list[Any], shape: tuple[int, ...], like: Tensor
+                            ) -> list[Any]:
+    """index_put's indices with their ``None`` (whole dimensions) replaced: trailing ones
+    dropped (the dimensions after the last index are kept whole anyway), leading ones by
+    the positions along their dimension, shaped to come first in the result, as ``x[:,
+    idx]`` orders them."""
+    while indices and indices[-1] is None:
+        indices.pop()
+    leading = 0
+    while leading < len(indices) and indices[leading] is None:
+        leading += 1
+    if any(i is None for i in indices[leading:]):
+        raise NotImplementedError(
+            "the gradient of index_put's values with a None index between index tensors")
+    if not leading:
+        return indices
+    rank = max(i.ndim for i in indices[leading:])
+    for d in range(leading):
+        positions = op("arange")(0, shape[d], 1, dtype=int64, device=like.device)
+        indices[d] = positions.reshape((*(1,) * d, shape[d], *(1,) * (leading - 1 - d + rank)))
+    return indices
+
+
 def _index_put_values(a: Any, g: Tensor) -> Tensor:
     """The values' gradient of index_put: the gradient at the indexed positions."""
-    indices = a.indices
-    if any(i is None for i in indices):
-        raise NotImplementedError("index_put with None indices")
+    indices = _full_slices_as_indices(list(a.indices), a.self.shape, g)
     k = len(indices)
     shape = a.self.shape
     flat = g.reshape((math.prod(shape[:k]), *shape[k:]))
     position: Any = 0
     for i, index in enumerate(indices):
-        position = position + index.to(dtype=None) * math.prod(shape[i + 1:k])
+        wide = index.to(dtype=int64)
+        wrapped = op("where")(wide < 0, wide + shape[i], wide)  # from the end, as index_put
+        position = position + wrapped * math.prod(shape[i + 1:k])
     chosen = op("index_select")(flat, 0, position.reshape((-1,)))
     return chosen.reshape((*position.shape, *shape[k:]))
 
@@ -329,14 +366,19 @@ def _permute(a: Any, g: Tensor) -> Tensor:
     return g.permute(tuple(inverse))
 
 
-def _split(a: Any, g: tuple[Tensor, ...]) -> Tensor:
-    dim = wrap_dim(a.dim, len(a.self.shape))
-    return op("cat")(tuple(g), dim)
+def _pieces(g: Tensor | tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The gradients of a list of outputs; a list of one comes as that one tensor."""
+    return g if isinstance(g, tuple) else (g,)
 
 
-def _unbind(a: Any, g: tuple[Tensor, ...]) -> Tensor:
+def _split(a: Any, g: Tensor | tuple[Tensor, ...]) -> Tensor:
     dim = wrap_dim(a.dim, len(a.self.shape))
-    return op("cat")(tuple(t.unsqueeze(dim) for t in g), dim)
+    return op("cat")(_pieces(g), dim)
+
+
+def _unbind(a: Any, g: Tensor | tuple[Tensor, ...]) -> Tensor:
+    dim = wrap_dim(a.dim, len(a.self.shape))
+    return op("cat")(tuple(t.unsqueeze(dim) for t in _pieces(g)), dim)
 
 
 def _cat(a: Any, g: Tensor) -> tuple[Tensor, ...]:
@@ -418,9 +460,8 @@ _f("gather", ("index",),
    self=lambda a, g: op("scatter_add")(_zeros(a.self.shape, g), a.dim, a.index, g))
 _f("scatter", ("index",),
    self=lambda a, g: op("scatter")(g, a.dim, a.index, None, value=0),
-   src=lambda a, g: g.gather(a.dim, a.index))
-_f("scatter_add", ("index",), self=lambda a, g: g,
-   src=lambda a, g: g.gather(a.dim, a.index))
+   src=_scatter_src)
+_f("scatter_add", ("index",), self=lambda a, g: g, src=_scatter_src)
 _f("sort", ("result",),
    self=lambda a, g: _scatter_values(g[0], a.self.shape, wrap_dim(a.dim, len(a.self.shape)),
                                      a.result[1]))

@@ -30,6 +30,7 @@ from plugboard._autograd.graph import (
     attach,
     edge_of,
 )
+from plugboard._core.dtype import promote_types
 from plugboard._core.errors import AutogradError, KernelNotFoundError
 from plugboard._core.tensor import Tensor
 from plugboard._dispatch import keys as _keys
@@ -154,7 +155,10 @@ def sum_to(grad: Tensor, shape: tuple[int, ...], op: str, name: str) -> Tensor:
 
 
 def _fit(grad: Tensor, meta: TensorMeta, op: str, name: str) -> Tensor:
-    """A formula's gradient in its input's shape and dtype: broadcasting summed away."""
+    """A formula's gradient in its input's shape and dtype: broadcasting summed away, in
+    the wider of the two dtypes (a float32 input of a float16 result sums in float32)."""
+    if grad.dtype is not meta.dtype and promote_types(grad.dtype, meta.dtype) is meta.dtype:
+        grad = grad.to(dtype=meta.dtype)
     if grad.shape != meta.shape:
         grad = sum_to(grad, meta.shape, op, name)
     if grad.dtype is not meta.dtype:
