@@ -236,3 +236,13 @@ def kaiming_normal_(tensor: pb.Tensor, a: float = 0.0, mode: str = "fan_in",
     """He normal: N(0, std²) with ``std = gain / sqrt(fan)``."""
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return normal_(tensor, 0.0, std, generator=generator)
+
+
+def _layer_init_(weight: pb.Tensor, bias: pb.Tensor | None) -> None:
+    """PyTorch's initialisation of Linear and Conv2d: kaiming_uniform_(a=sqrt(5)) for the
+    weight, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)

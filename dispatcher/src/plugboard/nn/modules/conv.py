@@ -8,13 +8,12 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import plugboard as pb
 import plugboard.nn.functional as F
-from plugboard.nn.init import kaiming_uniform_, uniform_
+from plugboard.nn.init import _layer_init_
 from plugboard.nn.modules.module import Module
 from plugboard.nn.parameter import Parameter
 
@@ -88,11 +87,7 @@ class Conv2d(Module):
 
     def reset_parameters(self) -> None:
         """Initialise as PyTorch: kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), ...)."""
-        kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            uniform_(self.bias, -bound, bound)
+        _layer_init_(self.weight, self.bias)
 
     def forward(self, input: pb.Tensor) -> pb.Tensor:
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,

@@ -8,12 +8,11 @@ Example:
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import plugboard as pb
 import plugboard.nn.functional as F
-from plugboard.nn.init import kaiming_uniform_, uniform_
+from plugboard.nn.init import _layer_init_
 from plugboard.nn.modules.module import Module
 from plugboard.nn.parameter import Parameter
 
@@ -77,11 +76,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Initialise as PyTorch: kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), ...)."""
-        kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            uniform_(self.bias, -bound, bound)
+        _layer_init_(self.weight, self.bias)
 
     def forward(self, input: pb.Tensor) -> pb.Tensor:
         return F.linear(input, self.weight, self.bias)
