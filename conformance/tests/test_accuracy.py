@@ -89,3 +89,14 @@ def test_1_1_reports_upgrade_to_1_2_without_accuracy_statistics() -> None:
     assert new["backend"]["devices"] == ["cpu:0"]
     assert upgrade({"schema_version": "1.0", "cases": [{"op": "pb::add"}], "contract": []}
                    )["cases"][0]["traceback"] == ""
+
+
+def test_an_exact_operation_keeps_the_sign_of_zero_and_a_selection_may_pick_either() -> None:
+    expected = np.array([-0.0, 0.0, 2.0])  # neg([0.0, -0.0, -2.0])
+    positive_zero = _f32([0.0, 0.0, 2.0])  # what 0 - x gives
+    result = compare(positive_zero, expected, pb.float32, limit_for("pb::neg"))
+    assert not result.ok
+    assert "signed zero" in result.problem and "first at (0,)" in result.problem
+    assert compare(_f32([-0.0, 0.0, 2.0]), expected, pb.float32, limit_for("pb::neg")).ok
+    # maximum(-0.0, 0.0): IEEE 754 leaves the choice open, so either zero passes.
+    assert compare(positive_zero, expected, pb.float32, limit_for("pb::maximum")).ok

@@ -109,3 +109,28 @@ def test_a_float16_log_softmax_that_sums_in_float16_fails_on_rows_of_4096(
     assert case["outcome"] == "fail", case
     assert case["message"].startswith("4096 along dim 1 of (2, 4096): "), case["message"]
     assert "beyond the accuracy limit" in case["message"], case["message"]
+
+
+# A neg computed as 0 - x (a common shortcut in generated kernels): right everywhere
+# except at 0.0, where PyTorch's -x is -0.0 and 0 - 0.0 is 0.0.
+SUBTRACTING_NEG_KERNELS = _HOST + '''
+def _neg(self, *, out):
+    np.subtract(0, host_array(self), out=host_array(out))
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    register_copy_and_full(library)
+    library.impl("neg", fn=_neg, strided=True)
+'''
+
+
+def test_a_neg_that_loses_the_sign_of_zero_fails(
+    plugins: PluginInstaller, faulty_suite: Any
+) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", SUBTRACTING_NEG_KERNELS))
+    report = faulty_suite.run("neg.float32.functional")
+    case = report.cases("pb::neg", "float32")["functional"]
+    assert case["outcome"] == "fail", case
+    message = case["message"]
+    assert "special value(s) wrong (NaN, inf, signed zero)" in message, message
+    assert message.endswith("np.float64(0.0), expected np.float64(-0.0)"), message

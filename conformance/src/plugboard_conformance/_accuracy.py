@@ -84,6 +84,10 @@ class Limit:
     # Each result element comes from the input elements at its index, through a fixed
     # number of roundings: n = 1, and the worst input's values are reported.
     elementwise: bool = False
+    # A zero result must carry the reference's sign (neg(0.0) is -0.0): exact
+    # operations whose result is defined to the bit. Not where IEEE 754 leaves the
+    # choice between equal values open (max(-0.0, 0.0) may be either zero).
+    signed_zeros: bool = False
 
     def describe(self) -> str:
         """The limit as the report and the docs state it: "3 ULP",
@@ -106,21 +110,26 @@ def accumulator_eps(dtype: pb.DType, limit: Limit) -> tuple[float, float]:
     return float(info.eps), float(info.tiny)
 
 
-def _elementwise(ulp: float, bound: Bound = Bound.NONE, reason: str = "") -> Limit:
-    return Limit(ulp, bound, reason, elementwise=True)
+def _elementwise(ulp: float, bound: Bound = Bound.NONE, reason: str = "",
+                 *, signed_zeros: bool = False) -> Limit:
+    return Limit(ulp, bound, reason, elementwise=True, signed_zeros=signed_zeros)
 
 
 _EXACT = "exact: a correctly rounded operation, a copy or a selection of input values"
-_MOVES = "moves or selects values: bit-exact"
+_MOVES = "moves or selects values: bit-exact, the sign of a zero included"
 
 # One row per group of operators: (operators, limit). The OpenCL figures are the
 # full-profile single-precision limits of the OpenCL C specification (section 7.4,
 # "Relative Error as ULPs"), in ULP from the rounded result: floor(L + 0.5).
 _TABLE: tuple[tuple[tuple[str, ...], Limit], ...] = (
-    (("pb::neg", "pb::abs", "pb::add", "pb::sub", "pb::mul", "pb::square", "pb::maximum",
-      "pb::minimum", "pb::clamp", "pb::relu", "pb::sign", "pb::floor", "pb::ceil",
-      "pb::trunc", "pb::round", "pb::fmod", "pb::nan_to_num", "pb::where", "pb::outer"),
-     _elementwise(0, reason=f"{_EXACT} (OpenCL: +, -, *, fmod, rounding, fmin/fmax: 0 ULP)")),
+    (("pb::neg", "pb::abs", "pb::add", "pb::sub", "pb::mul", "pb::square", "pb::sign",
+      "pb::floor", "pb::ceil", "pb::trunc", "pb::round", "pb::fmod", "pb::nan_to_num",
+      "pb::where", "pb::outer"),
+     _elementwise(0, reason=f"{_EXACT} (OpenCL: +, -, *, fmod, rounding: 0 ULP); the sign "
+                            "of a zero counts", signed_zeros=True)),
+    (("pb::maximum", "pb::minimum", "pb::clamp", "pb::relu"),
+     _elementwise(0, reason="selects an input value (OpenCL fmin/fmax: 0 ULP); between "
+                            "-0.0 and 0.0 either zero")),
     (("pb::remainder",),
      _elementwise(1, reason="fmod(a, b) (exact) plus b where the signs differ: one rounding")),
     (("pb::div",),
@@ -175,11 +184,14 @@ _TABLE: tuple[tuple[tuple[str, ...], Limit], ...] = (
                            "a division): their error follows the inputs' magnitude")),
     (("pb::amax", "pb::amin", "pb::max", "pb::min", "pb::max_dim", "pb::min_dim",
       "pb::max_pool2d", "pb::sort", "pb::topk"),
-     Limit(0, reason="selects input values: bit-exact")),
+     Limit(0, reason="selects input values: bit-exact, but between -0.0 and 0.0 either "
+                     "zero")),
     (("pb::to", "pb::clone", "pb::contiguous", "pb::copy_", "pb::full", "pb::zeros",
       "pb::ones", "pb::eye", "pb::full_like", "pb::zeros_like", "pb::ones_like",
       "pb::tensor", "pb::from_numpy", "pb::asarray"),
-     Limit(0, reason="a copy, a cast (rounded to nearest even) or a constant: bit-exact")),
+     Limit(0, reason="a copy, a cast (rounded to nearest even) or a constant: bit-exact, "
+                     "the sign of a zero included",
+           signed_zeros=True)),
     (("pb::cat", "pb::stack", "pb::flip", "pb::tril", "pb::triu", "pb::gather", "pb::scatter",
       "pb::roll", "pb::repeat", "pb::tile", "pb::pad", "pb::masked_fill", "pb::view",
       "pb::reshape", "pb::flatten", "pb::unflatten", "pb::permute", "pb::transpose", "pb::t",
@@ -187,7 +199,7 @@ _TABLE: tuple[tuple[tuple[str, ...], Limit], ...] = (
       "pb::diagonal", "pb::as_strided", "pb::split", "pb::split_with_sizes", "pb::chunk",
       "pb::unbind", "indexing:basic", "indexing:advanced", "pb::index_select",
       "pb::embedding"),
-     Limit(0, reason=_MOVES)),
+     Limit(0, reason=_MOVES, signed_zeros=True)),
 )
 
 

@@ -4,7 +4,8 @@ The float64 reference is first rounded to the result's dtype, so the errors
 measure what the backend lost beyond the dtype's own precision, in ULP of that
 dtype as well as absolute and relative. Each operator's limit comes from the
 accuracy table (``_accuracy.py``). NaN must be where the reference has NaN,
-infinities where it has them, with their sign.
+infinities where it has them, with their sign. Where the limit says so, a zero
+must also carry the reference's sign (``neg(0.0)`` is ``-0.0``; ``0 - x`` is not).
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ def compare(
         both = finite & np.isfinite(got)
         special_wrong = ~finite & ~((got == rounded) | (np.isnan(got) & np.isnan(rounded)))
         unexpected_special = finite & ~np.isfinite(got)
+        if limit.signed_zeros:
+            zeros = (rounded == 0) & (got == 0)
+            special_wrong |= zeros & (np.signbit(rounded) != np.signbit(got))
         diff = np.where(both, np.abs(got - rounded), 0.0)
         rel = np.where(both & (rounded != 0), diff / np.abs(rounded), 0.0)
         spacing = ulp_of(np.where(finite, rounded, 1.0), dtype)
@@ -90,8 +94,8 @@ def compare(
     if specials.any():
         i = tuple(int(v) for v in np.argwhere(specials)[0])
         result.ok = False
-        result.problem = (f"{int(specials.sum())} special value(s) wrong (NaN, inf); first at "
-                          f"{i}: {got[i]!r}, expected {rounded[i]!r}")
+        result.problem = (f"{int(specials.sum())} special value(s) wrong (NaN, inf, "
+                          f"signed zero); first at {i}: {got[i]!r}, expected {rounded[i]!r}")
     elif outside.any():
         assert result.worst is not None
         w = result.worst
