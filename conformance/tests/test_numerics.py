@@ -1,9 +1,11 @@
 """Reductions in float16 and bfloat16, and decompositions on huge finite inputs, on every path.
 
 Each case runs on the CPU backend (its native kernels, and the composites it
-does not override) and on a backend with the CPU kernels of the primitives
-only, where every composite runs by its decomposition. The same cases run on
-OpenCL in backends/opencl/tests/test_numerics.py.
+does not override), on a backend with the CPU kernels of the primitives only,
+where every composite runs by its decomposition, and on the first device of
+every other installed backend (opencl: its native reductions, matmul and nn
+kernels, and the composites over its primitives); a backend without a device
+here is skipped with its reason.
 
 - float16 and bfloat16 reductions accumulate in float32 and round once, as
   PyTorch's kernels do: the inputs are chosen so that accumulating in the
@@ -37,11 +39,22 @@ def plugboard_register_kernels(library):
 '''
 
 
-@pytest.fixture(scope="module", params=["cpu", "prims"])
+# Backends installed into this environment, known without starting any of them.
+_DEVICE_BACKENDS = sorted(b.device_type for b in pb.backends() if b.device_type != "cpu")
+
+
+@pytest.fixture(scope="module", params=["cpu", "prims", *_DEVICE_BACKENDS])
 def device(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[pb.Device]:
     if request.param == "cpu":
         yield pb.device("cpu")
+        return
+    if request.param != "prims":
+        devices = pb.devices(request.param)
+        if not devices:
+            status = {b.device_type: b for b in pb.backends()}[request.param]
+            pytest.skip(f"no {request.param} device: {status.error or status.reason}")
+        yield devices[0]
         return
     with installed_plugins(tmp_path_factory.mktemp("site")) as plugins:
         plugins.install("prims", host_backend_source("prims", "Prims", PRIMITIVES_ONLY))
@@ -168,7 +181,7 @@ def test_reduced_precision_accumulates_in_float32(
     assert result.dtype is dtype and result.device == device
     # The exact answer rounded once (accumulating in the dtype misses it by far).
     expected = _rounded(reference(a), dtype)
-    np.testing.assert_array_equal(result.to(pb.float64).numpy(), expected)
+    np.testing.assert_array_equal(result.to("cpu", pb.float64).numpy(), expected)
 
 
 @pytest.mark.parametrize("dtype", REDUCED)
@@ -187,11 +200,11 @@ def test_reduced_precision_matches_pytorch(
     expected = call(torch, torch.nn.functional,
                     torch.tensor(a, dtype=torch.float64).to(getattr(torch, dtype.name)))
     result = call(pb, pb, pb.tensor(a, dtype=pb.float64).to(dtype).to(device))
-    np.testing.assert_array_equal(result.to(pb.float64).numpy(),
+    np.testing.assert_array_equal(result.to("cpu", pb.float64).numpy(),
                                   expected.to(torch.float64).numpy())
 
 
-def test_the_issues_mean_is_pytorchs(device: pb.Device) -> None:
+def test_float16_mean_and_mse_loss_are_pytorchs(device: pb.Device) -> None:
     x = pb.tensor([6e4, 6e4, 5e4], dtype=pb.float16, device=device)
     assert pb.mean(x).item() == 56672.0  # PyTorch: 56672; float16's own sum is inf
     roots = pb.tensor([245.0, 245.0, 224.0], dtype=pb.float16, device=device)
@@ -201,6 +214,11 @@ def test_the_issues_mean_is_pytorchs(device: pb.Device) -> None:
 # Huge and tiny finite inputs ------------------------------------------------------
 
 FLOATS = [pb.float32, pb.float64]
+
+
+def _require(device: pb.Device, dtype: pb.DType) -> None:
+    if dtype not in pb.device_properties(device).dtypes:
+        pytest.skip(f"{device} does not declare {dtype}")
 
 
 def _huge(dtype: pb.DType) -> float:
@@ -242,10 +260,11 @@ def test_reductions_of_huge_and_tiny_values_are_finite(
     device: pb.Device, dtype: pb.DType, name: str, inputs: Callable[[pb.DType], list[float]],
     call: Callable[[T], T], relative: float,
 ) -> None:
+    _require(device, dtype)
     values = inputs(dtype)
     result = call(pb.tensor(values, dtype=dtype, device=device))
     expected = relative * abs(values[0])
-    assert result.to(pb.float64).numpy() == pytest.approx(expected, rel=1e-6, abs=0)
+    assert result.to("cpu", pb.float64).numpy() == pytest.approx(expected, rel=1e-6, abs=0)
 
 
 _AS_PYTORCH: list[tuple[str, list[float], Callable[[Any, Any], Any]]] = [
@@ -282,10 +301,11 @@ def test_var_overflows_only_where_the_variance_does(device: pb.Device) -> None:
 
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_expm1_near_the_top_of_exps_range(device: pb.Device, dtype: pb.DType) -> None:
+    _require(device, dtype)
     x = 87.0 if dtype is pb.float32 else 709.0  # exp(x) is finite, x * exp(x) is not
     result = pb.expm1(pb.tensor([x, 1e-10, -1e-10], dtype=dtype, device=device))
     expected = [math.expm1(x), 1e-10, -1e-10]
-    assert result.to(pb.float64).tolist() == pytest.approx(expected, rel=1e-6)
+    assert result.to("cpu", pb.float64).tolist() == pytest.approx(expected, rel=1e-6)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -294,11 +314,12 @@ def test_expm1_near_the_top_of_exps_range(device: pb.Device, dtype: pb.DType) ->
 def test_lerp_between_huge_values_of_opposite_signs(
     device: pb.Device, dtype: pb.DType, weight_kind: str, weight: float
 ) -> None:
+    _require(device, dtype)
     big = float(dtype.max) * 0.9
     start = pb.tensor([-big, big], dtype=dtype, device=device)
     end = pb.neg(start)
     w: Any = weight if weight_kind == "number" else pb.full_like(start, weight)
-    result = pb.lerp(start, end, w).to(pb.float64).tolist()
+    result = pb.lerp(start, end, w).to("cpu", pb.float64).tolist()
     assert result == pytest.approx([big * (2 * weight - 1), big * (1 - 2 * weight)],
                                    rel=1e-6, abs=big * 1e-7)
 

@@ -1,11 +1,13 @@
-"""Python numbers meeting float16 and bfloat16 tensors, on the CPU backend.
+"""Python numbers meeting float16 and bfloat16 tensors, on every installed backend.
 
 The rule (docs/architecture.md, section 3, "Python numbers"): float16 and
 bfloat16 compute in float32, a Python number at float32's precision, and
 round the result once, as PyTorch's opmath kernels do; operators that only
 compare or select values take the number on to the tensors' dtype, through
-float32, as PyTorch converts it. The same cases run on OpenCL in
-backends/opencl/tests/test_python_numbers.py.
+float32, as PyTorch converts it. Each case runs on the CPU and on the first
+device of every other installed backend (skipped with the backend's reason
+where it has none), on a contiguous tensor and on a strided one: device
+backends take numbers differently in their contiguous and general kernels.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ import pytest
 import plugboard as pb
 
 REDUCED = [pb.float16, pb.bfloat16]
+LAYOUTS = ["contiguous", "strided"]
+_BACKENDS = ["cpu", *sorted(b.device_type for b in pb.backends() if b.device_type != "cpu")]
+
+
+@pytest.fixture(scope="module", params=_BACKENDS)
+def device(request: pytest.FixtureRequest) -> pb.Device:
+    devices = pb.devices(request.param)
+    if not devices:
+        status = {b.device_type: b for b in pb.backends()}[request.param]
+        pytest.skip(f"no {request.param} device: {status.error or status.reason}")
+    return devices[0]
 
 
 def rounded(value: float, dtype: pb.DType) -> float:
@@ -33,6 +46,13 @@ def fine(dtype: pb.DType) -> float:
     """1 + half an ulp of 1: a number the dtype rounds to 1.0 (a tie, to even)."""
     eps = float(ml_dtypes.finfo(dtype.numpy).eps)  # type: ignore[no-untyped-call]
     return 1 + eps / 2
+
+
+def tensor(x: float, dtype: pb.DType, device: pb.Device, layout: str) -> pb.Tensor:
+    """[x] on the device: contiguous, or element 0 of every other column of a 2 x 2."""
+    if layout == "contiguous":
+        return pb.tensor([x], dtype=dtype, device=device)
+    return pb.full((2, 2), x, dtype=dtype, device=device)[:, ::2][0]
 
 
 # (name, the call on a tensor x and a number s, its value for Python floats, x)
@@ -78,51 +98,58 @@ SCALED: list[tuple[str, _Fn, _Fn, float, float]] = [
 ]
 
 
-def _check(dtype: pb.DType, call: _Fn, reference: _Fn, x: float, s: float,
-           device: str = "cpu") -> None:
+def _check(device: pb.Device, layout: str, dtype: pb.DType, call: _Fn, reference: _Fn,
+           x: float, s: float) -> None:
     x = rounded(x, dtype)
     expected = rounded(reference(x, s), dtype)
     assert expected != rounded(reference(x, rounded(s, dtype)), dtype), "tells rules apart"
-    result = call(pb.tensor([x], dtype=dtype, device=device), s)
-    assert result.dtype is dtype
+    result = call(tensor(x, dtype, device, layout), s)
+    assert result.dtype is dtype and result.device == device
     assert result.tolist() == [expected]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("dtype", REDUCED)
 @pytest.mark.parametrize(("name", "call", "reference", "x"), ARITHMETIC,
                          ids=[case[0] for case in ARITHMETIC])
 def test_arithmetic_takes_the_number_at_float32_precision(
-    dtype: pb.DType, name: str, call: _Fn, reference: _Fn, x: Callable[[float], float]
+    device: pb.Device, layout: str, dtype: pb.DType, name: str, call: _Fn, reference: _Fn,
+    x: Callable[[float], float],
 ) -> None:
     s = fine(dtype)
-    _check(dtype, call, reference, x(s - 1), s)
+    _check(device, layout, dtype, call, reference, x(s - 1), s)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("dtype", REDUCED)
 @pytest.mark.parametrize(("name", "call", "reference", "x", "s"), SCALED,
                          ids=[case[0] for case in SCALED])
 def test_scalar_parameters_take_the_number_at_float32_precision(
-    dtype: pb.DType, name: str, call: _Fn, reference: _Fn, x: float, s: float
+    device: pb.Device, layout: str, dtype: pb.DType, name: str, call: _Fn, reference: _Fn,
+    x: float, s: float,
 ) -> None:
-    _check(dtype, call, reference, x, s)
+    _check(device, layout, dtype, call, reference, x, s)
 
 
-def test_the_issues_examples_are_pytorchs_values() -> None:
-    assert (pb.tensor([0.001], dtype=pb.float16) * 1e5).item() == 100.0625  # PyTorch: 100.06
-    assert (pb.tensor([1000.0], dtype=pb.float16) / 1e5).item() == rounded(0.01, pb.float16)
+def test_the_documented_examples_are_pytorchs_values(device: pb.Device) -> None:
+    x = pb.tensor([0.001], dtype=pb.float16, device=device)
+    assert (x * 1e5).item() == 100.0625  # PyTorch: 100.06
+    y = pb.tensor([1000.0], dtype=pb.float16, device=device)
+    assert (y / 1e5).item() == rounded(0.01, pb.float16)
     # A number beyond float16's range still computes: -6e4 + 1e5 is 4e4, not inf.
-    assert (pb.tensor([-6e4], dtype=pb.float16) + 1e5).item() == 40000.0
+    z = pb.tensor([-6e4], dtype=pb.float16, device=device)
+    assert (z + 1e5).item() == 40000.0
 
 
 @pytest.mark.parametrize("dtype", REDUCED)
-def test_in_place_and_out_forms_follow_the_rule(dtype: pb.DType) -> None:
+def test_in_place_and_out_forms_follow_the_rule(device: pb.Device, dtype: pb.DType) -> None:
     s = fine(dtype)
     expected = rounded(3.0 * s, dtype)
-    x = pb.tensor([3.0], dtype=dtype)
+    x = pb.tensor([3.0], dtype=dtype, device=device)
     x.mul_(s)
     assert x.tolist() == [expected]
-    out = pb.empty(1, dtype=dtype)
-    pb.mul(pb.tensor([3.0], dtype=dtype), s, out=out)
+    out = pb.empty(1, dtype=dtype, device=device)
+    pb.mul(pb.tensor([3.0], dtype=dtype, device=device), s, out=out)
     assert out.tolist() == [expected]
 
 
@@ -139,21 +166,23 @@ COMPARISONS: list[tuple[str, _Fn, bool]] = [
 ]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("dtype", REDUCED)
 @pytest.mark.parametrize(("name", "call", "expected"), COMPARISONS,
                          ids=[case[0] for case in COMPARISONS])
 def test_comparisons_round_the_number_to_the_dtype(
-    dtype: pb.DType, name: str, call: _Fn, expected: bool
+    device: pb.Device, layout: str, dtype: pb.DType, name: str, call: _Fn, expected: bool
 ) -> None:
     # float16(0.1) == 0.1, as in PyTorch: the comparison is of two float16 values.
-    x = pb.tensor([0.1], dtype=dtype)
-    assert call(x, 0.1).tolist() == [expected]
+    assert call(tensor(0.1, dtype, device, layout), 0.1).tolist() == [expected]
 
 
 @pytest.mark.parametrize("dtype", REDUCED)
-def test_logical_operators_take_the_number_as_the_dtype_holds_it(dtype: pb.DType) -> None:
+def test_logical_operators_take_the_number_as_the_dtype_holds_it(
+    device: pb.Device, dtype: pb.DType
+) -> None:
     tiny = float(ml_dtypes.finfo(dtype.numpy).smallest_subnormal) / 4  # type: ignore[no-untyped-call]
-    x = pb.tensor([1.0, 0.0], dtype=dtype)
+    x = pb.tensor([1.0, 0.0], dtype=dtype, device=device)
     assert pb.logical_and(x, tiny).tolist() == [False, False]  # tiny is 0 in the dtype
     assert pb.logical_or(x, tiny).tolist() == [True, False]
     assert pb.logical_xor(x, 0.5).tolist() == [False, True]
@@ -182,12 +211,14 @@ SELECTIONS: list[tuple[str, _Fn]] = [
 ]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("dtype", REDUCED)
 @pytest.mark.parametrize(("name", "call"), SELECTIONS, ids=[case[0] for case in SELECTIONS])
-def test_selections_write_the_number_as_pytorch_converts_it(dtype: pb.DType, name: str,
-                                                            call: _Fn) -> None:
+def test_selections_write_the_number_as_pytorch_converts_it(
+    device: pb.Device, layout: str, dtype: pb.DType, name: str, call: _Fn
+) -> None:
     s = _above_a_tie(dtype)
-    result = call(pb.tensor([0.5], dtype=dtype), s)
+    result = call(tensor(0.5, dtype, device, layout), s)
     assert result.tolist() == [as_pytorch_converts(s, dtype)] == [1.0]  # PyTorch: 1.0
 
 
@@ -231,9 +262,9 @@ def _torch_cases(dtype: pb.DType) -> dict[str, tuple[_Fn, float, float]]:
 
 @pytest.mark.parametrize("dtype", REDUCED)
 @pytest.mark.parametrize("name", list(_TORCH))
-def test_matches_pytorch(dtype: pb.DType, name: str) -> None:
+def test_matches_pytorch(device: pb.Device, dtype: pb.DType, name: str) -> None:
     torch = pytest.importorskip("torch")
     call, x, s = _torch_cases(dtype)[name]
     x = rounded(x, dtype)
     expected = _TORCH[name](torch, torch.tensor([x], dtype=getattr(torch, dtype.name)), s)
-    assert call(pb.tensor([x], dtype=dtype), s).tolist() == expected.tolist()
+    assert call(pb.tensor([x], dtype=dtype, device=device), s).tolist() == expected.tolist()
