@@ -65,7 +65,7 @@ REDUCTIONS = frozenset(f"pb::{name}" for name in (
     "min_dim", "all", "any", "var", "std", "norm", "logsumexp", "cumsum", "cumprod",
     "softmax", "log_softmax", "layer_norm", "rms_norm", "batch_norm", "cross_entropy",
     "mse_loss", "scaled_dot_product_attention", "matmul", "mm", "bmm", "dot", "linear",
-    "addmm",
+    "addmm", "conv2d", "conv2d_padding",
 ))
 LONG = 4096  # elements along the reduced axis
 

@@ -352,6 +352,12 @@ LONG_ROWS: dict[str, Extension] = {
     "pb::linear": long_row(lambda r, rng: Sample(_INNER, (r((2, LONG)), r((3, LONG))))),
     "pb::addmm": long_row(lambda r, rng: Sample(_INNER, (r((2, 2)), r((2, LONG)),
                                                          r((LONG, 2))))),
+    # A 1x1 kernel over LONG channels: each output element sums LONG products.
+    "pb::conv2d": long_row(lambda r, rng: Sample(
+        f"{_INNER}: {LONG} channels, a 1x1 kernel", (r((1, LONG, 2, 1)), r((2, LONG, 1, 1))))),
+    "pb::conv2d_padding": long_row(lambda r, rng: Sample(
+        f"{_INNER}: {LONG} channels, a 1x1 kernel, padding='same'",
+        (r((1, LONG, 2, 1)), r((2, LONG, 1, 1))), {"padding": "same"})),
 }
 
 
