@@ -111,3 +111,38 @@ def test_a_cast_into_a_wider_strided_out_that_ignores_its_offset_fails(
     assert add["out"]["outcome"] == "fail"
     assert "into a float64 out= at storage offset 3" in add["out"]["message"], (
         add["out"]["message"])
+
+
+# A cat that copies each input's distinct elements only, a stride-0 dimension counted
+# once (as a deduplicating copy engine might): right for every dense input; an expanded
+# input in the list leaves the rest of its rows in the result unwritten.
+LIST_STRIDE0_ONCE_KERNELS = HOST_KERNELS_PRELUDE + '''
+def _cat(tensors, dim, *, out):
+    o = host_array(out)
+    axis = dim % o.ndim
+    start = 0
+    for t in tensors:
+        if t.shape == (0,):
+            continue
+        once = tuple(slice(0, 1) if s == 0 else slice(None) for s in t.stride())
+        part = host_array(t)[once]  # the defect
+        target = o[(slice(None),) * axis + (slice(start, start + t.shape[axis]),)]
+        target[tuple(slice(0, n) for n in part.shape)] = part
+        start += t.shape[axis]
+
+@backend.hookimpl
+def plugboard_register_kernels(library):
+    register_copy_and_full(library)
+    library.impl("cat", fn=_cat, strided=True, dtypes=[pb.float32])
+'''
+
+
+def test_a_kernel_that_reads_an_expanded_tensor_of_a_list_once_fails(
+    plugins: PluginInstaller, faulty_suite: Any
+) -> None:
+    plugins.install("faulty", host_backend_source("faulty", "Faulty", LIST_STRIDE0_ONCE_KERNELS))
+    report = faulty_suite.run("cat and float32 and functional")
+    case = report.cases("pb::cat", "float32")["functional"]
+    assert case["outcome"] == "fail", case
+    assert "expanded (argument 0[0] repeats its first row along dim 0, stride 0)" in (
+        case["message"]), case["message"]

@@ -107,12 +107,14 @@ class _Run:
     sample: Sample  # the host values (for an expanded run, already repeated)
     placement: Placement = Placement.SAMPLE
     arg: int = -1  # EXPANDED: the argument made by expand()
+    item: int = -1  # EXPANDED: in a Tensor[] argument (cat, stack), the tensor made so
     wide: tuple[pb.DType, ...] = ()  # WIDER_OUT: the out= dtypes, one per output
 
     @property
     def label(self) -> str:
         wide = ", ".join(sorted({d.name for d in self.wide}))
-        return self.sample.name + self.placement.value.format(arg=self.arg, offset=OFFSET,
+        arg = f"{self.arg}[{self.item}]" if self.item >= 0 else str(self.arg)
+        return self.sample.name + self.placement.value.format(arg=arg, offset=OFFSET,
                                                               wide=wide)
 
 
@@ -218,22 +220,38 @@ def _permutes(sample: Sample) -> bool:
     return any(sum(n > 1 for n in a.shape) >= 2 for a in _arrays(sample))
 
 
-def _expandable(sample: Sample, variant: Variant, ndim: int) -> int:
+def _expandable(sample: Sample, variant: Variant, ndim: int) -> tuple[int, int]:
     """The first argument with ``ndim`` or more dims and rows to repeat (not an in-place
-    target, which must not repeat its elements), or -1."""
+    target, which must not repeat its elements), and its index in a Tensor[] argument
+    (-1 for a plain one); ``(-1, -1)`` if none."""
+    def suits(a: Any) -> bool:
+        return isinstance(a, np.ndarray) and a.ndim >= ndim and a.size > 0 and a.shape[0] >= 2
+
     first = 1 if variant is Variant.INPLACE else 0
     for i, a in enumerate(sample.args):
-        if (i >= first and isinstance(a, np.ndarray) and a.ndim >= ndim and a.size
-                and a.shape[0] >= 2):
-            return i
-    return -1
+        if i < first:
+            continue
+        if suits(a):
+            return i, -1
+        if isinstance(a, list):
+            item = next((k for k, v in enumerate(a) if suits(v)), -1)
+            if item >= 0:
+                return i, item
+    return -1, -1
 
 
-def _expanded_run(sample: Sample, arg: int) -> _Run:
+def _expanded_run(sample: Sample, arg: int, item: int) -> _Run:
+    def repeated(value: np.ndarray) -> np.ndarray:
+        rows: np.ndarray = np.broadcast_to(value[:1], value.shape).copy()
+        return rows
+
     value = sample.args[arg]
-    repeated = np.broadcast_to(value[:1], value.shape).copy()
-    args = (*sample.args[:arg], repeated, *sample.args[arg + 1:])
-    return _Run(replace(sample, args=args), Placement.EXPANDED, arg)
+    if item >= 0:
+        value = [repeated(v) if k == item else v for k, v in enumerate(value)]
+    else:
+        value = repeated(value)
+    args = (*sample.args[:arg], value, *sample.args[arg + 1:])
+    return _Run(replace(sample, args=args), Placement.EXPANDED, arg, item)
 
 
 def _layout_runs(info: OpInfo, variant: Variant, samples: list[Sample]) -> list[_Run]:
@@ -254,10 +272,10 @@ def _layout_runs(info: OpInfo, variant: Variant, samples: list[Sample]) -> list[
         # A matrix or more (the other dims keep their values), else a vector.
         for ndim in (2, 1):
             found = next(((i, a) for i, s in enumerate(samples)
-                          if (a := _expandable(s, variant, ndim)) >= 0), None)
+                          if (a := _expandable(s, variant, ndim))[0] >= 0), None)
             if found is not None:
-                i, arg = found
-                extra.setdefault(i, []).append(_expanded_run(samples[i], arg))
+                i, (arg, item) = found
+                extra.setdefault(i, []).append(_expanded_run(samples[i], arg, item))
                 break
     if variant is Variant.INPLACE:
         view = next((i for i, s in enumerate(samples) if s.args
@@ -511,8 +529,13 @@ class CaseRunner:
         else:
             args = [_to_device(a, self.device) for a in sample.args]
         if placement is Placement.EXPANDED:
-            repeated = sample.args[run.arg]
-            args[run.arg] = pb.tensor(repeated[:1], device=self.device).expand(repeated.shape)
+            def expanded(repeated: np.ndarray) -> pb.Tensor:
+                return pb.tensor(repeated[:1], device=self.device).expand(repeated.shape)
+
+            if run.item >= 0:
+                args[run.arg][run.item] = expanded(sample.args[run.arg][run.item])
+            else:
+                args[run.arg] = expanded(sample.args[run.arg])
         whole = None
         if placement is Placement.INPLACE_VIEW:
             args[0], whole = _strided_view(sample.args[0], self.device)
