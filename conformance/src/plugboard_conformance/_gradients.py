@@ -84,6 +84,9 @@ _NOT_FOR_GRAD: Final[dict[str, tuple[Callable[[Sample], bool], str]]] = {
     "pb::copy_": (lambda s: bool(s.kwargs.get("layout")),
                   "a destination that is a view of a larger tensor: autograd records "
                   "in-place writes into whole tensors only (docs/architecture.md, Autograd)"),
+    "pb::embedding": (lambda s: s.kwargs.get("padding_idx") is not None,
+                      "padding_idx takes its row's gradient away, which finite differences of "
+                      "the forward pass cannot see"),
 }
 
 

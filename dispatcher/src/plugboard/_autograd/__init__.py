@@ -9,13 +9,15 @@ plugboard operators, so backward runs on the tensors' own backend. Calls
 without such a tensor never reach this layer.
 
 Modules: ``grad_mode`` (no_grad and friends), ``graph`` (tensor state,
-nodes, saved tensors), ``formulas`` (the one derivative table), ``kernel``
-(the Autograd kernel), ``engine`` (backward), ``function`` (custom
+nodes, saved tensors), ``formulas`` (the one derivative table) and
+``formulas_nn`` (its entries for the nn composites), ``kernel`` (the
+Autograd kernel), ``engine`` (backward), ``function`` (custom
 ``Function``), ``gradcheck``, ``tensor_api`` (the Tensor attributes).
 """
 
 from __future__ import annotations
 
+from plugboard._autograd import formulas_nn as _formulas_nn  # noqa: F401  (its table entries)
 from plugboard._autograd import kernel, tensor_api
 
 __all__ = ["install"]

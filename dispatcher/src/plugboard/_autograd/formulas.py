@@ -9,7 +9,11 @@ of the output (a tuple for operators with several results). Formulas are
 written with plugboard operators, so backward runs on the tensors' own
 backend and is itself differentiable (``create_graph=True``). The node
 reduces a gradient over broadcast dimensions back to the input's shape and
-casts it to the input's dtype, so formulas need not.
+casts it to the input's dtype, so formulas need not; ``a.once(fn, g)``
+computes work that several inputs' gradients share once per backward.
+:mod:`~plugboard._autograd.formulas_nn` adds the entries of the nn composites
+(softmax, conv2d, attention, ...), which serve the calls their ``when`` and
+``grads`` cover.
 
 Operators not listed: composites differentiate through their decomposition;
 :data:`NON_DIFFERENTIABLE` ones give outputs that do not require grad, as do
@@ -36,10 +40,16 @@ Grad = Callable[[Any, Any], Any]
 
 
 class Formula(NamedTuple):
-    """The derivative of one operator: what it saves and one function per input."""
+    """The derivative of one operator: what it saves and one function per input.
+
+    ``when``, for a composite, says which calls the formula serves, from the call's
+    arguments by name; the others differentiate through the decomposition, as do calls
+    where an argument without a function in ``grads`` requires grad.
+    """
 
     grads: Mapping[str, Grad]
     saves: tuple[str, ...] = ()
+    when: Callable[[Mapping[str, Any]], bool] | None = None
 
 
 FORMULAS: dict[str, Formula] = {}
@@ -50,8 +60,9 @@ NON_DIFFERENTIABLE: Final = frozenset({
 })
 
 
-def _f(name: str, saves: tuple[str, ...] = (), **grads: Grad) -> None:
-    FORMULAS[f"pb::{name}"] = Formula(grads, saves)
+def _f(name: str, saves: tuple[str, ...] = (),
+       when: Callable[[Mapping[str, Any]], bool] | None = None, **grads: Grad) -> None:
+    FORMULAS[f"pb::{name}"] = Formula(grads, saves, when)
 
 
 def register_formula(

@@ -7,8 +7,9 @@ then
 
 1. refuses what autograd cannot record (``out=``, in-place writes of leaves
    that require grad and of views of tensors that require grad);
-2. runs a composite without a formula through its decomposition, with
-   autograd on, so its inner calls record their own nodes;
+2. runs a composite without a formula, or whose formula does not cover the
+   call (:func:`_formula`), through its decomposition, with autograd on, so
+   its inner calls record their own nodes;
 3. otherwise runs the operator below itself (``handle.redispatch``) and, for
    floating outputs, records an :class:`OpNode` holding the formula of
    :mod:`~plugboard._autograd.formulas` (or none: backward then says how to
@@ -17,7 +18,8 @@ then
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from plugboard._autograd.formulas import FORMULAS, NON_DIFFERENTIABLE, Formula
 from plugboard._autograd.grad_mode import is_grad_enabled, set_grad_enabled
@@ -47,17 +49,26 @@ from plugboard._dispatch.registry import OperatorDef
 __all__ = ["OpNode", "autograd_kernel", "install"]
 
 AUTOGRAD = _keys.Autograd
+T = TypeVar("T")
 
 
 class Args:
     """A recorded call's arguments by name, for formulas: ``a.self``, ``a.dim``, ``a.result``."""
 
-    __slots__ = ("_create_graph", "_node", "_values")
+    __slots__ = ("_create_graph", "_memo", "_node", "_values")
 
     def __init__(self, node: OpNode, values: dict[str, Any], create_graph: bool) -> None:
         self._node = node
         self._values = values
         self._create_graph = create_graph
+        self._memo: dict[Callable[..., Any], Any] = {}
+
+    def once(self, fn: Callable[[Args, Any], T], g: Any) -> T:
+        """``fn(self, g)``, computed once per backward of the node: the work that the
+        gradients of several inputs share (attention's weights, layer_norm's x-hat)."""
+        if fn not in self._memo:
+            self._memo[fn] = fn(self, g)
+        return cast("T", self._memo[fn])
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -184,7 +195,7 @@ def autograd_kernel(handle_: OperatorHandle, values: list[Any], out: Any) -> Any
     inplace = handle_.variant is Variant.INPLACE or op.is_mutating
     if inplace:
         _check_inplace(handle_, values)
-    formula = FORMULAS.get(op.name)
+    formula = _formula(op, values, edges)
     if formula is None:
         if op.name in NON_DIFFERENTIABLE:
             return handle_.redispatch(values, None, below=AUTOGRAD)
@@ -210,6 +221,23 @@ def autograd_kernel(handle_: OperatorHandle, values: list[Any], out: Any) -> Any
     for nr, t in differentiable:
         attach(t, node, nr, is_view)
     return result
+
+
+def _formula(op: OperatorDef, values: list[Any],
+             edges: list[tuple[str, int | None, TensorMeta, Edge | None]]) -> Formula | None:
+    """The call's formula. A composite's serves the calls it covers: ``Formula.when`` holds
+    and every input that requires grad has a function; the others (attention with
+    dropout, a cross_entropy weight that requires grad) use the decomposition."""
+    formula = FORMULAS.get(op.name)
+    if formula is None or _keys.CompositeImplicit not in op.kernels:
+        return formula
+    if any(name not in formula.grads for name, _, _, _ in edges):
+        return None
+    if formula.when is not None:
+        named = {name: values[i] for i, name in enumerate(op.binder.names)}
+        if not formula.when(named):
+            return None
+    return formula
 
 
 def _edges(op: OperatorDef, values: list[Any]

@@ -257,14 +257,17 @@ def _rms_norm_meta(input: Tensor, normalized_shape: Sequence[int], weight: Tenso
     return TensorSpec(input.shape, input.dtype, common_device(input, weight))
 
 
+def _rms_eps(wide: DType, eps: float | None) -> float:
+    """PyTorch's default epsilon: the computation type's (float32's for float16 inputs)."""
+    return float(np.finfo(wide.numpy).eps) if eps is None else eps
+
+
 @lib.impl("rms_norm", _COMPOSITE)
 def _rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None,
               eps: float | None) -> Tensor:
     dims = _normalized_dims(input, normalized_shape)
     wide = _opmath(input.dtype)
-    if eps is None:
-        # PyTorch: the epsilon of the computation type (float32's for float16 inputs).
-        eps = float(np.finfo(wide.numpy).eps)
+    eps = _rms_eps(wide, eps)
     x = _cast(input, wide)
     ms = _op("mean")(_op("mul")(x, x), dims, True)
     y = _op("div")(x, _op("sqrt")(_op("add")(ms, eps)))
@@ -378,7 +381,8 @@ def _embedding_meta(input: Tensor, weight: Tensor, padding_idx: int | None) -> T
 
 @lib.impl("embedding", _COMPOSITE)
 def _embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> Tensor:
-    # padding_idx only changes gradients; the forward pass looks every index up.
+    # padding_idx only changes gradients (its row gets none: the formula in
+    # _autograd/formulas_nn.py); the forward pass looks every index up.
     rows = _op("index_select")(weight, 0, _op("reshape")(input, (-1,)))
     return _op("reshape")(rows, (*input.shape, weight.shape[1]))
 
@@ -991,18 +995,15 @@ def _repeat_heads(t: Tensor, group: int) -> Tensor:
     return _op("reshape")(expanded, (*shape[:-3], shape[-3] * group, *shape[-2:]))
 
 
-@lib.impl("scaled_dot_product_attention", _COMPOSITE)
-def _sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
-          dropout_p: float, is_causal: bool, scale: float | None, enable_gqa: bool) -> Tensor:
+def _attention_weights(query: Tensor, key: Tensor, attn_mask: Tensor | None,
+                       is_causal: bool, scale: float | None, group: int
+                       ) -> tuple[Tensor, Tensor, Tensor, float]:
+    """Attention's probabilities (..., L, S), in the computation dtype, with the query and
+    the (repeated) keys they came from and the scale: the forward pass and its formula's
+    backward (which recomputes them rather than keeping them) share this."""
     wide = _opmath(query.dtype)
-    group = _heads(query, key, enable_gqa)
-    if key.shape[-2] == 0:  # no keys: every query attends to nothing
-        shape = _sdpa_meta(query, key, value, attn_mask, dropout_p, is_causal, scale,
-                           enable_gqa).shape
-        return _op("zeros")(shape, dtype=query.dtype, device=query.device)
     q = _cast(query, wide)
     k = _repeat_heads(_cast(key, wide), group)
-    v = _repeat_heads(_cast(value, wide), group)
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = _op("mul")(_op("matmul")(q, _op("transpose")(k, -2, -1)), factor)
     allowed = None
@@ -1021,6 +1022,19 @@ def _sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
     if allowed is not None or (attn_mask is not None and attn_mask.dtype is not bool_):
         blocked = _op("eq")(_op("amax")(scores, -1, True), -math.inf)
         weights = _op("where")(blocked, 0.0, weights)
+    return q, k, weights, factor
+
+
+@lib.impl("scaled_dot_product_attention", _COMPOSITE)
+def _sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
+          dropout_p: float, is_causal: bool, scale: float | None, enable_gqa: bool) -> Tensor:
+    group = _heads(query, key, enable_gqa)
+    if key.shape[-2] == 0:  # no keys: every query attends to nothing
+        shape = _sdpa_meta(query, key, value, attn_mask, dropout_p, is_causal, scale,
+                           enable_gqa).shape
+        return _op("zeros")(shape, dtype=query.dtype, device=query.device)
+    _, _, weights, _ = _attention_weights(query, key, attn_mask, is_causal, scale, group)
+    v = _repeat_heads(_cast(value, weights.dtype), group)
     if dropout_p > 0:
         weights = _op("dropout")(weights, dropout_p, True)
     return _cast(_op("matmul")(weights, v), query.dtype)

@@ -3,8 +3,7 @@
 Each function calls the operator of the same name (docs/opset.md), so it runs
 on the backend of its tensors and is differentiable on every backend. Where
 PyTorch's function does more than its operator, the difference is done here:
-``batch_norm`` in training updates the running statistics it is given, and
-``embedding`` passes no gradient to the ``padding_idx`` row.
+``batch_norm`` in training updates the running statistics it is given.
 
 Example:
     >>> import plugboard as pb
@@ -177,14 +176,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         >>> pb.nn.functional.embedding(pb.tensor([1, 0]), w).tolist()
         [[1.0, 2.0], [0.0, 0.0]]
     """
-    out = pb.embedding(input, weight, padding_idx)
-    if padding_idx is not None and out.requires_grad:
-        # The same values, but those looked up at padding_idx come from outside the graph.
-        rows = weight.shape[0]
-        index = padding_idx % rows if rows else padding_idx
-        padded = (input == index).unsqueeze(-1)
-        out = pb.where(padded, out.detach(), out)
-    return out
+    return pb.embedding(input, weight, padding_idx)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
