@@ -74,6 +74,9 @@ class DeviceState:
         self.has_fp16 = found.has_fp16
         self.is_cpu = bool(int(found.device.type) & int(cl.device_type.CPU))
         self._programs = programs
+        self._kernels: dict[tuple[str, str], Kernel] = {}
+        # Per-signature launch plans of the kernel modules (see _pointwise.launch).
+        self.plans: dict[Any, Any] = {}
 
     def new_stream(self) -> StreamHandle:
         """A stream: an in-order queue with profiling on, so that events can time work."""
@@ -121,10 +124,20 @@ class DeviceState:
         return int(self.device.max_work_group_size)
 
     def kernel(self, source: str, name: str, scalar_types: list[Any], what: str) -> Kernel:
-        """Kernel ``name`` of the program generated as ``source`` (built once, then cached)."""
-        program = self._programs.program(prelude(self.has_fp64) + source, self.context,
-                                         self.device, what)
-        return self._programs.kernel(program, name, scalar_types)
+        """Kernel ``name`` of the program generated as ``source`` (built once, then cached).
+
+        Looked up by ``(source, name)`` first: generated sources are cached strings, whose
+        hash Python keeps, so a repeat launch neither rebuilds the program's text (the
+        prelude and the source, tens of KB) nor hashes it again.
+        """
+        key = (source, name)
+        kernel = self._kernels.get(key)
+        if kernel is None:
+            program = self._programs.program(prelude(self.has_fp64) + source, self.context,
+                                             self.device, what)
+            kernel = self._kernels.setdefault(key, self._programs.kernel(program, name,
+                                                                         scalar_types))
+        return kernel
 
     def properties(self) -> DeviceProperties:
         d = self.device

@@ -59,13 +59,18 @@ def translated(what: str, device: str) -> Iterator[None]:
     try:
         yield
     except cl.Error as error:
-        code = _code(error)
-        problem = f"{what} failed on {device}: {error}"
-        if code in _OUT_OF_MEMORY or isinstance(error, cl.MemoryError):
-            raise OpenCLOutOfMemoryError(
-                problem + ". Fix: free tensors you no longer need, or use smaller inputs"
-            ) from error
-        raise OpenCLError(
-            problem + ". Fix: this is the driver's failure, not the call's; `plugboard "
-            "doctor` shows the device, and another device (or the CPU) runs the operator"
-        ) from error
+        raise translate(error, what, device) from error
+
+
+def translate(error: cl.Error, what: str, device: str) -> OpenCLError:
+    """The plugboard error for an OpenCL error: :func:`translated` without the block, for
+    the launch paths that run on every call (a ``with`` costs a microsecond there)."""
+    problem = f"{what} failed on {device}: {error}"
+    if _code(error) in _OUT_OF_MEMORY or isinstance(error, cl.MemoryError):
+        return OpenCLOutOfMemoryError(
+            problem + ". Fix: free tensors you no longer need, or use smaller inputs"
+        )
+    return OpenCLError(
+        problem + ". Fix: this is the driver's failure, not the call's; `plugboard "
+        "doctor` shows the device, and another device (or the CPU) runs the operator"
+    )

@@ -27,12 +27,13 @@ from string import Template
 from typing import Any
 
 import numpy as np
+import pyopencl as cl
 
 import plugboard as pb
 
 from ._device import DeviceState
-from ._errors import translated
-from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size, is_contiguous, layouts
+from ._errors import translate
+from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size, layouts
 from ._templates import CType, ctype
 
 __all__ = ["NUMPY_OF_C", "PointwiseOp", "launch", "scalar_value", "source"]
@@ -176,6 +177,32 @@ def _scalar_types(op: PointwiseOp, ct: CType, pattern: str | None) -> list[Any]:
     return types
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a launch of one signature needs, found once per device: the kernel and the
+    compute type of each input (the mask's or the computation's)."""
+
+    kernel: Any
+    ct: CType
+    input_cts: tuple[CType, ...]
+
+
+def _plan(state: DeviceState, table: Callable[[pb.DType], str], op: PointwiseOp,
+          dtype: pb.DType, pattern: str, contiguous: bool, what: str) -> _Plan:
+    key = (table, op.name, dtype, pattern if contiguous else None)
+    plan: _Plan | None = state.plans.get(key)
+    if plan is None:
+        state_require(state, dtype, what)
+        ct = ctype(dtype)
+        name = f"{op.name}_c_{pattern}" if contiguous else f"{op.name}_g"
+        kernel = state.kernel(table(dtype), name,
+                              _scalar_types(op, ct, pattern if contiguous else None),
+                              f"{what} ({dtype})")
+        plan = _Plan(kernel, ct, tuple(_BOOL if role == "bool" else ct for role in op.inputs))
+        state.plans[key] = plan
+    return plan
+
+
 def launch(
     table: Callable[[pb.DType], str],
     op: PointwiseOp,
@@ -187,30 +214,30 @@ def launch(
 ) -> None:
     """Run ``op`` on ``inputs`` (tensors of ``out``'s shape, or Python numbers) into ``out``.
 
-    ``table(dtype)`` is the program source of ``op``'s table for ``dtype``.
+    ``table(dtype)`` is the program source of ``op``'s table for ``dtype``. The kernel
+    and argument types of each signature (operator, dtype, tensors or numbers,
+    contiguous or not) are found once per device, so a repeat launch only packs its
+    arguments.
     """
     n = out.numel()
     if n == 0:
         return
     state = device_of(out)
-    state_require(state, dtype, what)
-    ct = ctype(dtype)
     pattern = "".join("t" if isinstance(x, pb.Tensor) else "n" for x in inputs)
-    tensors = [out, *(x for x in inputs if isinstance(x, pb.Tensor))]
-    contiguous = is_contiguous(collapse(out.shape, [t.stride() for t in tensors]))
-    name = f"{op.name}_c_{pattern}" if contiguous else f"{op.name}_g"
-    kernel = state.kernel(table(dtype), name,
-                          _scalar_types(op, ct, pattern if contiguous else None),
-                          f"{what} ({dtype})")
+    # Inputs have out's shape (broadcast ones stride 0): row-major all, or strided.
+    contiguous = out.is_contiguous() and all(
+        x.is_contiguous() for x in inputs if isinstance(x, pb.Tensor))
+    plan = _plan(state, table, op, dtype, pattern, contiguous, what)
+    kernel, ct = plan.kernel, plan.ct
     extra = [scalar_value(p, ct) for p in params]
-    with translated(f"{what} ({dtype})", state.label):
+    try:
         if contiguous:
             args: list[Any] = [buffer(out), out.storage_offset()]
-            for x, role in zip(inputs, op.inputs, strict=True):
+            for x, in_ct in zip(inputs, plan.input_cts, strict=True):
                 if isinstance(x, pb.Tensor):
                     args += [buffer(x), x.storage_offset()]
                 else:
-                    args.append(scalar_value(x, _BOOL if role == "bool" else ct))
+                    args.append(scalar_value(x, in_ct))
             kernel(state.queue, global_size(n), (LOCAL_SIZE,), np.int64(n), *args, *extra)
             return
         # A number is an operand of stride 0 (it reads, then ignores, out's first element).
@@ -219,8 +246,7 @@ def launch(
         numbers = 0
         operands: list[Any] = []
         offsets = [out.storage_offset()]
-        for k, (x, role) in enumerate(zip(inputs, op.inputs, strict=True)):
-            in_ct = _BOOL if role == "bool" else ct
+        for k, (x, in_ct) in enumerate(zip(inputs, plan.input_cts, strict=True)):
             if isinstance(x, pb.Tensor):
                 operands += [buffer(x), NUMPY_OF_C[in_ct.compute](0)]
                 offsets.append(x.storage_offset())
@@ -231,6 +257,8 @@ def launch(
         for count, record in layouts(layout, offsets):
             kernel(state.queue, global_size(count), (LOCAL_SIZE,), np.int64(count), record,
                    np.uint32(numbers), buffer(out), *operands, *extra)
+    except cl.Error as error:
+        raise translate(error, f"{what} ({dtype})", state.label) from error
 
 
 def state_require(state: DeviceState, dtype: pb.DType, what: str) -> None:

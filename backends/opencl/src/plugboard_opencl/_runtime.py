@@ -55,7 +55,8 @@ class OpenCLRuntime(backend.DeviceRuntime):
 
     def state(self, index: int) -> DeviceState:
         """The device ``opencl:index`` (kernels reach their queue and programs here)."""
-        _ = self.discovery
+        if self._discovery is None:  # probed once; after that, no lock on the launch path
+            _ = self.discovery
         return self._devices[index]
 
     def device_properties(self, index: int) -> DeviceProperties:
