@@ -70,5 +70,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # Dependency groups (PEP 735) need pip 25.1 or newer.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-.venv/bin/python -m pip install --quiet --group dev \
+.venv/bin/python -m pip install --quiet --group dev --group benchmark \
     -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e conformance
