@@ -71,4 +71,5 @@ fi
 # Dependency groups (PEP 735) need pip 25.1 or newer.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 .venv/bin/python -m pip install --quiet --group dev --group benchmark \
-    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e conformance
+    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e 'backends/cuda[nvrtc]' \
+    -e conformance

@@ -352,6 +352,19 @@ def test_check_docs_different(
     assert code == 0
 
 
+def test_check_docs_skips_a_backend_unavailable_here(
+    runner: FakeRunner, installed: list[str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # opencl has no device here: its committed report (from a machine with one) stands.
+    reports, docs = tmp_path / "reports", tmp_path / "docs"
+    write_reports(runner.make("cpu"), docs)  # type: ignore[arg-type]
+    code, out, _ = run(capsys, "--all", "--report-dir", str(reports), "--check-docs", str(docs))
+    assert code == 0, out
+    assert "opencl.md: not checked, opencl is unavailable here (no OpenCL platform)" in out
+    assert "stale" not in out
+
+
 def test_check_docs_json(
     runner: FakeRunner, installed: list[str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -301,7 +301,8 @@ def test_ops_has_a_column_per_loaded_backend_in_name_order(
     assert "cpu" in loaded
 
 
-def test_ops_schemas(capsys: pytest.CaptureFixture[str]) -> None:
+def test_ops_schemas(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # one column per installed backend: no wrapping
     code, out, _ = run(capsys, "ops", "--schemas")
     assert code == 0
     assert row(out, "pb::exp")[-1] == "pb::exp(Tensor self) -> Tensor"

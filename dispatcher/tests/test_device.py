@@ -147,7 +147,7 @@ def test_non_string_input_raises(spec: object) -> None:
     assert type(spec).__name__ in str(info.value)
 
 
-@pytest.mark.parametrize("spec", ["cdua", "cpux", "cpu_", "cdu:1"])
+@pytest.mark.parametrize("spec", ["cpv", "cpux", "cpu_", "cdu:1"])
 def test_unknown_type_close_to_cpu_suggests_it(spec: str) -> None:
     with pytest.raises(pb.DeviceError) as info:
         pb.device(spec)

@@ -624,7 +624,7 @@ def test_deny_list_names_are_case_insensitive_with_any_separator(
     [
         ("PLUGBOARD_BACKENDS", "opencll", "names 'opencll'.*did you mean 'opencl'"),
         ("PLUGBOARD_BACKENDS", "cpu;cdua", "names 'cdua', which no.*Installed backends: cpu"),
-        ("PLUGBOARD_BACKENDS", "cpu,cuda", "names 'cuda'.*package plugboard-cuda"),
+        ("PLUGBOARD_BACKENDS", "cpu,rocm", "names 'rocm'.*package plugboard-rocm"),
         ("PLUGBOARD_DISABLE_BACKENDS", "OPENCLL", "names 'opencll'.*did you mean 'opencl'"),
         ("PLUGBOARD_DISABLE_BACKENDS", "meta", "meta.*cannot be switched off"),
     ],
