@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 Fn = Callable[[], object]
 
@@ -247,21 +247,29 @@ def _copy_weights(source: Any, target: Any, torch: Any) -> None:
 # Start-up and OpenCL --------------------------------------------------------------------
 
 
-def import_seconds(rounds: int) -> float:
-    """The median time ``import plugboard`` takes in a fresh interpreter."""
-    code = ("import time; start = time.perf_counter(); import plugboard; "
+# As an installed package runs: with bytecode caches, written by a first, untimed run
+# (PYTHONDONTWRITEBYTECODE would compile every module of an editable install each time).
+_INSTALLED_ENV: Final = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def import_seconds(module: str, rounds: int) -> float:
+    """The median time ``import module`` takes in a fresh interpreter."""
+    code = (f"import time; start = time.perf_counter(); import {module}; "
             "print(time.perf_counter() - start)")
+    command = [sys.executable, "-c", code]
+    subprocess.run(command, check=True, capture_output=True, env=_INSTALLED_ENV)
     return statistics.median(
-        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                             text=True).stdout) for _ in range(rounds))
+        float(subprocess.run(command, check=True, capture_output=True, text=True,
+                             env=_INSTALLED_ENV).stdout) for _ in range(rounds))
 
 
 def command_seconds(args: list[str], rounds: int) -> float:
     """The median wall time of a command, interpreter start included."""
+    subprocess.run(args, check=True, capture_output=True, env=_INSTALLED_ENV)
     times = []
     for _ in range(rounds):
         start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True)
+        subprocess.run(args, check=True, capture_output=True, env=_INSTALLED_ENV)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -354,13 +362,15 @@ def run(threads: int, rounds: int, quick: bool) -> None:
         return
     # Start-up and launch overhead do not depend on the thread count: measured once.
     startup_rounds = 3 if quick else 7
-    imported = import_seconds(startup_rounds)
+    imported = import_seconds("plugboard", startup_rounds)
+    numpy_imported = import_seconds("numpy", startup_rounds)  # which plugboard imports
     listed = command_seconds([sys.executable, "-m", "plugboard", "devices"], startup_rounds)
     for name, seconds, target in (("import plugboard", imported, 0.15),
                                   ("plugboard devices (the whole command)", listed, 0.6)):
         met = "yes" if seconds <= target else "no"
         print(f"{name:<62} {seconds:>8.3f} s {'':>10} {'':>10} {'':>9} "
               f"{'<= ' + str(target) + ' s':>8}  {met}")
+    print(f"{'  (import numpy alone, for scale)':<62} {numpy_imported:>8.3f} s")
     launch = opencl_launch(pb, np, rounds)
     if launch is None:
         print("OpenCL launch overhead: no OpenCL device")

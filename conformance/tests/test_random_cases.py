@@ -57,8 +57,9 @@ def plugboard_register_kernels(library):
 @pytest.fixture
 def runner(tmp_path: Path) -> Iterator[CaseRunner]:
     with installed_plugins(tmp_path / "site") as installer:
-        installer.install("badrng", host_backend_source("badrng", "BadRNG", FAULTY_RANDOM))
-        yield CaseRunner(pb.device("badrng:0"))
+        # The device type the other faulty backends use: a process has at most 32 backend keys.
+        installer.install("faulty", host_backend_source("faulty", "Faulty", FAULTY_RANDOM))
+        yield CaseRunner(pb.device("faulty:0"))
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,20 @@ def test_a_kernel_whose_signature_does_not_fit_is_rejected_at_registration() -> 
     lib.close()
 
 
+def test_every_core_kernel_fits_the_calling_convention() -> None:
+    # The core library skips the check at registration (start-up time): it is made here.
+    from plugboard._dispatch.convention import check_kernel_signature
+
+    core = [op for op in registered_ops() if op.name.startswith("pb::")]
+    checked = 0
+    for op in core:
+        for key, kernel in op.kernels.items():
+            if kernel.library == "plugboard":
+                check_kernel_signature(op, key, kernel.fn)
+                checked += 1
+    assert checked > 50
+
+
 def test_a_meta_function_added_later_checks_the_kernels_already_registered() -> None:
     lib = pb.Library("late")
     lib.define("twice(Tensor self) -> Tensor")

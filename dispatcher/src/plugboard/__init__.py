@@ -11,6 +11,10 @@ Example:
     [24.0, 34.0]
 """
 
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from plugboard._autograd import install as _install_autograd
 from plugboard._autograd.grad_mode import (
     enable_grad,
@@ -105,11 +109,28 @@ _install_methods()
 _install_autograd()
 
 from plugboard import autograd as autograd  # noqa: E402 - public submodules, after start-up
-from plugboard import backend as backend  # noqa: E402
-from plugboard import library as library  # noqa: E402
-from plugboard import nn as nn  # noqa: E402
-from plugboard import optim as optim  # noqa: E402
-from plugboard.serialization import load, save  # noqa: E402
+
+if _TYPE_CHECKING:
+    from plugboard import backend as backend
+    from plugboard import library as library
+    from plugboard import nn as nn
+    from plugboard import optim as optim
+    from plugboard.serialization import load, save
+
+# Imported on first use (PEP 562), so that `import plugboard` stays short: nn and
+# optim are many modules, and backend brings pluggy (a plugin's first load does too).
+_LAZY_SUBMODULES = frozenset({"backend", "library", "nn", "optim"})
+_LAZY_NAMES = {"load": "plugboard.serialization", "save": "plugboard.serialization"}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _LAZY_SUBMODULES:
+        return _import_module(f"plugboard.{name}")
+    if name in _LAZY_NAMES:
+        value = getattr(_import_module(_LAZY_NAMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'plugboard' has no attribute {name!r}")
 
 __all__ = [
     "API_VERSION", "__version__",

@@ -75,7 +75,10 @@ def _new_backend_command(args: argparse.Namespace, console: Console) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``plugboard`` command with ``argv`` (default: ``sys.argv[1:]``); the exit code."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # A built-in command does not load the other distributions' commands (importing
+    # plugboard-conformance is a fifth of `plugboard devices`).
+    parser = _parser(plugins=not argv or argv[0] not in _BUILT_IN)
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse exits for --help, --version and usage errors
@@ -94,7 +97,10 @@ def _exit_code(code: str | int | None) -> int:
     return code if isinstance(code, int) else PROBLEM
 
 
-def _parser() -> argparse.ArgumentParser:
+_BUILT_IN: Final = frozenset({"devices", "doctor", "new-backend", "ops"})
+
+
+def _parser(plugins: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plugboard",
         description="Inspect plugboard's backends, devices and operators.",
@@ -154,7 +160,9 @@ def _parser() -> argparse.ArgumentParser:
         "the one in force (PLUGBOARD_FALLBACK)",
     )
     ops.set_defaults(command=_ops_command)
-    _add_plugin_commands(commands, common)
+    assert set(commands.choices) == _BUILT_IN
+    if plugins:
+        _add_plugin_commands(commands, common)
     return parser
 
 

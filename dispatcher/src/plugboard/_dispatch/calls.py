@@ -37,12 +37,6 @@ def signature_checked(op: str, shown: str | None = None) -> Callable[[F], F]:
     """
 
     def wrap(fn: F) -> F:
-        signature = inspect.signature(fn)
-        plain = signature.replace(
-            parameters=[p.replace(annotation=inspect.Parameter.empty)
-                        for p in signature.parameters.values()],
-            return_annotation=inspect.Signature.empty,
-        )
         name = shown or f"pb.{fn.__name__}"
 
         @functools.wraps(fn)
@@ -50,9 +44,16 @@ def signature_checked(op: str, shown: str | None = None) -> Callable[[F], F]:
             try:
                 return fn(*args, **kwargs)
             except TypeError:
+                # Read only on a failed call: the front end has ~60 of these at import.
+                signature = inspect.signature(fn)
                 try:
                     signature.bind(*args, **kwargs)
                 except TypeError as misfit:
+                    plain = signature.replace(
+                        parameters=[p.replace(annotation=inspect.Parameter.empty)
+                                    for p in signature.parameters.values()],
+                        return_annotation=inspect.Signature.empty,
+                    )
                     inputs = ", ".join(
                         [describe_value(a) for a in args]
                         + [f"{k}={describe_value(v)}" for k, v in kwargs.items()]

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -280,7 +281,7 @@ class Library:
                 "operators in your own namespace, e.g. Library('acme')"
             )
         if parsed.namespace is None:
-            parsed = parse_schema(f"{namespace}::{schema}")
+            parsed = dataclasses.replace(parsed, namespace=namespace)
         op = OperatorDef(
             parsed,
             frozenset(tags),
@@ -395,7 +396,9 @@ class Library:
                 raise RegistrationError(f"a kernel must be callable, not {fn!r}")
             op = _registry.get_op(self._qualify(name))
             kernel = Kernel(fn, key, accepted, strided, mixed_dtypes, self.name)
-            if key not in op.kernels:  # a second kernel for the key: set_kernel says so
+            # A second kernel for the key: set_kernel says so. The core opset's own
+            # composites are checked by its tests instead, which keeps start-up short.
+            if key not in op.kernels and not self._defines_core:
                 check_kernel_signature(op, key, fn)
             self._add("impl", op.name, key, lambda: _registry.set_kernel(op, kernel))
             return fn

@@ -598,7 +598,8 @@ def registered_ops() -> list[OperatorDef]:
 def invalidate_caches() -> None:
     """Forget every resolved kernel; called on every registration."""
     for op in _ops.values():
-        op.cache.clear()
+        if op.cache:  # start-up registers ~400 times before any call fills one
+            op.cache.clear()
 
 
 def set_kernel(op: OperatorDef, kernel: Kernel) -> Registration:

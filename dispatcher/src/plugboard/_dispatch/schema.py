@@ -42,11 +42,12 @@ and memory linear in the text, whatever the text.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Final, Literal, TypeAlias, cast
+from typing import Final, Literal, NamedTuple, TypeAlias, cast
 
 from plugboard._core.errors import SchemaError
 
@@ -338,8 +339,7 @@ class FunctionSchema:
 _Kind: TypeAlias = Literal["ident", "int", "float", "string", "op", "eof"]
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: made ~30 times a schema, so cheap to build
     kind: _Kind
     text: str  # as written; a string keeps its quotes and escapes
     column: int  # 1-based position of the first character in the source text
@@ -792,6 +792,15 @@ def parse_schema(text: str) -> FunctionSchema:
     Raises :class:`~plugboard._errors.SchemaError`, pointing at the column, when
     the text is malformed.
     """
+    if type(text) is str:
+        return _parse_schema_text(text)
+    return _Parser(_text(text, "schema"), "schema").schema()  # raises: not a string
+
+
+# A schema is immutable, and the core's ~160 are read several times at start-up
+# (the opset tables, Library.define): each text is parsed once.
+@functools.lru_cache(maxsize=2048)
+def _parse_schema_text(text: str) -> FunctionSchema:
     return _Parser(_text(text, "schema"), "schema").schema()
 
 

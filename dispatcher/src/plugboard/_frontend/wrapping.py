@@ -24,15 +24,14 @@ def operator_function(ref: OperatorRef) -> Callable[[F], F]:
     """
 
     def wrap(fn: F) -> F:
-        signature = inspect.signature(fn)
-
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
             except TypeError:
                 try:
-                    signature.bind(*args, **kwargs)
+                    # Read only on a failed call: ~200 functions are wrapped at import.
+                    inspect.signature(fn).bind(*args, **kwargs)
                 except TypeError:
                     return ref(*args, **kwargs)
                 raise

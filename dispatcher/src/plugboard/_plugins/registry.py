@@ -31,10 +31,7 @@ import threading
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
-from typing import Any, Final
-
-import pluggy
+from typing import TYPE_CHECKING, Any, Final
 
 from plugboard._core.device import Device
 from plugboard._core.dtype import ALL_DTYPES
@@ -60,9 +57,13 @@ from plugboard._core.tensor import (
 from plugboard._dispatch.backends import backend_source
 from plugboard._dispatch.keys import DispatchKey, register_backend_key
 from plugboard._dispatch.library import Library, PluginScope
-from plugboard._plugins import hookspecs as _hookspecs
 from plugboard._plugins.contract import BackendInfo
 from plugboard._version import API_VERSION, __version__
+
+if TYPE_CHECKING:
+    from importlib import metadata
+
+    import pluggy
 
 __all__ = [
     "ALLOW_ENV",
@@ -280,8 +281,21 @@ class BackendRegistry:
         # the claimants that lost a device type to its own distribution.
         self._unusable: dict[str, str] = {}
         self._refused: list[tuple[metadata.EntryPoint, str]] = []
-        self._manager = pluggy.PluginManager(_hookspecs.PROJECT)
-        self._manager.add_hookspecs(_hookspecs)
+        self._plugin_manager: pluggy.PluginManager | None = None
+
+    @property
+    def _manager(self) -> pluggy.PluginManager:
+        # pluggy and importlib.metadata load with the first plugin, not with
+        # `import plugboard`: together they are a third of its start-up.
+        if self._plugin_manager is None:
+            import pluggy
+
+            from plugboard._plugins import hookspecs
+
+            manager = pluggy.PluginManager(hookspecs.PROJECT)
+            manager.add_hookspecs(hookspecs)
+            self._plugin_manager = manager
+        return self._plugin_manager
 
     # Discovery ---------------------------------------------------------------
     def discover(self) -> dict[str, metadata.EntryPoint]:
@@ -294,8 +308,12 @@ class BackendRegistry:
         failures, shown by ``plugboard doctor``.
         """
         if self._entry_points is None:
+            from importlib import metadata
+
+            from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP
+
             claims: dict[str, list[metadata.EntryPoint]] = {}
-            for ep in metadata.entry_points(group=_hookspecs.ENTRY_POINT_GROUP):
+            for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
                 claims.setdefault(ep.name, []).append(ep)
             found: dict[str, metadata.EntryPoint] = {}
             self._unusable, self._refused = {}, []
