@@ -122,11 +122,37 @@ def test_python_dash_m_plugboard_is_the_command() -> None:
 def test_import_plugboard_loads_no_backend_and_no_heavy_dependency() -> None:
     # Start-up cost: ml_dtypes alone took most of a second; backends load at first use.
     heavy = ("ml_dtypes", "rich", "jsonschema", "plugboard_cpu", "plugboard_opencl",
-             "pyopencl")
+             "pyopencl", "plugboard_cuda", "cupy", "pluggy", "importlib.metadata",
+             "plugboard.nn", "plugboard.optim", "plugboard.backend")
     code = f"import sys, plugboard; print([m for m in {heavy!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_submodules_loaded_on_first_use_are_there() -> None:
+    code = ("import plugboard as pb; "
+            "print(pb.nn.Linear.__name__, pb.optim.SGD.__name__, pb.backend.KernelSpec.__name__,"
+            " pb.library.TensorSpec.__name__, pb.save.__name__, pb.load.__name__); "
+            "from plugboard import *; print(callable(save))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.split() == ["Linear", "SGD", "KernelSpec", "TensorSpec", "save",
+                                     "load", "True"]
+    with pytest.raises(AttributeError, match="has no attribute 'nonexistent'"):
+        _ = pb.nonexistent  # type: ignore[attr-defined]
+
+
+def test_cuda_without_a_driver_lists_devices_without_importing_cupy() -> None:
+    pytest.importorskip("plugboard_cuda")
+    code = "import sys, plugboard as pb; pb.devices(); print('cupy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    from plugboard_cuda._probe import probe_driver
+
+    if probe_driver() is None:
+        pytest.skip("this machine has an NVIDIA GPU")
+    assert result.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("name", ["add", "sum", "softmax", "where"])
