@@ -15,6 +15,7 @@ from plugboard_conformance._model import CaseRecord, Environment, Report
 from plugboard_conformance._render import (
     ENVIRONMENT_END,
     ENVIRONMENT_START,
+    comparable,
     render_html,
     render_markdown,
     strip_environment,
@@ -335,3 +336,40 @@ def test_the_html_case_details_show_the_limit_and_the_worst_element(report: Repo
     assert '"limit":"0 ULP"' in html and '"mean_ulp_error":0.0125' in html
     assert '"inputs":[-1.5,3.0]' in html
     assert 'row("worst element", worstText(c.worst))' in html
+
+
+# Comparing a committed report with a new one ---------------------------------------------
+
+_ACCURACY = """## Accuracy
+
+| operator | limit | float16 | float32 |
+|---|---|---:|---:|
+| `pb::atan2` | 6 ULP | 0 (0) | 1.8 (0.46) |
+| `pb::bmm` | 1 ULP + 3 sqrt(n) eps(acc) sum\\|terms\\| |   | 7.3e+03 (8.3) |
+
+## Device contract
+"""
+
+
+def test_measured_errors_from_another_machine_compare_equal() -> None:
+    other_machine = _ACCURACY.replace("0 (0)", "1 (0.25)").replace("7.3e+03 (8.3)", "1.3e+04 (11)")
+    assert comparable(other_machine) == comparable(_ACCURACY)
+    assert comparable(_ACCURACY) != _ACCURACY  # the values are what is masked
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("| 6 ULP |", "| 5 ULP |"),  # a limit changed
+    ("|   | 7.3e+03 (8.3) |", "| 7 (0.1) | 7.3e+03 (8.3) |"),  # a dtype newly measured
+    ("| `pb::atan2` |", "| `pb::atan` |"),  # another operator
+])
+def test_what_the_accuracy_table_says_apart_from_the_values_is_compared(
+    old: str, new: str
+) -> None:
+    assert old in _ACCURACY
+    assert comparable(_ACCURACY.replace(old, new)) != comparable(_ACCURACY)
+
+
+def test_outside_the_accuracy_section_numbers_are_compared() -> None:
+    text = "## Summary\n| cases | 3 (1) |\n"
+    assert comparable(text) == text
+    assert comparable(text.replace("3 (1)", "4 (1)")) != comparable(text)

@@ -255,6 +255,133 @@ def test_mixed_devices_are_rejected(plugins: Any) -> None:
         pb.add(pb.tensor([1.0], device="dual:0"), pb.tensor([1.0], device="dual:1"))
 
 
+# 4b. The signature cache: a repeated pointwise call skips meta and resolution ------
+
+
+@pytest.fixture
+def counted() -> Iterator[tuple[Library, list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """dcache::plus, a pointwise float32 CPU kernel that wants contiguous inputs; it
+    records each meta call's signature and what each kernel call receives."""
+    metas: list[tuple[Any, ...]] = []
+    calls: list[tuple[Any, ...]] = []
+    library = Library("dcache")
+    library.define("plus(Tensor self, Tensor other) -> Tensor", tags=("pointwise",))
+
+    @library.register_meta("plus")
+    def _meta(self: Any, other: Any) -> TensorSpec:
+        metas.append((pb.result_type(self, other), getattr(self, "shape", None),
+                      getattr(other, "shape", other)))
+        shape = pb.broadcast_shapes(*(getattr(v, "shape", ()) for v in (self, other)))
+        device = self.device if isinstance(self, pb.Tensor) else other.device
+        return TensorSpec(shape, pb.result_type(self, other), device)
+
+    @library.impl("plus", "CPU", dtypes=[pb.float32, pb.int64])
+    def _plus(a: Any, b: Any, *, out: pb.Tensor) -> None:
+        calls.append(tuple(v.is_contiguous() if isinstance(v, pb.Tensor) else v
+                           for v in (a, b)))
+        np.add(host_array(a) if isinstance(a, pb.Tensor) else a,
+               host_array(b) if isinstance(b, pb.Tensor) else b, out=host_array(out))
+
+    yield library, metas, calls
+    library.close()
+
+
+def test_a_repeated_signature_runs_meta_once(counted: Any) -> None:
+    _, metas, calls = counted
+    x, y = pb.ones(2, 3), pb.ones(2, 3)
+    results = [pb.ops.dcache.plus(x, y) for _ in range(3)]
+    assert len(metas) == 1 and len(calls) == 3
+    assert all(r.tolist() == [[2.0] * 3] * 2 for r in results)
+    assert len({id(r.untyped_storage()) for r in results}) == 3  # a new output each call
+    pb.ops.dcache.plus(pb.ones(3), pb.ones(3))  # another shape: another signature
+    pb.ops.dcache.plus(x, pb.ones(3))  # broadcast: another signature, expanded input
+    assert len(metas) == 3
+    assert pb.ops.dcache.plus(x, pb.ones(3)).shape == (2, 3) and len(metas) == 3
+
+
+def test_python_numbers_are_keyed_by_type_and_value(counted: Any) -> None:
+    _, metas, _ = counted
+    x = pb.tensor([1.0, 2.0])
+    assert pb.ops.dcache.plus(x, 2.0).tolist() == [3.0, 4.0]
+    assert pb.ops.dcache.plus(x, 3.0).tolist() == [4.0, 5.0]  # not the plan of 2.0
+    assert pb.ops.dcache.plus(x, 3.0).tolist() == [4.0, 5.0]
+    assert len(metas) == 2
+    # 1 == 1.0 == True as dict keys; the signature keeps the number's type apart, so an
+    # integer tensor plus 1.0 is float32, after a plan for plus 1 (int64) exists.
+    n = pb.tensor([1, 2])
+    assert pb.ops.dcache.plus(n, 1).tolist() == [2, 3]
+    assert pb.ops.dcache.plus(n, True).tolist() == [2, 3]
+    sum_float = pb.ops.dcache.plus(n, 1.0)
+    assert (sum_float.dtype, sum_float.tolist()) == (pb.float32, [2.0, 3.0])
+    assert [m[0] for m in metas[2:]] == [pb.int64, pb.int64, pb.float32]
+
+
+def test_the_default_dtype_is_part_of_the_signature() -> None:
+    n = pb.tensor([1, 2])
+    assert (n / n).dtype == pb.float32 and (n + 0.5).dtype == pb.float32
+    pb.set_default_dtype(pb.float64)
+    try:
+        assert (n / n).dtype == pb.float64 and (n + 0.5).dtype == pb.float64
+    finally:
+        pb.set_default_dtype(pb.float32)
+    assert (n / n).dtype == pb.float32
+
+
+def test_contiguity_is_checked_on_every_call(counted: Any) -> None:
+    _, metas, calls = counted
+    x = pb.ones(3, 3)
+    pb.ops.dcache.plus(x, x)
+    transposed = pb.ops.dcache.plus(x.T, x)  # the same signature: dtypes, shapes, device
+    assert len(metas) == 1
+    assert calls == [(True, True), (True, True)]  # the transposed input made contiguous
+    assert transposed.tolist() == [[2.0] * 3] * 3
+
+
+def test_a_registration_after_a_call_takes_effect_on_the_next(counted: Any) -> None:
+    library, _, _ = counted
+    x = pb.ones(2)
+    assert pb.ops.dcache.plus(x, x).tolist() == [2.0, 2.0]
+    with Library("dcache_override", dispatch_key="CPU") as override:
+        # A plan must not outlive the registrations it was made from.
+        library.registrations[-1].remove()
+        override.impl("dcache::plus", "CPU",
+                      lambda a, b, *, out: np.subtract(host_array(a), host_array(b),
+                                                       out=host_array(out)))
+        assert pb.ops.dcache.plus(x, x).tolist() == [0.0, 0.0]
+
+
+def test_a_failing_call_is_not_cached_and_fails_every_time(counted: Any) -> None:
+    _, metas, _ = counted
+    x, y = pb.ones(2), pb.ones(3)
+    for _ in range(2):
+        with pytest.raises(pb.ShapeError):
+            pb.ops.dcache.plus(x, y)
+    assert len(metas) == 2
+    small = pb.tensor([1], dtype=pb.int8)
+    for _ in range(2):  # a number that no integer dtype holds
+        with pytest.raises(pb.ArgumentError, match="does not fit in a 64-bit integer"):
+            small + 2**70
+    assert small.tolist() == [1]
+
+
+def test_reductions_and_matmul_are_planned_and_views_are_not() -> None:
+    x = pb.arange(12.0).reshape(3, 4)
+    for _ in range(2):
+        assert x.sum(dim=1).tolist() == [6.0, 22.0, 38.0]
+        assert (x @ x.T).shape == (3, 3)
+        assert x.reshape(4, 3).shape == (4, 3)
+    assert pb.ops.pb.sum.op.plans and pb.ops.pb.matmul.op.plans
+    # A view's meta function reads strides, which the signature does not hold.
+    assert not pb.ops.pb.view.op.plans and not pb.ops.pb.as_strided.op.plans
+
+
+def test_plans_per_operator_are_bounded() -> None:
+    op = pb.ops.pb.neg.op
+    for n in range(1, _dispatcher._MAX_PLANS + 20):
+        pb.neg(pb.ones(n))
+    assert 0 < len(op.plans) <= _dispatcher._MAX_PLANS
+
+
 # 5. The fallback policy ---------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 import numpy as np
 import pytest
@@ -32,6 +33,38 @@ def test_memory_statistics_follow_allocations() -> None:
     del x
     gc.collect()
     assert pb.memory_stats("cpu")["allocated"] == before
+
+
+def test_memory_statistics_stay_exact_across_threads_and_long_runs() -> None:
+    # Allocations and frees are counted without a lock: the totals must still add up,
+    # past the point where pending changes are summed (CPURuntime._DRAIN_AT).
+    from plugboard_cpu._runtime import CPURuntime
+
+    runtime = CPURuntime()
+
+    def churn(n: int) -> None:
+        kept = []
+        for i in range(n):
+            buffer = runtime.allocate(i % 7, 0)
+            if i % 3:
+                runtime.free(buffer, 0)
+            else:
+                kept.append(buffer)
+        for buffer in kept[::2]:
+            runtime.free(buffer, 0)
+
+    threads = [threading.Thread(target=churn, args=(CPURuntime._DRAIN_AT + 500,))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    n = CPURuntime._DRAIN_AT + 500
+    kept = [i for i in range(n) if i % 3 == 0][1::2]  # the odd-numbered kept buffers
+    stats = runtime.memory_stats(0)
+    assert stats["allocations"] == 4 * len(kept)
+    assert stats["allocated"] == 4 * sum(i % 7 for i in kept)
+    assert stats["peak"] >= stats["allocated"]
 
 
 def test_from_numpy_memory_is_not_counted_as_allocated() -> None:

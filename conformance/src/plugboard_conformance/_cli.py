@@ -38,7 +38,7 @@ from rich.text import Text
 
 from ._diff import diff_reports, format_regressions
 from ._model import Outcome, Report
-from ._render import report_directory, strip_environment
+from ._render import comparable, report_directory
 from ._schema import ReportSchemaError, upgrade, validate
 
 __all__ = ["register"]
@@ -303,7 +303,8 @@ def _unavailable(names: list[str]) -> dict[str, str]:
 
 
 def _stale_docs(names: list[str], report_dir: Path, docs: Path) -> list[tuple[Path, Path]]:
-    """The committed reports (and the new ones) that differ, the environment block aside."""
+    """The committed reports (and the new ones) that differ, the machine's parts aside
+    (the environment block, the measured errors: see ``_render.comparable``)."""
     stale = []
     for name in names:
         generated = report_dir / f"{name}.md"
@@ -319,7 +320,7 @@ def _read_markdown(path: Path) -> str | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return strip_environment(text.replace("\r\n", "\n"))
+    return comparable(text.replace("\r\n", "\n"))
 
 
 # plugboard conformance diff ------------------------------------------------------

@@ -4,7 +4,11 @@
   text. It holds no dates, timings or durations, so a committed copy goes
   stale only when results change; the machine-dependent environment sits
   between ``<!-- environment -->`` and ``<!-- /environment -->`` lines, which
-  :func:`strip_environment` removes before two copies are compared.
+  :func:`strip_environment` removes before two copies are compared. The
+  measured errors of the Accuracy section depend on the machine too (NumPy's
+  SIMD paths and BLAS kernels differ between CPU models): :func:`comparable`
+  also masks them, keeping which operators and dtypes were measured and their
+  limits (whether a case passed shows in the Operators section).
 - :func:`render_html` is one self-contained page (inline CSS and JavaScript,
   nothing fetched): the operator x dtype matrix coloured by outcome, with each
   cell's cases in a details panel, built from the report's JSON embedded in
@@ -43,6 +47,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "report_directory",
+    "comparable",
     "strip_environment",
     "worst_outcome",
     "write_reports",
@@ -421,6 +426,26 @@ def _md_details(message: str, expectation: str | None, reproduce: str) -> list[s
     if reproduce:
         lines.append(f"  - reproduce: {_md_code(reproduce)}")
     return lines
+
+
+def comparable(markdown: str) -> str:
+    """``markdown`` as two reports are compared: without the environment block, and
+    with the measured errors of the Accuracy table masked.
+
+    >>> comparable("## Accuracy\n| `pb::sin` | 1 ULP | 0 (0) |   |\n## Device contract\n")
+    '## Accuracy\n| `pb::sin` | 1 ULP | # |   |\n## Device contract\n'
+    """
+    lines = strip_environment(markdown).split("\n")
+    in_accuracy = False
+    for i, line in enumerate(lines):
+        if line.startswith("## "):
+            in_accuracy = line == "## Accuracy"
+        elif in_accuracy and line.startswith("| ") and not line.startswith("| operator "):
+            cells = line[2:-2].split(" | ")
+            masked = [c if k < 2 or not c.strip() or set(c) <= {"-", ":"} else "#"
+                      for k, c in enumerate(cells)]
+            lines[i] = "| " + " | ".join(masked) + " |"
+    return "\n".join(lines)
 
 
 def strip_environment(markdown: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import platform
 import threading
@@ -37,8 +38,14 @@ class CPURuntime(backend.DeviceRuntime):
 
     host_memory = True
 
+    # Memory statistics without a lock per tensor: allocate and free append signed sizes
+    # to a deque (one atomic append each), and the totals are summed from it in order,
+    # under a lock, when asked for or when it grows long.
+    _DRAIN_AT = 4096
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._changes: collections.deque[int] = collections.deque()
         self._allocated = 0
         self._peak = 0
         self._count = 0
@@ -61,16 +68,31 @@ class CPURuntime(backend.DeviceRuntime):
 
     def allocate(self, nbytes: int, index: int) -> np.ndarray:
         buffer = np.empty(nbytes, dtype=np.uint8)
-        with self._lock:
-            self._allocated += nbytes
-            self._count += 1
-            self._peak = max(self._peak, self._allocated)
+        # +1 so that a zero-byte tensor counts as an allocation too; free appends -(n + 1).
+        self._changes.append(nbytes + 1)
+        if len(self._changes) > self._DRAIN_AT:
+            self._drain()
         return buffer
 
     def free(self, handle: Any, index: int) -> None:
+        self._changes.append(-(handle.nbytes + 1))
+
+    def _drain(self) -> None:
+        """Sum the pending changes into the totals, in the order they happened."""
         with self._lock:
-            self._allocated -= handle.nbytes
-            self._count -= 1
+            changes = self._changes
+            while changes:
+                try:
+                    change = changes.popleft()
+                except IndexError:  # another thread drained the last one
+                    break
+                if change > 0:
+                    self._allocated += change - 1
+                    self._count += 1
+                    self._peak = max(self._peak, self._allocated)
+                else:
+                    self._allocated += change + 1
+                    self._count -= 1
 
     def copy_from_host(self, dst: Any, dst_offset: int, src: np.ndarray, index: int) -> None:
         flat = src.reshape(-1).view(np.uint8)
@@ -87,6 +109,7 @@ class CPURuntime(backend.DeviceRuntime):
         dst[dst_offset : dst_offset + nbytes] = src[src_offset : src_offset + nbytes]
 
     def memory_stats(self, index: int) -> dict[str, int]:
+        self._drain()
         with self._lock:
             return {
                 "allocated": self._allocated,

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from plugboard._core.device import Device
-from plugboard._core.dtype import DType, can_cast, opmath_dtype
+from plugboard._core.dtype import DType, can_cast, get_default_dtype, opmath_dtype
 from plugboard._core.errors import (
     ArgumentError,
     DeviceError,
@@ -226,8 +226,20 @@ def execute(
     op: OperatorDef, backend: Backend, values: list[Any], variant: Variant, out: Any
 ) -> Any:
     """Run ``op`` on ``backend``: meta, resolution, then the path resolution chose."""
+    signature = None
+    if (op.signature_cached and out is None and variant is Variant.FUNCTIONAL
+            and not recorder.active):
+        signature = call_signature(values)
+        if signature is not None:
+            plan = op.plans.get(
+                (backend.key, current_fallback_policy(), get_default_dtype(), signature)
+            )
+            if plan is not None:
+                return _run_plan(op, backend, plan, values)
     specs, compute_dtype = _run_meta(op, values)
     resolved = _resolve(op, backend, compute_dtype, values)
+    if signature is not None and specs is not None:
+        _remember_plan(op, backend, signature, specs, compute_dtype, resolved, values)
     if specs is None and (variant is Variant.INPLACE or out is not None):
         form = "an in-place form" if variant is Variant.INPLACE else "out="
         raise ArgumentError(
@@ -611,27 +623,160 @@ def _adapt_inputs(
     op: OperatorDef, kernel: Kernel, values: list[Any], dtype: DType, shape: tuple[int, ...]
 ) -> list[Any]:
     """What the kernel receives: inputs cast, broadcast and made contiguous as it declared."""
-    args = list(values)
+    return _adaptation(op, kernel, values, dtype, shape).apply(values)
+
+
+class _Adaptation:
+    """How a kernel's inputs are adapted, by argument position: it depends only on the
+    call signature (dtypes, shapes, the numbers' values), except contiguity, which the
+    strides decide and :meth:`apply` checks on every call."""
+
+    __slots__ = ("cast", "contiguous", "dtype", "expand", "numbers", "shape")
+
+    def __init__(
+        self,
+        dtype: DType,
+        shape: tuple[int, ...],
+        cast: tuple[int, ...],
+        numbers: tuple[tuple[int, bool | int | float], ...],
+        expand: tuple[int, ...],
+        contiguous: tuple[int, ...],
+    ):
+        self.dtype, self.shape = dtype, shape
+        self.cast = cast  # tensors converted to the computation dtype
+        self.numbers = numbers  # Python numbers, as the computation takes them
+        self.expand = expand  # inputs broadcast to the output's shape
+        self.contiguous = contiguous  # inputs the kernel takes contiguous
+
+    def apply(self, values: list[Any]) -> list[Any]:
+        if not (self.cast or self.numbers or self.expand or self.contiguous):
+            return values
+        args = list(values)
+        for i in self.cast:
+            args[i] = cast(args[i], self.dtype)
+        for i, number in self.numbers:
+            args[i] = number
+        for i in self.expand:
+            args[i] = expand_to(args[i], self.shape)
+        for i in self.contiguous:
+            if not args[i].is_contiguous():
+                args[i] = contiguous(args[i])
+        return args
+
+
+def _adaptation(
+    op: OperatorDef, kernel: Kernel, values: list[Any], dtype: DType, shape: tuple[int, ...]
+) -> _Adaptation:
+    casts: list[int] = []
+    numbers: list[tuple[int, bool | int | float]] = []
     if not kernel.mixed_dtypes:
         selects = "selects" in op.tags  # takes Python numbers in dtype itself (cast_scalar)
         for i in op.promoted:
-            v = args[i]
+            v = values[i]
             if isinstance(v, Tensor):
                 if v._dtype is not dtype:
-                    args[i] = cast(v, dtype)
+                    casts.append(i)
             elif isinstance(v, (bool, int, float)):
-                args[i] = cast_scalar(v, dtype, selects)
+                numbers.append((i, cast_scalar(v, dtype, selects)))
+    expands: list[int] = []
+    contiguous: list[int] = []
     if op.pointwise or not kernel.strided:
         for i in op.binder.tensor_positions:
-            v = args[i]
+            v = values[i]
             if not isinstance(v, Tensor):
                 continue
             if op.pointwise and v._shape != shape:
-                v = expand_to(v, shape)
-            if not kernel.strided and not v.is_contiguous():
-                v = contiguous(v)
-            args[i] = v
-    return args
+                expands.append(i)
+            if not kernel.strided:
+                contiguous.append(i)
+    return _Adaptation(dtype, shape, tuple(casts), tuple(numbers), tuple(expands),
+                       tuple(contiguous))
+
+
+# The signature cache ------------------------------------------------------------------
+# The meta function and kernel resolution of a pointwise operator, or of one tagged
+# "pure_meta", depend only on its call signature (each tensor's dtype, shape and device,
+# and the other arguments' types and values), the default dtype (which Python floats
+# take) and the fallback policy. A
+# repeated signature skips both, and the adaptation of the inputs, and goes straight to
+# allocating the output and calling the kernel: a plan. Registrations clear the plans
+# with the resolution cache (registry.invalidate_caches).
+
+_MAX_PLANS = 256  # per operator; a program with ever new shapes starts over, not grows
+
+
+def call_signature(values: list[Any]) -> tuple[Any, ...] | None:
+    """The key of a call's plan, or None for a call with arguments outside the key."""
+    parts: list[Any] = []
+    for v in values:
+        kind = type(v)
+        if kind is Tensor:
+            parts.append((v._dtype, v._shape, v._storage.device))
+        elif kind is float or kind is int or kind is bool or v is None or kind is str:
+            parts.append((kind, v))  # 1 == 1.0 == True: the type keeps them apart
+        elif kind is DType:
+            parts.append(v)
+        elif kind is tuple and all(type(e) is int for e in v):  # int[]: dims, sizes
+            parts.append((kind, v))
+        else:
+            return None
+    return tuple(parts)
+
+
+class _Plan:
+    """What a repeated call signature does: its outputs, and the kernel's or composite's
+    call."""
+
+    __slots__ = ("adaptation", "fn", "specs", "structured")
+
+    def __init__(
+        self,
+        specs: tuple[TensorSpec, ...],
+        fn: Callable[..., Any],
+        structured: bool,
+        adaptation: _Adaptation | None,
+    ):
+        self.specs, self.fn, self.structured, self.adaptation = specs, fn, structured, adaptation
+
+
+def _remember_plan(
+    op: OperatorDef,
+    backend: Backend,
+    signature: tuple[Any, ...],
+    specs: tuple[TensorSpec, ...],
+    compute_dtype: DType | None,
+    resolved: Resolved,
+    values: list[Any],
+) -> None:
+    if resolved.fn is None or op.is_mutating:
+        return
+    if resolved.path is Path.NATIVE:
+        assert resolved.kernel is not None and compute_dtype is not None
+        adaptation = _adaptation(op, resolved.kernel, values, compute_dtype, specs[0].shape)
+        plan = _Plan(specs, resolved.fn, True, adaptation)
+    elif resolved.path is Path.COMPOSITE:
+        plan = _Plan(specs, resolved.fn, False, None)
+    else:
+        return  # the CPU fallback counts and warns on every call
+    if len(op.plans) >= _MAX_PLANS:
+        op.plans.clear()
+    op.plans[(backend.key, current_fallback_policy(), get_default_dtype(), signature)] = plan
+
+
+def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any]) -> Any:
+    if not plan.structured:
+        return _run_unstructured(op, plan.fn, values, None)
+    assert plan.adaptation is not None
+    specs = plan.specs
+    note_queued(specs[0].device, op.name)
+    args = plan.adaptation.apply(values)
+    if len(specs) == 1:
+        output = backend.new_tensor(specs[0])
+        _call_kernel(op, plan.fn, args, values, output)
+        return output
+    outputs = tuple(backend.new_tensor(spec) for spec in specs)
+    _call_kernel(op, plan.fn, args, values, outputs)
+    return _single(outputs, op)
 
 
 def cast_scalar(

@@ -263,7 +263,10 @@ class Library:
         ``"selects"`` (a pointwise operator that only compares or selects values:
         Python numbers reach it rounded to the computation dtype, not at float32's
         precision for float16 and bfloat16), ``"allocation"`` (the backend's
-        allocator is the whole kernel).
+        allocator is the whole kernel), ``"pure_meta"`` (the meta function reads
+        only the call signature: each tensor's dtype, shape and device and the
+        other arguments' values, never strides, storage or data; the dispatcher
+        then runs it once per signature, as for every pointwise operator).
         ``promotes``: the arguments cast to the computation dtype for kernels
         that do not take mixed dtypes (default: every tensor argument).
         ``doc``: a one-line description, shown by ``help`` and in docs/opset.md.

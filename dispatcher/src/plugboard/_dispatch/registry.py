@@ -465,6 +465,8 @@ class OperatorDef:
         self.meta_library: str | None = None
         self.kernels: dict[DispatchKey, Kernel] = {}
         self.pointwise = "pointwise" in tags
+        # Its meta function reads only the call signature: the dispatcher caches plans.
+        self.signature_cached = self.pointwise or "pure_meta" in tags
         self.is_mutating = schema.is_mutable
         self.binder = Binder(schema, numbers_as_tensors=self.pointwise)
         tensor_args = [schema.arguments[i].name for i in self.binder.tensor_positions]
@@ -479,6 +481,9 @@ class OperatorDef:
         self.promoted = tuple(self.binder.index[name] for name in promotes)
         # (backend key, computation dtype, fallback policy) -> resolved kernel
         self.cache: dict[tuple[DispatchKey, DType | None, str], Any] = {}
+        # (backend key, fallback policy, default dtype, call signature) -> plan: the
+        # dispatcher's signature cache of pointwise calls
+        self.plans: dict[tuple[DispatchKey, str, DType, tuple[Any, ...]], Any] = {}
         # Several named returns, "-> (Tensor values, Tensor indices)": results are a
         # named tuple, as PyTorch's torch.return_types.
         self.result_tuple = named_results(schema)
@@ -596,10 +601,11 @@ def registered_ops() -> list[OperatorDef]:
 
 
 def invalidate_caches() -> None:
-    """Forget every resolved kernel; called on every registration."""
+    """Forget every resolved kernel and call plan; called on every registration."""
     for op in _ops.values():
-        if op.cache:  # start-up registers ~400 times before any call fills one
+        if op.cache or op.plans:  # start-up registers ~400 times before any call fills one
             op.cache.clear()
+            op.plans.clear()
 
 
 def set_kernel(op: OperatorDef, kernel: Kernel) -> Registration:

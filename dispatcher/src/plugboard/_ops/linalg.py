@@ -18,7 +18,8 @@ from plugboard._ops.meta import common_device, promote
 from plugboard._ops.meta import op as _op
 from plugboard._ops.table import OpTable
 
-lib = OpTable("linalg")
+# Every meta function here reads only the call signature: see the "pure_meta" tag.
+lib = OpTable("linalg", tags=("pure_meta",))
 
 _COMPOSITE = "CompositeImplicit"
 

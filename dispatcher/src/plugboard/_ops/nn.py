@@ -43,7 +43,8 @@ from plugboard._ops.meta import op as _op
 from plugboard._ops.meta import promote as _promote
 from plugboard._ops.table import OpTable
 
-lib = OpTable("nn")
+# Every meta function here reads only the call signature: see the "pure_meta" tag.
+lib = OpTable("nn", tags=("pure_meta",))
 
 _COMPOSITE = "CompositeImplicit"
 _REDUCED = (float16, bfloat16)

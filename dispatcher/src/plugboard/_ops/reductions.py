@@ -32,7 +32,8 @@ from plugboard._ops.meta import check_nonempty, float_of, reduction_shape, requi
 from plugboard._ops.meta import op as _op
 from plugboard._ops.table import OpTable
 
-lib = OpTable("reductions")
+# Every meta function here reads only the call signature: see the "pure_meta" tag.
+lib = OpTable("reductions", tags=("pure_meta",))
 
 _COMPOSITE = "CompositeImplicit"
 

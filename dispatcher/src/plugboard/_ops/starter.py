@@ -48,6 +48,7 @@ from plugboard._ops.table import OpTable
 lib = OpTable("starter")
 
 POINTWISE = ("pointwise",)
+PURE_META = ("pure_meta",)  # the meta function reads only the call signature
 
 
 # Unary pointwise ----------------------------------------------------------------
@@ -274,7 +275,8 @@ def _copy_meta(self: Tensor, src: Any, non_blocking: bool) -> MetaResult:
 
 
 lib.define(
-    "sum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor"
+    "sum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    tags=PURE_META,
 )
 
 
@@ -287,7 +289,7 @@ def _sum_meta(self: Tensor, dim: Sequence[int] | None, keepdim: bool,
     return TensorSpec(shape, dtype, self.device)
 
 
-lib.define("amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor")
+lib.define("amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor", tags=PURE_META)
 
 
 @lib.register_meta("amax")
@@ -297,7 +299,7 @@ def _amax_meta(self: Tensor, dim: Sequence[int], keepdim: bool) -> TensorSpec:
     return TensorSpec(shape, self.dtype, self.device)
 
 
-lib.define("argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor")
+lib.define("argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", tags=PURE_META)
 
 
 @lib.register_meta("argmax")
@@ -318,7 +320,7 @@ def _argmax_meta(self: Tensor, dim: int | None, keepdim: bool) -> MetaResult:
 # Linear algebra -----------------------------------------------------------------
 
 
-lib.define("matmul(Tensor self, Tensor other) -> Tensor")
+lib.define("matmul(Tensor self, Tensor other) -> Tensor", tags=PURE_META)
 
 
 @lib.register_meta("matmul")
@@ -451,7 +453,8 @@ _COMPOSITE = "CompositeImplicit"
 
 lib.define(
     "mean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) "
-    "-> Tensor"
+    "-> Tensor",
+    tags=PURE_META,
 )
 
 
@@ -479,7 +482,7 @@ def _mean(self: Tensor, dim: Sequence[int] | None, keepdim: bool,
     return cast(_op("div")(total, count), out_dtype)
 
 
-lib.define("relu(Tensor self) -> Tensor")
+lib.define("relu(Tensor self) -> Tensor", tags=PURE_META)
 
 
 @lib.register_meta("relu")

@@ -33,8 +33,9 @@ class _Step:
 class OpTable:
     """The recorded ``define``, ``register_meta`` and ``impl`` calls of one opset section."""
 
-    def __init__(self, section: str):
+    def __init__(self, section: str, tags: Iterable[str] = ()):
         self.section = section
+        self.tags = tuple(tags)  # given to every operator of the section
         self._steps: list[_Step] = []
 
     def define(
@@ -42,7 +43,7 @@ class OpTable:
     ) -> str:
         """Record an operator's schema; returns the operator's name."""
         self._steps.append(
-            _Step("define", (schema,), {"tags": tuple(tags),
+            _Step("define", (schema,), {"tags": (*self.tags, *tags),
                                          "promotes": None if promotes is None else tuple(promotes)})
         )
         return parse_schema(schema).name
