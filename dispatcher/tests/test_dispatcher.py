@@ -375,6 +375,14 @@ def test_reductions_and_matmul_are_planned_and_views_are_not() -> None:
     assert not pb.ops.pb.view.op.plans and not pb.ops.pb.as_strided.op.plans
 
 
+def test_a_nan_argument_makes_no_plan() -> None:
+    x = pb.ones(2)
+    before = len(pb.ops.pb.mul.op.plans)
+    for _ in range(3):
+        assert all(v != v for v in (x * float("nan")).tolist())
+    assert len(pb.ops.pb.mul.op.plans) == before
+
+
 def test_plans_per_operator_are_bounded() -> None:
     op = pb.ops.pb.neg.op
     for n in range(1, _dispatcher._MAX_PLANS + 20):

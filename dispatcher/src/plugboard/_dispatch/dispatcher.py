@@ -20,6 +20,7 @@ One functional kernel serves three forms: ``pb.add(x, y)``, ``x.add_(y)`` and
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -697,10 +698,9 @@ def _adaptation(
 # The meta function and kernel resolution of a pointwise operator, or of one tagged
 # "pure_meta", depend only on its call signature (each tensor's dtype, shape and device,
 # and the other arguments' types and values), the default dtype (which Python floats
-# take) and the fallback policy. A
-# repeated signature skips both, and the adaptation of the inputs, and goes straight to
-# allocating the output and calling the kernel: a plan. Registrations clear the plans
-# with the resolution cache (registry.invalidate_caches).
+# take) and the fallback policy. A repeated signature skips both, and the adaptation of
+# the inputs, and goes straight to allocating the output and calling the kernel: a plan.
+# Registrations clear the plans with the resolution cache (registry.invalidate_caches).
 
 _MAX_PLANS = 256  # per operator; a program with ever new shapes starts over, not grows
 
@@ -712,8 +712,12 @@ def call_signature(values: list[Any]) -> tuple[Any, ...] | None:
         kind = type(v)
         if kind is Tensor:
             parts.append((v._dtype, v._shape, v._storage.device))
-        elif kind is float or kind is int or kind is bool or v is None or kind is str:
+        elif kind is float:
+            if math.isnan(v):
+                return None  # NaN equals no key: each call would make a plan
             parts.append((kind, v))  # 1 == 1.0 == True: the type keeps them apart
+        elif kind is int or kind is bool or v is None or kind is str:
+            parts.append((kind, v))
         elif kind is DType:
             parts.append(v)
         elif kind is tuple and all(type(e) is int for e in v):  # int[]: dims, sizes
