@@ -375,6 +375,15 @@ def test_reductions_and_matmul_are_planned_and_views_are_not() -> None:
     assert not pb.ops.pb.view.op.plans and not pb.ops.pb.as_strided.op.plans
 
 
+def test_a_parameter_is_planned_as_its_tensor_is() -> None:
+    weight = pb.nn.Parameter(pb.ones(3))
+    x = pb.ones(3)
+    before = len(pb.ops.pb.sub.op.plans)
+    assert (x - weight).tolist() == [0.0, 0.0, 0.0]
+    assert (x - weight.detach()).tolist() == [0.0, 0.0, 0.0]  # the same signature
+    assert len(pb.ops.pb.sub.op.plans) == before + 1
+
+
 def test_a_nan_argument_makes_no_plan() -> None:
     x = pb.ones(2)
     before = len(pb.ops.pb.mul.op.plans)

@@ -19,6 +19,7 @@ __all__ = ["ALL", "FLOATING", "INTEGRAL", "NUMERIC", "CPUKernel"]
 # takes most of a second, when the backend loads.
 _REDUCED = frozenset({"e", "E"})
 _NUMBERS = (bool, int, float)
+_Tensor = pb.Tensor
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,19 @@ def operands(*values: Any) -> list[Any]:
     float16 or bfloat16 tensor a number becomes a float32 scalar: NumPy then
     computes in float32 and rounds once, into ``out``.
     """
-    arrays = [array(v) for v in values]
-    if any(isinstance(a, _NUMBERS) for a in arrays) and any(
-        isinstance(a, np.ndarray) and a.dtype.char in _REDUCED for a in arrays
-    ):
+    # One plain loop: this runs in every pointwise call, where generator expressions
+    # cost more than the NumPy call on small tensors.
+    arrays = []
+    number = reduced = False
+    for v in values:
+        if isinstance(v, _Tensor):
+            a = host_array(v)
+            reduced = reduced or a.dtype.char in _REDUCED
+            arrays.append(a)
+        else:
+            number = number or isinstance(v, _NUMBERS)
+            arrays.append(v)
+    if number and reduced:
         arrays = [np.float32(a) if isinstance(a, _NUMBERS) else a for a in arrays]
     return arrays
 

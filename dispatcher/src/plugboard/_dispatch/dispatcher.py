@@ -722,6 +722,8 @@ def call_signature(values: list[Any]) -> tuple[Any, ...] | None:
             parts.append(v)
         elif kind is tuple and all(type(e) is int for e in v):  # int[]: dims, sizes
             parts.append((kind, v))
+        elif isinstance(v, Tensor):  # a subclass: nn.Parameter
+            parts.append((v._dtype, v._shape, v._storage.device))
         else:
             return None
     return tuple(parts)
