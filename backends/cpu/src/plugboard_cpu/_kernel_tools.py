@@ -45,7 +45,7 @@ def operands(*values: Any) -> list[Any]:
     """
     # One plain loop: this runs in every pointwise call, where generator expressions
     # cost more than the NumPy call on small tensors.
-    arrays = []
+    arrays: list[Any] = []
     number = reduced = False
     for v in values:
         if isinstance(v, _Tensor):
