@@ -10,6 +10,7 @@ plugboard's (PyTorch's) semantics, the kernel says how it makes up for it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -369,19 +370,20 @@ def _arange(start: Any, end: Any, step: Any, dtype: Any, device: Any, *,
 def _linspace(start: Any, end: Any, steps: int, dtype: Any, device: Any, *,
               out: pb.Tensor) -> None:
     # PyTorch's formula: the first half counts up from start, the second down from end.
+    if steps <= 1:
+        write(out, mx.array(float(start), dtype=mx.float32) if out.dtype.is_floating_point
+              else mx.array(math.trunc(start), dtype=mx.int64))
+        return
     if not out.dtype.is_floating_point:
         # Integers are computed in float64 and truncated, as PyTorch does; Apple GPUs have
         # no float64, so these values (a factory's: only Python numbers) come from NumPy.
         import numpy as np
 
         index = np.arange(steps, dtype=np.float64)
-        gap = (float(end) - float(start)) / (steps - 1) if steps > 1 else 0.0
+        gap = (float(end) - float(start)) / (steps - 1)
         values = np.where(index < steps // 2, index * gap + float(start),
                           float(end) - (steps - 1 - index) * gap)
         write(out, mx.array(np.trunc(values).astype(np.int64)))
-        return
-    if steps <= 1:
-        write(out, mx.array(float(start), dtype=mx.float32))
         return
     step = mx.array((float(end) - float(start)) / (steps - 1), dtype=mx.float32)
     i = mx.arange(steps, dtype=mx.float32)
