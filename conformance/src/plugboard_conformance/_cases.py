@@ -453,9 +453,12 @@ class CaseRunner:
         errors = _Errors(limit_for(info.name))
         paths: Counter[str] = Counter()
         problems: list[str] = []
-        # A sample that asks for a dtype the device does not declare (dtype=pb.float64 on
-        # a device without float64) does not apply to it.
-        samples = [s for s in info.samples(dtype, rng) if self._declares(s)]
+        samples = list(info.samples(dtype, rng))
+        if dtype.name in self.declared_dtypes:
+            # A sample that asks for a dtype the device does not declare (dtype=pb.float64
+            # on a device without float64) does not apply to it; a case of an undeclared
+            # dtype keeps them all (and is reported as such).
+            samples = [s for s in samples if self._declares(s)]
         # References by sample, for its runs in other layouts too (the values are the same).
         references = {id(s): (_reference(info, s), info.result_dtype(dtype, s)) for s in samples}
         if variant is Variant.INPLACE:
