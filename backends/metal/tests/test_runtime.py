@@ -67,13 +67,27 @@ def test_work_is_queued_lazily_until_synchronize(metal: pb.Device) -> None:
 
 
 def test_events_complete_and_time(metal: pb.Device) -> None:
-    start = pb.Event(enable_timing=True).record()
+    pb.synchronize(metal)  # nothing pending from earlier tests
+    stream = pb.current_stream(metal)
+    start = pb.Event(enable_timing=True).record(stream)
     y = pb.ones(1 << 16, device=metal) * 3
-    end = pb.Event(enable_timing=True).record()
+    end = pb.Event(enable_timing=True).record(stream)
+    assert start.query() and not end.query()  # nothing was pending at the start
     end.synchronize()
     assert end.query()
     assert start.elapsed_time(end) >= 0.0
     assert float(y.sum().item()) == 3.0 * (1 << 16)
+
+
+def test_an_event_is_done_once_its_stream_was_waited_for(metal: pb.Device) -> None:
+    s = pb.Stream(metal)
+    with pb.stream(s):
+        y = pb.ones(1 << 10, device=metal) + 1
+        done = pb.Event().record(s)
+    assert not done.query()  # lazy: nothing has run it yet
+    s.synchronize()
+    assert done.query()
+    assert y.tolist()[0] == 2.0
 
 
 def test_frees_are_stream_ordered(metal: pb.Device) -> None:

@@ -48,11 +48,12 @@ class Buffer:
 class MLXStream:
     """A stream: an MLX stream, and the newest array of each buffer written on it."""
 
-    __slots__ = ("__weakref__", "pending", "stream")
+    __slots__ = ("__weakref__", "pending", "stream", "waits")
 
     def __init__(self, stream: Any):
         self.stream = stream
         self.pending: dict[int, Any] = {}
+        self.waits = 0  # how many times the host waited for it: events recorded before are done
 
     def queue(self, buffer: Buffer) -> None:
         """Start the work that gives ``buffer`` its new bytes, without waiting for it."""
@@ -68,6 +69,7 @@ class MLXStream:
             mx.eval(list(self.pending.values()))
             self.pending.clear()
         mx.synchronize(self.stream)
+        self.waits += 1
 
 
 class MLXEvent:
@@ -77,11 +79,20 @@ class MLXEvent:
     waited for its arrays (or had none to wait for); its time is taken then.
     """
 
-    __slots__ = ("arrays", "done_at")
+    __slots__ = ("arrays", "done_at", "stream", "waits")
 
     def __init__(self) -> None:
         self.arrays: list[Any] = []
         self.done_at: float | None = None
+        self.stream: MLXStream | None = None
+        self.waits = 0
+
+    def done(self) -> bool:
+        """Whether the host has waited for this event's work (here or through its stream)."""
+        if self.done_at is None and self.stream is not None and self.stream.waits > self.waits:
+            self.arrays = []
+            self.done_at = time.perf_counter()
+        return self.done_at is not None
 
 
 def _total_memory() -> int:
@@ -284,6 +295,7 @@ class MetalRuntime(backend.DeviceRuntime):
     def record_event(self, event: Any, stream: Any, index: int) -> Any:
         event.arrays = list(stream.pending.values())
         event.done_at = None if event.arrays else time.perf_counter()
+        event.stream, event.waits = stream, stream.waits
         return event
 
     def wait_event(self, stream: Any, event: Any, index: int) -> None:
@@ -292,12 +304,12 @@ class MetalRuntime(backend.DeviceRuntime):
         del stream, event
 
     def event_query(self, event: Any, index: int) -> bool:
-        return event.done_at is not None
+        return bool(event.done())
 
     def event_synchronize(self, event: Any, index: int) -> None:
         import mlx.core as mx
 
-        if event.done_at is None:
+        if not event.done():
             mx.eval(event.arrays)
             event.arrays = []
             event.done_at = time.perf_counter()
