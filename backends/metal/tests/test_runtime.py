@@ -132,3 +132,20 @@ def test_a_runtime_without_the_variable_is_unavailable_on_linux() -> None:
     assert "PLUGBOARD_METAL_EMULATION=1" in availability.reason
     assert runtime.device_count() == 0
     assert RUNTIME.emulated  # the tests' own runtime: emulation, from conftest
+
+
+def test_tensors_to_and_from_mlx(metal: pb.Device) -> None:
+    import mlx.core as mx
+
+    from plugboard_metal import from_mlx, to_mlx
+
+    x = pb.tensor(np.arange(6, dtype=np.int16).reshape(2, 3), device=metal)
+    a = to_mlx(x[:, 1:])
+    x[0, 1] = 100  # a value: later writes to x leave the array as it was
+    assert a.dtype == mx.int16 and a.tolist() == [[1, 2], [4, 5]]
+    y = from_mlx(mx.array([1.5, -0.0], dtype=mx.bfloat16))
+    assert y.device == metal and y.dtype is pb.bfloat16 and y.tolist() == [1.5, -0.0]
+    with pytest.raises(pb.DTypeError, match="uint32"):
+        from_mlx(mx.array([1], dtype=mx.uint32))
+    with pytest.raises(pb.DeviceError, match="on metal"):
+        to_mlx(pb.tensor([1.0]))
