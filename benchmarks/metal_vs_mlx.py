@@ -103,7 +103,7 @@ def main() -> int:
         return 1
     device = devices[0]
     props = pb.device_properties(device)
-    emulated = props.extra.get("emulation") not in (None, "no")
+    emulated = bool(props.extra.get("emulation"))
     mx.set_default_device(mx.cpu if emulated else mx.gpu)  # raw MLX on the same device
     print(f"device: {device}, {props.name} ({props.driver}); MLX {mx.__version__}")
     print(f"{'case':38} {'plugboard':>12} {'raw MLX':>12} {'ratio':>7}  target <= {TARGET}x")

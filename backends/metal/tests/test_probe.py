@@ -90,3 +90,15 @@ def test_properties_say_host_emulation(metal: pb.Device) -> None:
     assert props.extra["emulation"] == EMULATION_LABEL
     assert pb.float64 not in props.dtypes and pb.bfloat16 in props.dtypes
     json.dumps(props.extra)  # reports serialise it
+
+
+def test_a_metal_device_is_not_labelled_as_emulation() -> None:
+    from plugboard_metal._probe import Probe
+    from plugboard_metal._runtime import MetalRuntime
+
+    runtime = MetalRuntime(environ={})
+    runtime._probe = Probe(True, False, "Metal through MLX 0.32.4", "0.32.4")  # a Mac's
+    props = runtime.device_properties(0)
+    assert "emulation" not in props.extra  # reports show a non-empty one in their header
+    assert EMULATION_LABEL not in props.name and props.driver.endswith(", Metal")
+    assert props.dtypes == pb.device_properties("metal").dtypes  # one table, both modes

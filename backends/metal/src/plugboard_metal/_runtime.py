@@ -155,6 +155,8 @@ class MetalRuntime(backend.DeviceRuntime):
         else:
             name = str(info.get("device_name") or "Apple GPU")
             memory = int(info.get("memory_size", 0))
+        # The conformance reports show a non-empty "emulation" in their header.
+        emulation = {"emulation": EMULATION_LABEL} if self.emulated else {}
         return DeviceProperties(
             name=name,
             total_memory=memory,
@@ -162,7 +164,7 @@ class MetalRuntime(backend.DeviceRuntime):
                    + (f", {EMULATION_LABEL}" if self.emulated else ", Metal"),
             dtypes=DTYPES,
             extra={
-                "emulation": EMULATION_LABEL if self.emulated else "no",
+                **emulation,
                 "mlx_device": "cpu" if self.emulated else "gpu",
                 "architecture": str(info.get("architecture", platform.machine())),
                 "not declared": unsupported,
