@@ -20,10 +20,11 @@ import mlx.core as mx
 import plugboard as pb
 from plugboard.backend import contiguous_strides, device_buffer
 
-from ._capabilities import mx_dtype
+from ._capabilities import mx_dtype, numpy_dtype
 from ._runtime import RUNTIME
 
-__all__ = ["compute_dtype", "kernel", "operands", "read", "wide", "write"]
+__all__ = ["compute_dtype", "input_dtype", "kernel", "operands", "read", "read_as", "wide",
+           "write"]
 
 _REDUCED = frozenset({mx.float16, mx.bfloat16})
 
@@ -51,16 +52,9 @@ def read_as(t: pb.Tensor, dtype: Any) -> Any:
     to its computation dtype. A float64 tensor (which metal stores but cannot compute:
     Apple GPUs have no float64) is cast on the host, in NumPy, and its values copied in."""
     if t.dtype is pb.float64:
-        from ._capabilities import numpy_dtype
-
         return mx.array(t.numpy().astype(numpy_dtype(dtype)))
     a = read(t)
     return a if a.dtype == dtype else a.astype(dtype)
-
-
-def value(v: Any) -> Any:
-    """A tensor's MLX array; anything else as it is."""
-    return read(v) if isinstance(v, pb.Tensor) else v
 
 
 def _positions(shape: Sequence[int], strides: Sequence[int]) -> Any:
