@@ -52,7 +52,10 @@ def read_as(t: pb.Tensor, dtype: Any) -> Any:
     to its computation dtype. A float64 tensor (which metal stores but cannot compute:
     Apple GPUs have no float64) is cast on the host, in NumPy, and its values copied in."""
     if t.dtype is pb.float64:
-        return mx.array(t.numpy().astype(numpy_dtype(dtype)))
+        import numpy as np
+
+        with np.errstate(all="ignore"):  # a value past the dtype's range is inf, as in PyTorch
+            return mx.array(t.numpy().astype(numpy_dtype(dtype)))
     a = read(t)
     return a if a.dtype == dtype else a.astype(dtype)
 
