@@ -72,4 +72,5 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 .venv/bin/python -m pip install --quiet --group dev --group benchmark \
     -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e 'backends/cuda[nvrtc]' \
+    -e backends/metal \
     -e conformance

@@ -9,4 +9,5 @@ bash tools/bootstrap.sh
 .venv/bin/mypy
 .venv/bin/lint-imports
 .venv/bin/python tools/generate.py --check
-.venv/bin/python -m pytest "$@"
+# metal's tests, and the tests that run on every installed backend, use host emulation.
+PLUGBOARD_METAL_EMULATION=1 .venv/bin/python -m pytest "$@"

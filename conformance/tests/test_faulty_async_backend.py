@@ -152,7 +152,7 @@ CHECKS = ("test_streams_run_their_work_in_order",
 
 
 def _contract(plugins: PluginInstaller, tmp_path: Path, fault: str) -> dict[str, dict[str, Any]]:
-    # The device type of plugboard.testing's examples: a process has at most 32 backend
+    # The device type of plugboard.testing's examples: a process has at most 64 backend
     # keys, and each device type keeps the key it registered.
     name = "toy"
     source = QUEUED_BACKEND.format(fault=fault, name=name, key="Toy")

@@ -22,6 +22,7 @@ import traceback
 import warnings
 import zlib
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -141,11 +142,18 @@ def _exempt(info: OpInfo, placement: Placement) -> bool:
 
 # out= of a wider dtype of the result's kind: the core allows any cast that does not
 # lower the kind (pb.can_cast, as torch.can_cast); floating results widen to float64,
-# integer results to int64 (bool has no wider dtype of its kind).
-_WIDER: dict[pb.DType, pb.DType] = {
-    pb.float16: pb.float64, pb.bfloat16: pb.float64, pb.float32: pb.float64,
-    pb.int8: pb.int64, pb.uint8: pb.int64, pb.int16: pb.int64, pb.int32: pb.int64,
+# integer results to int64 (bool has no wider dtype of its kind). A device that does not
+# declare float64 widens to float32 where that is wider, else not at all.
+_WIDER: dict[pb.DType, tuple[pb.DType, ...]] = {
+    pb.float16: (pb.float64, pb.float32), pb.bfloat16: (pb.float64, pb.float32),
+    pb.float32: (pb.float64,),
+    pb.int8: (pb.int64,), pb.uint8: (pb.int64,), pb.int16: (pb.int64,), pb.int32: (pb.int64,),
 }
+
+
+def _widened(dtype: pb.DType, declared: Collection[str]) -> pb.DType | None:
+    """The widest declared dtype of ``dtype``'s kind wider than it, or None."""
+    return next((w for w in _WIDER.get(dtype, ()) if w.name in declared), None)
 
 
 def _at_offset(value: Any, device: pb.Device) -> Any:
@@ -350,13 +358,15 @@ def _outputs(expected: np.ndarray | tuple[np.ndarray, ...]) -> tuple[np.ndarray,
 
 
 def _wider_out(expected: np.ndarray | tuple[np.ndarray, ...],
-               dtype: pb.DType | tuple[pb.DType, ...]) -> tuple[pb.DType, ...]:
+               dtype: pb.DType | tuple[pb.DType, ...],
+               declared: Collection[str]) -> tuple[pb.DType, ...]:
     """out= dtypes wider than the result's, one per output, if the result holds elements
-    and one of its dtypes has a wider one of its kind; else ()."""
+    and one of its dtypes has a wider one of its kind among the ``declared``; else ()."""
     dtypes = _output_dtypes(_outputs(expected), dtype)
-    if not any(d in _WIDER for d in dtypes) or not all(e.size for e in _outputs(expected)):
+    wider = [_widened(d, declared) for d in dtypes]
+    if all(w is None for w in wider) or not all(e.size for e in _outputs(expected)):
         return ()
-    return tuple(_WIDER.get(d, d) for d in dtypes)
+    return tuple(d if w is None else w for d, w in zip(dtypes, wider, strict=True))
 
 
 def _narrowed(values: np.ndarray, dtype: pb.DType) -> tuple[np.ndarray, str]:
@@ -386,6 +396,11 @@ class CaseRunner:
         # a composite's failure is blamed on a failing primitive it ran.
         self.called: dict[tuple[str, str, str], set[str]] = {}
         self.declared_dtypes = {d.name for d in pb.device_properties(device).dtypes}
+
+    def _declares(self, sample: Sample) -> bool:
+        """Whether every dtype ``sample`` names as an argument is one the device declares."""
+        named = [v for v in (*sample.args, *sample.kwargs.values()) if isinstance(v, pb.DType)]
+        return all(d.name in self.declared_dtypes for d in named)
 
     def run(self, spec: CaseSpec) -> CaseRecord:
         record = CaseRecord(op=spec.info.name, dtype=spec.dtype_name, variant=spec.variant.value,
@@ -439,6 +454,11 @@ class CaseRunner:
         paths: Counter[str] = Counter()
         problems: list[str] = []
         samples = list(info.samples(dtype, rng))
+        if dtype.name in self.declared_dtypes:
+            # A sample that asks for a dtype the device does not declare (dtype=pb.float64
+            # on a device without float64) does not apply to it; a case of an undeclared
+            # dtype keeps them all (and is reported as such).
+            samples = [s for s in samples if self._declares(s)]
         # References by sample, for its runs in other layouts too (the values are the same).
         references = {id(s): (_reference(info, s), info.result_dtype(dtype, s)) for s in samples}
         if variant is Variant.INPLACE:
@@ -480,7 +500,7 @@ class CaseRunner:
             if problem:
                 problems.append(f"{label}: {problem}")
             if not widened and run.placement is Placement.SAMPLE:
-                wide = _wider_out(expected, result_dtype)
+                wide = _wider_out(expected, result_dtype, self.declared_dtypes)
                 if wide:
                     wider = _Run(sample, Placement.WIDER_OUT, wide=wide)
                     # A matrix result makes the out= non-contiguous too.

@@ -39,7 +39,7 @@ In a pytest suite, a fixture gives every test a fresh directory::
 Installing and uninstalling plugins changes process-wide state (``sys.path``,
 ``sys.modules``, the plugin registry), so do not do it from several threads
 at once. Every backend a process loads keeps its dispatch key, and there can
-be at most 32 backend keys: reuse the same few device types across tests.
+be at most 64 backend keys: reuse the same few device types across tests.
 """
 
 from __future__ import annotations

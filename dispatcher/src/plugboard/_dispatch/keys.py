@@ -4,10 +4,10 @@ A key set is a Python ``int`` used as a bit set; a higher bit is a higher
 priority. The layout, from the top:
 
 - functionality keys (``Tracing``, ``Autograd``, then any registered later),
-  bits 62 down to 33: implemented once, they work on every backend;
-- ``BackendSelect`` (bit 32): factory ops with no tensor input take their
+  bits 94 down to 65: implemented once, they work on every backend;
+- ``BackendSelect`` (bit 64): factory ops with no tensor input take their
   backend from ``device=``;
-- backend keys (bits 0 to 31): one per backend, created when it registers;
+- backend keys (bits 0 to 63): one per backend, created when it registers;
 - alias keys, used only at registration and never in a key set:
   ``CompositeImplicit`` (a decomposition valid for every backend).
 
@@ -67,10 +67,12 @@ class DispatchKey:
         )
 
 
-_MAX_BACKENDS: Final = 32
-_BACKEND_SELECT_BIT: Final = 32
-_LOWEST_FUNCTIONALITY_BIT: Final = 33
-_HIGHEST_FUNCTIONALITY_BIT: Final = 62
+# Backend keys are created once per process and never freed: room for plugboard's own,
+# the vendors' and the test backends a test session installs.
+_MAX_BACKENDS: Final = 64
+_BACKEND_SELECT_BIT: Final = 64
+_LOWEST_FUNCTIONALITY_BIT: Final = 65
+_HIGHEST_FUNCTIONALITY_BIT: Final = 94
 
 _by_name: dict[str, DispatchKey] = {}
 _by_bit: dict[int, DispatchKey] = {}
