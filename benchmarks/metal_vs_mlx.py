@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 
 if sys.platform != "darwin":  # no Metal: MLX's CPU device, labelled as such below
@@ -26,33 +24,11 @@ if sys.platform != "darwin":  # no Metal: MLX's CPU device, labelled as such bel
 
 import mlx.core as mx
 import numpy as np
+from _timing import Fn, measure
 
 import plugboard as pb
 
-Fn = Callable[[], object]
 TARGET = 1.3
-
-
-def _per_call(fn: Fn, budget: float) -> int:
-    fn()
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-7)
-    return max(1, min(1000, int(budget / once)))
-
-
-def measure(contenders: dict[str, Fn], rounds: int, budget: float) -> dict[str, float]:
-    """The median seconds per call of each contender, the contenders alternated."""
-    numbers = {name: _per_call(fn, budget) for name, fn in contenders.items()}
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            n = numbers[name]
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            samples[name].append((time.perf_counter() - start) / n)
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def cases(device: pb.Device) -> dict[str, tuple[Fn, Fn]]:
@@ -109,7 +85,7 @@ def main() -> int:
     print(f"{'case':38} {'plugboard':>12} {'raw MLX':>12} {'ratio':>7}  target <= {TARGET}x")
     worst = 0.0
     for name, (ours, theirs) in cases(device).items():
-        times = measure({"plugboard": ours, "mlx": theirs}, args.rounds, args.budget)
+        times = measure({"plugboard": ours, "mlx": theirs}, args.rounds, args.budget, most=1000)
         ratio = times["plugboard"] / times["mlx"]
         worst = max(worst, ratio)
         verdict = "met" if ratio <= TARGET else "MISSED"

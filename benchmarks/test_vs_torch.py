@@ -20,6 +20,8 @@ import plugboard as pb
 
 def _load_script() -> Any:
     path = Path(__file__).with_name("vs_torch.py")
+    if str(path.parent) not in sys.path:  # as when it runs as a script: _timing beside it
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location("benchmarks_vs_torch", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-Fn = Callable[[], object]
+from _timing import Fn, measure
 
 
 @dataclass
@@ -50,29 +50,6 @@ def _limit_threads(threads: int) -> None:
     # BLAS and OpenMP read these when they load: before NumPy and torch are imported.
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(threads)
-
-
-def _per_call(fn: Fn, budget: float) -> int:
-    """How many calls make one timed batch of about ``budget`` seconds."""
-    fn()
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-7)
-    return max(1, min(10_000, int(budget / once)))
-
-
-def measure(contenders: dict[str, Fn], rounds: int, budget: float) -> dict[str, float]:
-    """The median seconds per call of each contender, the contenders alternated."""
-    numbers = {name: _per_call(fn, budget) for name, fn in contenders.items()}
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            n = numbers[name]
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            samples[name].append((time.perf_counter() - start) / n)
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 # The cases -------------------------------------------------------------------------
