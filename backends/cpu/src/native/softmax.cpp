@@ -1,0 +1,88 @@
+// softmax and log_softmax over the last dimension, one row per task: the row's max, the
+// exponentials of x - max (in float for float16 and bfloat16) summed in double, then
+// the division (softmax) or the subtraction of the log of the sum (log_softmax).
+#include <limits>
+#include <vector>
+
+#include "checks.hpp"
+#include "kernels.hpp"
+#include "rows.hpp"
+
+namespace plugboard_native {
+
+namespace {
+
+template <typename T>
+void softmax_rows(const T* x, T* y, std::int64_t rows, std::int64_t cols, bool log) {
+    using C = compute_t<T>;
+    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+        std::vector<C> in(static_cast<std::size_t>(cols));
+        std::vector<C> work(static_cast<std::size_t>(cols));
+        for (std::int64_t r = begin; r < end; ++r) {
+            const C* v = loaded(x + r * cols, cols, in.data());
+            T* out = y + r * cols;
+            // NaN is skipped here but reaches the sum, so its row is NaN as in NumPy.
+            C lane[8];
+            for (C& l : lane) {
+                l = -std::numeric_limits<C>::infinity();
+            }
+            std::int64_t j = 0;
+            for (; j + 8 <= cols; j += 8) {
+                for (int k = 0; k < 8; ++k) {
+                    lane[k] = v[j + k] > lane[k] ? v[j + k] : lane[k];
+                }
+            }
+            for (; j < cols; ++j) {
+                lane[0] = v[j] > lane[0] ? v[j] : lane[0];
+            }
+            C peak = lane[0];
+            for (const C l : lane) {
+                peak = l > peak ? l : peak;
+            }
+            C* e = work.data();
+            for (j = 0; j < cols; ++j) {
+                e[j] = exp_c(v[j] - peak);
+            }
+            const double total = sum_double(e, cols);
+            if (log) {
+                const C lse = static_cast<C>(std::log(total));
+                for (j = 0; j < cols; ++j) {
+                    out[j] = Compute<T>::store((v[j] - peak) - lse);
+                }
+            } else {
+                const C denominator = static_cast<C>(total);
+                for (j = 0; j < cols; ++j) {
+                    out[j] = Compute<T>::store(e[j] / denominator);
+                }
+            }
+        }
+    });
+}
+
+template <typename T>
+void run(const py::array& x, py::array out, std::int64_t rows, std::int64_t cols,
+         bool log) {
+    const T* src = static_cast<const T*>(x.data());
+    T* dst = static_cast<T*>(out.mutable_data());
+    py::gil_scoped_release release;
+    softmax_rows(src, dst, rows, cols, log);
+}
+
+}  // namespace
+
+void softmax(const py::array& x, py::array out, bool log) {
+    Call call(log ? "log_softmax" : "softmax", {{"self", x}, {"out", out}});
+    const DType d = call.dtype();
+    call.require_contiguous();
+    call.require_same_shape("self", "out");
+    const std::int64_t cols = x.ndim() ? static_cast<std::int64_t>(x.shape(x.ndim() - 1)) : 1;
+    const std::int64_t rows = cols ? numel(x) / cols : 0;
+    switch (d) {
+        case DType::f32: run<float>(x, out, rows, cols, log); break;
+        case DType::f64: run<double>(x, out, rows, cols, log); break;
+        case DType::f16: run<half_t>(x, out, rows, cols, log); break;
+        case DType::bf16: run<bfloat16_t>(x, out, rows, cols, log); break;
+    }
+}
+
+}  // namespace plugboard_native

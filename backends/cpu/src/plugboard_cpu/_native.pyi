@@ -1,0 +1,19 @@
+"""Type stubs of the compiled module built from backends/cpu/src/native (C++, pybind11)."""
+
+from typing import Any
+
+import numpy as np
+
+UNARY_OPS: tuple[str, ...]
+MAX_THREADS: int
+
+def unary(op: str, x: np.ndarray[Any, Any], out: np.ndarray[Any, Any]) -> None: ...
+def softmax(x: np.ndarray[Any, Any], out: np.ndarray[Any, Any], log: bool = False) -> None: ...
+def layer_norm(x: np.ndarray[Any, Any], weight: np.ndarray[Any, Any] | None,
+               bias: np.ndarray[Any, Any] | None, eps: float, normalized: int,
+               out: np.ndarray[Any, Any]) -> None: ...
+def sum_last(x: np.ndarray[Any, Any], cols: int, out: np.ndarray[Any, Any]) -> None: ...
+def im2col(x: np.ndarray[Any, Any], cols: np.ndarray[Any, Any], kh: int, kw: int, sh: int,
+           sw: int, ph: int, pw: int, dh: int, dw: int) -> None: ...
+def binary(op: str, a: np.ndarray[Any, Any] | float, b: np.ndarray[Any, Any] | float,
+           alpha: float, out: np.ndarray[Any, Any]) -> None: ...
