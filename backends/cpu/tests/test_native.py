@@ -424,7 +424,7 @@ def test_refuses_read_only_out_shapes_and_non_arrays() -> None:
         _native.layer_norm(np.ones((2, 3), np.float32), np.ones(4, np.float32), None, 1e-5, 3,
                            np.zeros((2, 3), np.float32))
     with pytest.raises(pb.ShapeError, match="column matrix must be"):
-        _native.im2col(np.ones((1, 1, 4, 4), np.float32), np.zeros((1, 9, 5), np.float32),
+        _native.im2col(np.ones((1, 1, 4, 4), np.float32), np.zeros((9, 5), np.float32),
                        3, 3, 1, 1, 0, 0, 1, 1)
     with pytest.raises(TypeError, match="incompatible function arguments"):
         _native.unary("exp", [1.0, 2.0], np.zeros(2, np.float64))  # type: ignore[arg-type]

@@ -35,14 +35,18 @@ inline float apply(Op op, float a, float b) {
     return a;
 }
 
+// Out of line, so that each loop is vectorised on its own; ivdep: out is an operand
+// exactly or none of it (the Python side runs the NumPy kernel on a partial overlap).
 template <typename T, Op op>
-void span(Operand<T> a, Operand<T> b, float alpha, T* y, std::int64_t step,
-          std::int64_t begin, std::int64_t end) {
+__attribute__((noinline)) void span(Operand<T> a, Operand<T> b, float alpha, T* y,
+                                    std::int64_t step, std::int64_t begin, std::int64_t end) {
     if (alpha != 1.0f && (op == Op::add || op == Op::sub)) {
+#pragma GCC ivdep
         for (std::int64_t i = begin; i < end; ++i) {
             y[i * step] = Compute<T>::store(apply(op, a.at(i), alpha * b.at(i)));
         }
     } else {
+#pragma GCC ivdep
         for (std::int64_t i = begin; i < end; ++i) {
             y[i * step] = Compute<T>::store(apply(op, a.at(i), b.at(i)));
         }

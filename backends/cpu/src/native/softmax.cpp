@@ -12,6 +12,54 @@ namespace plugboard_native {
 
 namespace {
 
+// The row's passes, out of line so that each loop is vectorised on its own.
+template <typename C>
+__attribute__((noinline)) C row_max(const C* v, std::int64_t n) {
+    // NaN is skipped here but reaches the sum, so its row is NaN as in NumPy.
+    C lane[8];
+    for (C& l : lane) {
+        l = -std::numeric_limits<C>::infinity();
+    }
+    std::int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        for (int k = 0; k < 8; ++k) {
+            lane[k] = v[j + k] > lane[k] ? v[j + k] : lane[k];
+        }
+    }
+    for (; j < n; ++j) {
+        lane[0] = v[j] > lane[0] ? v[j] : lane[0];
+    }
+    C peak = lane[0];
+    for (const C l : lane) {
+        peak = l > peak ? l : peak;
+    }
+    return peak;
+}
+
+template <typename C>
+__attribute__((noinline)) void exp_shifted(const C* v, C peak, C* e, std::int64_t n) {
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < n; ++j) {
+        e[j] = exp_c(v[j] - peak);
+    }
+}
+
+template <typename T, typename C>
+__attribute__((noinline)) void divide(const C* e, C denominator, T* out, std::int64_t n) {
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < n; ++j) {
+        out[j] = Compute<T>::store(e[j] / denominator);
+    }
+}
+
+template <typename T, typename C>
+__attribute__((noinline)) void subtract(const C* v, C peak, C lse, T* out, std::int64_t n) {
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < n; ++j) {
+        out[j] = Compute<T>::store((v[j] - peak) - lse);
+    }
+}
+
 template <typename T>
 void softmax_rows(const T* x, T* y, std::int64_t rows, std::int64_t cols, bool log) {
     using C = compute_t<T>;
@@ -21,39 +69,14 @@ void softmax_rows(const T* x, T* y, std::int64_t rows, std::int64_t cols, bool l
         for (std::int64_t r = begin; r < end; ++r) {
             const C* v = loaded(x + r * cols, cols, in.data());
             T* out = y + r * cols;
-            // NaN is skipped here but reaches the sum, so its row is NaN as in NumPy.
-            C lane[8];
-            for (C& l : lane) {
-                l = -std::numeric_limits<C>::infinity();
-            }
-            std::int64_t j = 0;
-            for (; j + 8 <= cols; j += 8) {
-                for (int k = 0; k < 8; ++k) {
-                    lane[k] = v[j + k] > lane[k] ? v[j + k] : lane[k];
-                }
-            }
-            for (; j < cols; ++j) {
-                lane[0] = v[j] > lane[0] ? v[j] : lane[0];
-            }
-            C peak = lane[0];
-            for (const C l : lane) {
-                peak = l > peak ? l : peak;
-            }
+            const C peak = row_max(v, cols);
             C* e = work.data();
-            for (j = 0; j < cols; ++j) {
-                e[j] = exp_c(v[j] - peak);
-            }
+            exp_shifted(v, peak, e, cols);
             const double total = sum_double(e, cols);
             if (log) {
-                const C lse = static_cast<C>(std::log(total));
-                for (j = 0; j < cols; ++j) {
-                    out[j] = Compute<T>::store((v[j] - peak) - lse);
-                }
+                subtract(v, peak, static_cast<C>(std::log(total)), out, cols);
             } else {
-                const C denominator = static_cast<C>(total);
-                for (j = 0; j < cols; ++j) {
-                    out[j] = Compute<T>::store(e[j] / denominator);
-                }
+                divide(e, static_cast<C>(total), out, cols);
             }
         }
     });

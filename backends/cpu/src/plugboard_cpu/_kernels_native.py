@@ -16,7 +16,8 @@ What they cover, and why (NumPy is slow there, or uses one core):
   float dtype (NumPy's are several Python-level passes);
 - softmax and log_softmax over the last dimension, layer_norm, the sum over
   the last dimension (or over everything), on every float dtype;
-- conv2d's im2col (the GEMM stays NumPy's BLAS);
+- conv2d's im2col into a (C*KH*KW, N*OH*OW) column matrix, so that one BLAS GEMM
+  per group covers every image;
 - float16 and bfloat16 add, sub, mul and div (ml_dtypes converts element by
   element).
 
@@ -186,21 +187,18 @@ def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
     n, c = images.shape[:2]
     channels, per_group, kh, kw = w.shape
     oh, ow = o.shape[-2:]
-    cols = np.empty((n, c * kh * kw, oh * ow), wide)
+    cols = np.empty((c * kh * kw, n * oh * ow), wide)
     _native.im2col(images, cols, kh, kw, stride[0], stride[1], padding[0], padding[1],
                    dilation[0], dilation[1])
-    # One GEMM per group, batched over the images, straight into out's (N, O, OH*OW).
+    # One GEMM per group over every image: (O/G, K/G) x (K/G, N * OH * OW).
     kernel = w.reshape(groups, channels // groups, per_group * kh * kw).astype(wide, copy=False)
-    columns = cols.reshape(n, groups, per_group * kh * kw, oh * ow)
-    direct = o.dtype == wide and _plain(o)
-    target = o.reshape(n, groups, channels // groups, oh * ow) if direct else None
     with np.errstate(all="ignore"):
-        result = np.matmul(kernel, columns, out=target)
+        result = np.matmul(kernel, cols.reshape(groups, per_group * kh * kw, n * oh * ow))
+        result = result.reshape(channels, n, oh, ow)
         if bias is not None:
-            b = host_array(bias).astype(wide, copy=False)
-            result += b.reshape(groups, channels // groups, 1)
-    if not direct:
-        np.copyto(o, result.reshape(o.shape), casting="unsafe")
+            result += host_array(bias).astype(wide, copy=False)[:, None, None, None]
+    # (O, N, OH, OW) into out's (N, O, OH, OW), rounded once for float16 and bfloat16.
+    np.copyto(o, result.transpose(1, 0, 2, 3).reshape(o.shape), casting="unsafe")
 
 
 # float16 and bfloat16 arithmetic -----------------------------------------------------
