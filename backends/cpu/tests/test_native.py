@@ -230,6 +230,40 @@ def test_layer_norm_matches_the_reference(affine: str, dtype: pb.DType,
         assert native.calls == []
 
 
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("eps", [None, 1e-6])
+def test_rms_norm_matches_the_reference(weighted: bool, eps: float | None, dtype: pb.DType,
+                                        native: Recorder) -> None:
+    rng = np.random.default_rng(9)
+    def r(*shape: int) -> pb.Tensor:
+        return _tensor(rng.uniform(-3, 3, size=shape), dtype)
+
+    weight = r(4, 33) if weighted else None
+    cases = [(r(7, 4, 33), weight, True), (r(33, 4, 7).permute(2, 1, 0), weight, False),
+             (r(0, 4, 33), weight, True)]
+    if weighted:
+        other = pb.float64 if dtype != pb.float64 else pb.float32
+        cases.append((r(7, 4, 33), _tensor(rng.uniform(-3, 3, size=(4, 33)), other), False))
+    for x, w, readable in cases:
+        native.calls.clear()
+        got = _run(KERNELS, "rms_norm", x, [4, 33], w, eps, out=pb.empty(x.shape, dtype=dtype))
+        want = _run(REFERENCE_KERNELS, "rms_norm", x, [4, 33], w, eps,
+                    out=pb.empty(x.shape, dtype=dtype))
+        _close(got, want, dtype, atol=1e-5 if dtype == pb.float32 else 1e-12)
+        assert native.calls == (["rms_norm"] if readable else [])
+    # Through the dispatcher, against the decomposition's formula in float64.
+    x = r(5, 4, 33)
+    wide = host_array(x).astype(np.float64)
+    epsilon = np.finfo(np.float64 if dtype == pb.float64 else np.float32).eps
+    expected = wide / np.sqrt(np.mean(wide**2, axis=(1, 2), keepdims=True) +
+                              (epsilon if eps is None else eps))
+    if weight is not None:
+        expected = expected * host_array(weight).astype(np.float64)
+    got = pb.rms_norm(x, [4, 33], weight, eps).numpy().astype(np.float64)
+    _close(got, expected, dtype, atol=1e-5 if dtype == pb.float32 else 1e-12)
+
+
 # Reductions ---------------------------------------------------------------------------
 
 

@@ -23,6 +23,10 @@ void softmax(const py::array& x, py::array out, bool log);
 void layer_norm(const py::array& x, const py::object& weight, const py::object& bias,
                 double eps, std::int64_t normalized, py::array out);
 
+// norm.cpp: rms_norm over the last `normalized` elements; weight optional (None).
+void rms_norm(const py::array& x, const py::object& weight, double eps,
+              std::int64_t normalized, py::array out);
+
 // reduce.cpp: the sum over the last dimension, of `cols` elements per row.
 void sum_last(const py::array& x, std::int64_t cols, py::array out);
 

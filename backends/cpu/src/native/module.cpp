@@ -40,6 +40,9 @@ PYBIND11_MODULE(_native, m) {
     m.def("layer_norm", &pn::layer_norm, py::arg("x").noconvert(), py::arg("weight").none(true),
           py::arg("bias").none(true), py::arg("eps"), py::arg("normalized"),
           py::arg("out").noconvert(), "layer_norm over the last `normalized` elements.");
+    m.def("rms_norm", &pn::rms_norm, py::arg("x").noconvert(), py::arg("weight").none(true),
+          py::arg("eps"), py::arg("normalized"), py::arg("out").noconvert(),
+          "rms_norm over the last `normalized` elements.");
     m.def("sum_last", &pn::sum_last, py::arg("x").noconvert(), py::arg("cols"),
           py::arg("out").noconvert(), "The sum over rows of `cols` elements, in double.");
     m.def("im2col", &pn::im2col, py::arg("x").noconvert(), py::arg("cols").noconvert(),

@@ -14,8 +14,9 @@ What they cover, and why (NumPy is slow there, or uses one core):
 - exp, log, tanh on float16 and bfloat16 (NumPy's float32 and float64 loops
   are already vectorised); erf, sigmoid, silu and both forms of gelu on every
   float dtype (NumPy's are several Python-level passes);
-- softmax and log_softmax over the last dimension, layer_norm, the sum over
-  the last dimension (or over everything), on every float dtype;
+- softmax and log_softmax over the last dimension, layer_norm, rms_norm (a
+  weight of the input's dtype), the sum over the last dimension (or over
+  everything), on every float dtype;
 - conv2d's im2col into a (C*KH*KW, N*OH*OW) column matrix, so that one BLAS GEMM
   per group covers every image;
 - float16 and bfloat16 add, sub, mul and div (ml_dtypes converts element by
@@ -156,6 +157,20 @@ def _layer_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Te
         REFERENCE["layer_norm"].fn(input, normalized_shape, weight, bias, eps, out=out)
 
 
+def _rms_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Tensor | None,
+              eps: float | None, *, out: pb.Tensor) -> None:
+    x, o = host_array(input), host_array(out)
+    affine = [host_array(weight)] if weight is not None else []
+    normalized = math.prod(normalized_shape)
+    # A weight of another dtype promotes the product: the reference computes that.
+    if normalized > 0 and _covered(_FLOATS, o, x, *affine):
+        wide = _F64 if x.dtype == _F64 else _F32
+        epsilon = float(np.finfo(wide).eps) if eps is None else float(eps)
+        _native.rms_norm(x, affine[0] if affine else None, epsilon, normalized, o)
+    else:
+        REFERENCE["rms_norm"].fn(input, normalized_shape, weight, eps, out=out)
+
+
 # Reductions ---------------------------------------------------------------------------
 
 
@@ -263,6 +278,7 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("softmax", _softmax_kernel("softmax"), FLOATING),
     CPUKernel("log_softmax", _softmax_kernel("log_softmax"), FLOATING),
     CPUKernel("layer_norm", _layer_norm, FLOATING),
+    CPUKernel("rms_norm", _rms_norm, FLOATING, mixed_dtypes=True),
     CPUKernel("sum", _sum, ALL),
     CPUKernel("conv2d", _conv2d, NUMERIC),
     CPUKernel("add", _scaled("add"), ALL),
