@@ -6,18 +6,37 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages, each group checked by the files it provides:
+# - plugboard-cpu's native kernels are C++ (pybind11, built by scikit-build-core, which
+#   brings CMake and Ninja from PyPI when the system's are missing): a C++ compiler and
+#   the headers of the Python that builds them;
 # - the HTML report's browser test drives Debian's Chromium through chromedriver;
 # - the OpenCL backend runs on PoCL, Debian's OpenCL implementation for the CPU (its ICD
 #   file in /etc/OpenCL/vendors is what the OpenCL ICD loader, pyopencl's included, reads).
+BUILD_PACKAGES=(build-essential)
+PYTHON_HEADER_PACKAGES=(python3-dev)
 BROWSER_PACKAGES=(chromium chromium-driver)
 OPENCL_PACKAGES=(pocl-opencl-icd)
+PYTHON=${PYTHON:-python3}
 packages=()
 needs=()
 missing=()
+if ! command -v c++ >/dev/null 2>&1 && ! command -v g++ >/dev/null 2>&1; then
+    missing+=(c++)
+    packages+=("${BUILD_PACKAGES[@]}")
+    needs+=("plugboard-cpu's native kernels need a C++17 compiler (${BUILD_PACKAGES[*]})")
+fi
+python_header=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h
+if [ ! -e "$python_header" ]; then
+    missing+=("$python_header")
+    packages+=("${PYTHON_HEADER_PACKAGES[@]}")
+    needs+=("plugboard-cpu's native kernels need the Python headers (${PYTHON_HEADER_PACKAGES[*]})")
+fi
+browser_missing=()
 for path in /usr/bin/chromium /usr/bin/chromedriver; do
-    [ -x "$path" ] || missing+=("$path")
+    [ -x "$path" ] || browser_missing+=("$path")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
+if [ "${#browser_missing[@]}" -gt 0 ]; then
+    missing+=("${browser_missing[@]}")
     packages+=("${BROWSER_PACKAGES[@]}")
     needs+=("the HTML report's browser test needs ${BROWSER_PACKAGES[*]}")
 fi
@@ -64,11 +83,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
 fi
 
-PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-# Dependency groups (PEP 735) need pip 25.1 or newer.
+# Dependency groups (PEP 735) need pip 25.1 or newer. plugboard-cpu compiles its C++
+# kernels while it installs (in backends/cpu/build, so a repeat run recompiles only what
+# changed); after editing backends/cpu/src/native, run this script (or
+# `.venv/bin/pip install -e backends/cpu`) again.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 .venv/bin/python -m pip install --quiet --group dev --group benchmark \
     -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e 'backends/cuda[nvrtc]' \

@@ -43,6 +43,7 @@ def _cases(rng: np.random.Generator, dtype: pb.DType) -> dict[str, tuple[Any, ..
         "softmax": (r(4, 9).T, 0, None),
         "log_softmax": (r(3, 5, 7), -1, None),
         "layer_norm": (r(6, 4, 5)[::2], [4, 5], r(4, 5, low=0.5), r(4, 5), 1e-5),
+        "rms_norm": (r(6, 4, 5)[::2], [4, 5], r(4, 5, low=0.5), None),
         "conv2d": (r(2, 4, 7, 6), r(6, 2, 3, 2), r(6), (2, 1), (1, 0), (1, 2), 2),
         "scaled_dot_product_attention": (r(2, 4, 5, 8), r(2, 2, 6, 8), r(2, 2, 6, 3),
                                          pb.tensor(rng.integers(0, 2, (5, 6)).astype(bool)),

@@ -9,6 +9,7 @@ lacks, is computed in float64 for every dtype.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -115,6 +116,45 @@ def _erf(self: pb.Tensor, *, out: pb.Tensor) -> None:
         np.copyto(host_array(out), erf(x.reshape(-1)).reshape(x.shape), casting="unsafe")
 
 
+# Activations (composites in the core) -------------------------------------------------
+#
+# The core's formulas evaluated in the computation dtype (float32 for float16 and
+# bfloat16) and rounded once; exact gelu takes erf in float64. They are the reference
+# of the native kernels, and what runs on the layouts those do not read.
+
+
+def _computed(self: pb.Tensor) -> np.ndarray:
+    x = host_array(self)
+    wide = accumulator(x.dtype)
+    return x.astype(wide) if wide is not None else x
+
+
+def _sigmoid(self: pb.Tensor, *, out: pb.Tensor) -> None:
+    x = _computed(self)
+    with np.errstate(all="ignore"):
+        np.copyto(host_array(out), 1 / (1 + np.exp(-x)), casting="unsafe")
+
+
+def _silu(self: pb.Tensor, *, out: pb.Tensor) -> None:
+    x = _computed(self)
+    # x / (1 + exp(-x)), as PyTorch computes it: very negative x gives -0.0, not NaN.
+    with np.errstate(all="ignore"):
+        np.copyto(host_array(out), x / (1 + np.exp(-x)), casting="unsafe")
+
+
+def _gelu(self: pb.Tensor, approximate: str, *, out: pb.Tensor) -> None:
+    with np.errstate(all="ignore"):
+        if approximate == "tanh":
+            x = _computed(self)
+            inner = (x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)
+            result = x * 0.5 * (np.tanh(inner) + 1)
+        else:
+            x = np.asarray(host_array(self), dtype=np.float64)
+            scaled = erf((x * math.sqrt(0.5)).reshape(-1)).reshape(x.shape)
+            result = x * 0.5 * (scaled + 1)
+        np.copyto(host_array(out), result, casting="unsafe")
+
+
 # Unary ---------------------------------------------------------------------------------
 
 
@@ -199,6 +239,9 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("tanh", unary(np.tanh), FLOATING),
     CPUKernel("atan", unary(np.arctan), FLOATING),
     CPUKernel("erf", _erf, FLOATING),
+    CPUKernel("sigmoid", _sigmoid, FLOATING),
+    CPUKernel("silu", _silu, FLOATING),
+    CPUKernel("gelu", _gelu, FLOATING),
     CPUKernel("floor", _integral_identity(np.floor), NUMERIC),
     CPUKernel("ceil", _integral_identity(np.ceil), NUMERIC),
     CPUKernel("trunc", _integral_identity(np.trunc), NUMERIC),

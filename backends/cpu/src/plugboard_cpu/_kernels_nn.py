@@ -1,6 +1,6 @@
 """Native CPU kernels for the nn composites whose decompositions are much slower.
 
-softmax, log_softmax, layer_norm, conv2d, cross_entropy and
+softmax, log_softmax, layer_norm, rms_norm, conv2d, cross_entropy and
 scaled_dot_product_attention are composites in the core; these kernels
 override them on the CPU, so ``plugboard ops`` reports them as native here
 while a backend with only the primitives runs the decompositions. Each one
@@ -99,6 +99,22 @@ def _layer_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Te
         if bias is not None:
             buffer += host_array(bias)
     _finish(out, buffer)
+
+
+def _rms_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Tensor | None,
+              eps: float | None, *, out: pb.Tensor) -> None:
+    x = _wide(host_array(input))
+    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    # PyTorch's default epsilon: the computation type's (float32's for float16 inputs).
+    epsilon = np.asarray(np.finfo(x.dtype).eps if eps is None else eps, dtype=x.dtype)
+    with np.errstate(all="ignore"):
+        y = x / np.sqrt(np.mean(np.square(x), axis=axes, keepdims=True) + epsilon)
+        if weight is not None:
+            # A weight of any dtype multiplies in the computation dtype promoted with its
+            # own (PyTorch's), and the result keeps the input's dtype.
+            w = host_array(weight)
+            y = y * w.astype(np.result_type(y.dtype, w.dtype), copy=False)
+    _write(out, y)
 
 
 # conv2d -------------------------------------------------------------------------------
@@ -253,6 +269,8 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("softmax", _softmax, FLOATING),
     CPUKernel("log_softmax", _log_softmax, FLOATING),
     CPUKernel("layer_norm", _layer_norm, FLOATING),
+    # mixed_dtypes: the weight keeps its own dtype, as the product's promotion needs.
+    CPUKernel("rms_norm", _rms_norm, FLOATING, mixed_dtypes=True),
     CPUKernel("conv2d", _conv2d, NUMERIC),
     CPUKernel("scaled_dot_product_attention", _sdpa, FLOATING),
     CPUKernel("cross_entropy", _cross_entropy, FLOATING),

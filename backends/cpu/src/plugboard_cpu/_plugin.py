@@ -14,6 +14,7 @@ from . import (
     _kernels_creation,
     _kernels_elementwise,
     _kernels_indexing,
+    _kernels_native,
     _kernels_nn,
     _kernels_reductions,
     _kernels_shape,
@@ -24,7 +25,11 @@ from ._runtime import CPURuntime
 # linear-algebra section's one primitive, matmul, is among them).
 KERNEL_MODULES = (_kernels, _kernels_creation, _kernels_elementwise, _kernels_reductions,
                   _kernels_shape, _kernels_indexing, _kernels_nn)
-KERNELS = KernelTable.from_modules(*KERNEL_MODULES)
+# The NumPy kernels: the reference, and what runs where a native kernel does not apply.
+REFERENCE_KERNELS = KernelTable.from_modules(*KERNEL_MODULES)
+# The table the backend registers: the native (C++) kernels in place of their NumPy ones,
+# each choosing per call between the two (plugboard_cpu._kernels_native).
+KERNELS = REFERENCE_KERNELS.replacing(*_kernels_native.KERNELS)
 
 
 @backend.hookimpl
