@@ -58,6 +58,18 @@ def test_mlx_that_cannot_import_is_the_reason(monkeypatch: object) -> None:
     assert "libmlx.so" in found.reason and "mlx[cpu]" in found.reason
 
 
+def test_linux_without_the_variable_does_not_import_mlx() -> None:
+    if sys.platform == "darwin":
+        return  # a Mac asks MLX
+    code = ("import os, sys; os.environ.pop('PLUGBOARD_METAL_EMULATION', None); "
+            "import plugboard as pb; pb.devices(); "
+            "s, = [b for b in pb.backends() if b.device_type == 'metal']; "
+            "print('mlx' in sys.modules, s.available)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
 def _plugboard(*args: str, emulate: bool) -> str:
     env = {k: v for k, v in os.environ.items() if k != "PLUGBOARD_METAL_EMULATION"}
     if emulate:

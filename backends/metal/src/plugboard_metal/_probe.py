@@ -59,6 +59,11 @@ def probe(mx: Any = None, environ: Mapping[str, str] | None = None,
     hint = (f"Fix: on a Mac with Apple silicon, pip install plugboard-metal; elsewhere set "
             f"{EMULATION_VARIABLE}=1 to run metal:0 on MLX's CPU device ({EMULATION_LABEL}, "
             "for testing)")
+    if mx is None and system != "Darwin" and not emulate:
+        # Metal exists only on macOS: said without importing MLX, which would take a
+        # good part of every `plugboard devices` on the machines that cannot use it.
+        return Probe(False, False, f"Metal is not available on {system} {arch} (Metal "
+                     f"needs macOS on Apple silicon). {hint}")
     if mx is None:
         try:
             mx = _import_mlx()
