@@ -57,8 +57,10 @@ REFERENCE: dict[str, CPUKernel] = {
 
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-_HALVES = frozenset({pb.float16.numpy, pb.bfloat16.numpy})
-_FLOATS = frozenset({_F32, _F64}) | _HALVES
+# dtypes by their type characters: bfloat16's dtype object would import ml_dtypes (most
+# of a second) when the backend loads. float16 "e", bfloat16 "E" (ml_dtypes').
+_HALVES = frozenset({"e", "E"})
+_FLOATS = frozenset({"f", "d"}) | _HALVES
 
 
 def _plain(*arrays: np.ndarray) -> bool:
@@ -91,7 +93,7 @@ def _covered(dtypes: frozenset[Any], out: np.ndarray, *inputs: np.ndarray,
     """The native kernel reads these arrays: one covered dtype, no partial overlap, and a
     plain layout (any strides, for the elementwise kernels: ``strided``)."""
     dtype = out.dtype
-    if dtype not in dtypes or any(a.dtype != dtype for a in inputs):
+    if dtype.char not in dtypes or any(a.dtype != dtype for a in inputs):
         return False
     layout = _aligned(out, *inputs) if strided else _plain(out, *inputs)
     return layout and _separate(out, *inputs)
@@ -192,8 +194,8 @@ def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
             stride: Sequence[int], padding: Sequence[int], dilation: Sequence[int],
             groups: int, *, out: pb.Tensor) -> None:
     x, w, o = host_array(input), host_array(weight), host_array(out)
-    if not (x.dtype in _FLOATS and w.dtype == x.dtype and o.dtype == x.dtype and _plain(x)
-            and x.ndim in (3, 4) and o.size > 0):
+    if not (x.dtype.char in _FLOATS and w.dtype == x.dtype and o.dtype == x.dtype
+            and _plain(x) and x.ndim in (3, 4) and o.size > 0):
         REFERENCE["conv2d"].fn(input, weight, bias, stride, padding, dilation, groups,
                                out=out)
         return
@@ -233,7 +235,7 @@ def _operand(value: Any, out: np.ndarray) -> Any:
 def _native_arithmetic(op: str, self: Any, other: Any, alpha: Any, out: pb.Tensor) -> bool:
     """Run ``op`` natively when it covers the call; False where the reference must."""
     o = host_array(out)
-    if o.dtype not in _HALVES:
+    if o.dtype.char not in _HALVES:
         return False
     a, b = _operand(self, o), _operand(other, o)
     if a is None or b is None:
