@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -98,3 +100,12 @@ def test_copy_between_buffers_at_offsets() -> None:
     dst[:] = 0
     runtime.copy_between(dst, 4, 0, src, 8, 0, 6)
     assert dst.tolist() == [0] * 4 + list(range(8, 14)) + [0] * 6
+
+
+def test_loading_the_backend_and_float32_work_do_not_import_ml_dtypes() -> None:
+    # ml_dtypes takes most of a second to import: only bfloat16 data needs it.
+    code = ("import sys, plugboard as pb; pb.devices(); (pb.ones(4) * 2).sum().item(); "
+            "print('ml_dtypes' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "False"
