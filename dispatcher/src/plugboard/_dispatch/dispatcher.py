@@ -730,19 +730,16 @@ def call_signature(values: list[Any]) -> tuple[Any, ...] | None:
 
 
 class _Plan:
-    """What a repeated call signature does: its outputs, and the kernel's or composite's
-    call."""
+    """What a repeated call signature does: its outputs, and the call of the backend's
+    kernel (with its inputs' adaptation) or, without one, of the composite."""
 
-    __slots__ = ("adaptation", "fn", "specs", "structured")
+    __slots__ = ("adaptation", "fn", "specs")
 
     def __init__(
-        self,
-        specs: tuple[TensorSpec, ...],
-        fn: Callable[..., Any],
-        structured: bool,
+        self, specs: tuple[TensorSpec, ...], fn: Callable[..., Any],
         adaptation: _Adaptation | None,
     ):
-        self.specs, self.fn, self.structured, self.adaptation = specs, fn, structured, adaptation
+        self.specs, self.fn, self.adaptation = specs, fn, adaptation
 
 
 def _remember_plan(
@@ -759,9 +756,9 @@ def _remember_plan(
     if resolved.path is Path.NATIVE:
         assert resolved.kernel is not None and compute_dtype is not None
         adaptation = _adaptation(op, resolved.kernel, values, compute_dtype, specs[0].shape)
-        plan = _Plan(specs, resolved.fn, True, adaptation)
+        plan = _Plan(specs, resolved.fn, adaptation)
     elif resolved.path is Path.COMPOSITE:
-        plan = _Plan(specs, resolved.fn, False, None)
+        plan = _Plan(specs, resolved.fn, None)
     else:
         return  # the CPU fallback counts and warns on every call
     if len(op.plans) >= _MAX_PLANS:
@@ -770,9 +767,8 @@ def _remember_plan(
 
 
 def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any]) -> Any:
-    if not plan.structured:
+    if plan.adaptation is None:  # a composite: its decomposition runs
         return _run_unstructured(op, plan.fn, values, None)
-    assert plan.adaptation is not None
     specs = plan.specs
     note_queued(specs[0].device, op.name)
     args = plan.adaptation.apply(values)
