@@ -92,6 +92,6 @@ fi
 # `.venv/bin/pip install -e backends/cpu`) again.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 .venv/bin/python -m pip install --quiet --group dev --group benchmark \
-    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e 'backends/cuda[nvrtc]' \
-    -e backends/metal \
+    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e backends/cupy \
+    -e 'backends/cuda[nvrtc]' -e backends/metal \
     -e conformance
