@@ -329,8 +329,10 @@ def test_ops_unknown_namespace_is_a_usage_error(capsys: pytest.CaptureFixture[st
 
 
 def test_ops_lists_an_installed_backend_without_its_hardware(
-    clean_env: None, plugins: Any, capsys: pytest.CaptureFixture[str]
+    clean_env: None, plugins: Any, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # one column per installed backend: no wrapping
     # Unavailable backends are listed too: their kernels are registered all the same.
     plugins.install("clitest", plugins.host_backend("clitest", "CLITest", UNAVAILABLE))
     code, out, _ = run(capsys, "ops")

@@ -14,7 +14,7 @@ import pytest
 
 import plugboard as pb
 from plugboard._dispatch.registry import find_op, registered_ops
-from plugboard._plugins.registry import registry
+from plugboard._plugins.registry import KNOWN_DISTRIBUTIONS, registry
 from plugboard.library import include_keys
 
 CUSTOM_OP_PLUGIN = '''
@@ -624,7 +624,7 @@ def test_deny_list_names_are_case_insensitive_with_any_separator(
     [
         ("PLUGBOARD_BACKENDS", "opencll", "names 'opencll'.*did you mean 'opencl'"),
         ("PLUGBOARD_BACKENDS", "cpu;cdua", "names 'cdua', which no.*Installed backends: cpu"),
-        ("PLUGBOARD_BACKENDS", "cpu,rocm", "names 'rocm'.*package plugboard-rocm"),
+        ("PLUGBOARD_BACKENDS", "cpu,npu", "names 'npu'.*package plugboard-npu"),
         ("PLUGBOARD_DISABLE_BACKENDS", "OPENCLL", "names 'opencll'.*did you mean 'opencl'"),
         ("PLUGBOARD_DISABLE_BACKENDS", "meta", "meta.*cannot be switched off"),
     ],
@@ -634,6 +634,9 @@ def test_an_unknown_name_in_a_switch_is_an_error_with_a_suggestion(
 ) -> None:
     for name in ("PLUGBOARD_BACKENDS", "PLUGBOARD_DISABLE_BACKENDS"):
         monkeypatch.delenv(name, raising=False)
+    # A backend plugboard knows by name but that is not installed (every one of its own
+    # may be installed here).
+    monkeypatch.setitem(KNOWN_DISTRIBUTIONS, "npu", "plugboard-npu")
     monkeypatch.setenv(variable, value)
     for use in (pb.devices, lambda: pb.device("cpu"), registry().installed_device_types):
         with pytest.raises(pb.DeviceError, match=f"{variable}=.*{message}") as caught:
