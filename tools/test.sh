@@ -13,5 +13,9 @@ bash tools/bootstrap.sh
 PLUGBOARD_METAL_EMULATION=1 .venv/bin/python -m pytest "$@"
 # The ROCm backend again, with CuPy's ROCm build (its own environment: see the script).
 bash tools/bootstrap_rocm.sh
-.venv-rocm/bin/python -c 'import importlib.metadata as m; m.version("cupy-rocm-7-0")'
+.venv-rocm/bin/python -c 'import importlib.metadata as m, sys
+try:
+    m.version("cupy-rocm-7-0")
+except m.PackageNotFoundError:
+    sys.exit("test: .venv-rocm has no cupy-rocm-7-0 (the [cupy] extra of plugboard-rocm)")'
 .venv-rocm/bin/python -m pytest backends/rocm/tests -q

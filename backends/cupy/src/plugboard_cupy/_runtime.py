@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -126,7 +127,7 @@ class CuPyRuntime(backend.DeviceRuntime):
                 self._probe = self.platform.probe()
             return self._probe
 
-    def _translated(self, what: str, index: int) -> Any:
+    def _translated(self, what: str, index: int) -> AbstractContextManager[None]:
         return translated(what, self.platform.label(index), self.platform)
 
     def _device(self, index: int) -> _Device:
