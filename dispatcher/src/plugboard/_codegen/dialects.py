@@ -263,6 +263,13 @@ CUDA = Dialect(
     header=_CUDA_HEADER,
 )
 
+# hipcc needs the runtime header for blockIdx and the bit casts; hiprtc has them built in.
+_HIP_HEADER = """
+#if !defined(__HIPCC_RTC__)
+#include <hip/hip_runtime.h>
+#endif
+"""
+
 HIP = Dialect(
     name="hip",
     types={**_CXX_TYPES, "f16": "_Float16"},
@@ -276,6 +283,7 @@ HIP = Dialect(
     half_load="(float){pointer}[{index}]",
     half_store="{pointer}[{index}] = (_Float16)({value});",
     long_suffix="LL",
+    header=_HIP_HEADER,
 )
 
 
