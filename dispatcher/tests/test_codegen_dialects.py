@@ -70,5 +70,6 @@ def test_a_new_dialect_is_a_small_change_of_an_existing_one() -> None:
     musa = dataclasses.replace(CUDA, name="musa", kernel='extern "C" __global__ __launch__ void')
     head = musa.kernel_head("k", ["long long n"])
     assert head.startswith('extern "C" __global__ __launch__ void k(long long n) {')
-    assert musa.ctype(pb.int32).storage == "int"
     assert CUDA.ctype(pb.int32).dialect is CUDA
+    assert musa.ctype(pb.int32).dialect is musa  # its own descriptors, not CUDA's
+    assert musa.ctype(pb.int32).storage == "int"

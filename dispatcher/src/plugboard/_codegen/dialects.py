@@ -25,6 +25,7 @@ nearest even, NaN kept quiet. Integer types are spelled with explicit widths
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,7 +70,9 @@ class Dialect:
     half_store: str
     long_suffix: str
     header: str = ""
-    _ctypes: dict[str, CType] = field(default_factory=dict, compare=False, repr=False)
+    # Each dialect's own descriptors (not copied by dataclasses.replace: init=False).
+    _ctypes: dict[str, CType] = field(default_factory=dict, init=False, compare=False,
+                                      repr=False)
 
     def type(self, neutral: str) -> str:
         """The spelling of neutral type ``neutral`` (``"i32"``, ``"f16"``...)."""
@@ -270,19 +273,14 @@ _HIP_HEADER = """
 #endif
 """
 
-HIP = Dialect(
+# HIP is CUDA's spelling but for float16 (clang's _Float16) and infinity.
+HIP = dataclasses.replace(
+    CUDA,
     name="hip",
     types={**_CXX_TYPES, "f16": "_Float16"},
-    kernel='extern "C" __global__ void',
-    global_ptr="",
-    global_index="(long long)blockIdx.x * blockDim.x + threadIdx.x",
-    inline="__device__ inline",
-    as_float="__uint_as_float",
-    as_uint="__float_as_uint",
     infinity="__builtin_huge_valf()",
     half_load="(float){pointer}[{index}]",
     half_store="{pointer}[{index}] = (_Float16)({value});",
-    long_suffix="LL",
     header=_HIP_HEADER,
 )
 
