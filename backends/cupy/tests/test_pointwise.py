@@ -129,8 +129,9 @@ def test_run_launches_the_calls_on_the_output_device(monkeypatch: pytest.MonkeyP
     x = pb.arange(6, dtype=pb.int16)
     kernels["div"].fn(x, 2, "floor", out=x)
     kernels["round"].fn(pb.ones(3), 2, out=pb.empty(3))
-    (_, dialect, dtype, [div]), (_, _, _, [rnd]) = launched
+    (_, dialect, dtype, [div], what), (_, _, _, [rnd], _) = launched
     assert (dialect, dtype, div.kernel) == (codegen.HIP, pb.int16, "div_floor_c_tn")
+    assert what == "pb::div"  # what errors name
     assert rnd.kernel == "round_scaled_c_t" and rnd.args[-1] == 100.0
     with pytest.raises(pb.ArgumentError, match="integer division by zero"):
         kernels["div"].fn(x, 0, "trunc", out=x)
@@ -150,6 +151,6 @@ def test_the_cuda_program_compiles_with_the_options_the_module_uses() -> None:
         compile.nvrtc_version()
     except Exception as error:
         pytest.skip(f"NVRTC is not installed ({error}); pip install 'plugboard-cuda[nvrtc]'")
-    source = codegen.CUDA.prelude() + codegen.source(codegen.CUDA, pb.int16)
+    source = codegen.program(codegen.CUDA, pb.int16)
     ptx = compile.compile_ptx(source, "pointwise_int16", "compute_80", _pointwise._OPTIONS["cuda"])
     assert ".entry add_g(" in ptx

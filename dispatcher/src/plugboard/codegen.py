@@ -17,7 +17,7 @@ result, as PyTorch's elementwise kernels do.
 
 >>> import plugboard as pb
 >>> from plugboard import codegen
->>> program = codegen.CUDA.prelude() + codegen.source(codegen.CUDA, pb.float16)
+>>> program = codegen.program(codegen.CUDA, pb.float16)  # prelude + kernels
 >>> 'extern "C" __global__ void neg_c_t(' in program
 True
 >>> codegen.kernel_name(codegen.BY_NAME["add"], "tn"), codegen.kernel_name(
@@ -71,8 +71,10 @@ __all__ = [
     "collapse",
     "compute_dtype",
     "kernel_name",
+    "kernel_names",
     "layout_records",
     "patterns",
+    "program",
     "scalar",
     "source",
 ]
@@ -101,6 +103,25 @@ def source(dialect: Dialect, dtype: _dt.DType,
     False
     """
     return _source(dialect, dtype, ops)
+
+
+def program(dialect: Dialect, dtype: _dt.DType) -> str:
+    """What a dialect's compiler builds for ``dtype``: the prelude, then every kernel of
+    the table (a backend needing more, such as OpenCL's fp64 pragma, adds it first)."""
+    return dialect.prelude() + source(dialect, dtype)
+
+
+def kernel_names(dialect: Dialect, dtype: _dt.DType,
+                 ops: Sequence[PointwiseOp] = POINTWISE) -> set[str]:
+    """The names of the kernels :func:`source` writes for ``dtype``.
+
+    >>> import plugboard as pb
+    >>> sorted(n for n in kernel_names(CUDA, pb.bool) if n.startswith("add"))
+    ['add_c_nt', 'add_c_tn', 'add_c_tt', 'add_g']
+    """
+    ct = dialect.ctype(dtype)
+    return {kernel_name(op, pattern) for op in ops if op.expression(ct) is not None
+            for pattern in [*patterns(op), None]}
 
 
 def collapse(shape: Sequence[int], strides: Sequence[Sequence[int]]) -> Layout:

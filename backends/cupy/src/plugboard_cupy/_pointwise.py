@@ -28,6 +28,9 @@ from plugboard import codegen
 from plugboard.backend import KernelSpec, device_buffer
 from plugboard.codegen import CUDA, HIP, Arg, Dialect, Layout, PointwiseOp
 
+from ._errors import CUDAError, GPUCompileError, GPUError, HIPCompileError, HIPError, NVRTCError
+from ._platform import import_cupy
+
 __all__ = ["BLOCK", "KERNELS", "MAX_LAUNCH", "Call", "calls", "dialect_of", "grid", "run"]
 
 BLOCK = 256  # threads per block: a multiple of both warp (32) and wavefront (64) sizes
@@ -39,6 +42,9 @@ _DIALECTS = {"cuda": CUDA, "rocm": HIP}
 # Compiler options: no contraction of a * b + c into an FMA, so results match the
 # other backends' (IEEE division and square root are NVRTC's default).
 _OPTIONS = {"cuda": ("--std=c++17", "--fmad=false"), "hip": ("-ffp-contract=off",)}
+# The platform's errors: a compile failure, and a launch the driver refused.
+_COMPILE_ERROR: dict[str, type[GPUCompileError]] = {"cuda": NVRTCError, "hip": HIPCompileError}
+_LAUNCH_ERROR: dict[str, type[GPUError]] = {"cuda": CUDAError, "hip": HIPError}
 
 
 def dialect_of(device: pb.Device) -> Dialect:
@@ -174,35 +180,40 @@ def calls(op: PointwiseOp, dialect: Dialect, dtype: pb.DType, inputs: Sequence[A
 
 @functools.cache
 def _module(dialect: Dialect, dtype: pb.DType, device: int) -> Any:
-    import cupy
-
-    source = dialect.prelude() + codegen.source(dialect, dtype)
+    cupy = import_cupy()
     with cupy.cuda.Device(device):
-        return cupy.RawModule(code=source, options=_OPTIONS[dialect.name])
+        return cupy.RawModule(code=codegen.program(dialect, dtype),
+                              options=_OPTIONS[dialect.name])
 
 
 @functools.cache
 def _function(dialect: Dialect, dtype: pb.DType, device: int, name: str) -> Any:
-    import cupy
-
+    cupy = import_cupy()
     with cupy.cuda.Device(device):
-        try:
+        try:  # CuPy compiles the module on its first function
             return _module(dialect, dtype, device).get_function(name)
         except cupy.cuda.compiler.CompileException as error:
-            raise pb.KernelError(
-                f"plugboard_cupy could not compile the {dtype} pointwise kernels for "
-                f"{dialect.name}: {str(error).splitlines()[0]}. Fix: report this with the "
-                "compiler log (the error's cause)") from error
+            raise _COMPILE_ERROR[dialect.name](
+                f"the {dtype} pointwise kernels did not compile for {dialect.name}: "
+                f"{str(error).strip().splitlines()[0]}. The compiler log is in the error's "
+                ".log; this is a plugboard bug, please report it",
+                log=str(error)) from error
 
 
-def _launch(device: pb.Device, dialect: Dialect, dtype: pb.DType,
-            launches: Sequence[Call]) -> None:
-    import cupy
+def _launch(device: pb.Device, dialect: Dialect, dtype: pb.DType, launches: Sequence[Call],
+            what: str) -> None:
+    cupy = import_cupy()
+    from cupy_backends.cuda.api.driver import CUDADriverError
 
     with cupy.cuda.Device(device.index), pb.current_stream(device).handle:
         for call in launches:
             function = _function(dialect, dtype, device.index, call.kernel)
-            function(grid(call.count), (BLOCK,), call.args)
+            try:
+                function(grid(call.count), (BLOCK,), call.args)
+            except CUDADriverError as error:
+                raise _LAUNCH_ERROR[dialect.name](
+                    f"{what} ({dtype}) on {device}: launching {call.kernel} failed: "
+                    f"{error}") from error
 
 
 def run(name: str, inputs: tuple[Any, ...], params: tuple[Any, ...], out: pb.Tensor,
@@ -213,7 +224,7 @@ def run(name: str, inputs: tuple[Any, ...], params: tuple[Any, ...], out: pb.Ten
     dialect = dialect_of(out.device)
     launches = calls(op, dialect, dtype, inputs, params, out)
     if launches:
-        _launch(out.device, dialect, dtype, launches)
+        _launch(out.device, dialect, dtype, launches, what)
 
 
 # One kernel per elementwise operator, with the OpenCL backend's dtypes and semantics.
