@@ -171,7 +171,7 @@ class CType:
             return self.dialect.infinity
         return self.dialect.literal(self.scalar.max, self.scalar.compute)
 
-    @property
+    @functools.cached_property
     def numpy(self) -> Any:
         """The NumPy type of a compute-type value: how a number is passed by value."""
         return self.scalar.numpy
@@ -182,7 +182,7 @@ class CType:
         >>> OPENCL.ctype(_dt.float16).value(1.5)
         np.float32(1.5)
         """
-        return self.scalar.numpy(number)
+        return self.numpy(number)
 
     def load(self, pointer: str, index: str) -> str:
         """An expression of the compute type: element ``index`` of ``pointer``."""
