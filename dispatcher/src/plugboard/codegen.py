@@ -45,6 +45,7 @@ from plugboard._codegen.render import Arg, arguments, kernel_name, patterns
 from plugboard._codegen.render import source as _source
 from plugboard._core import dtype as _dt
 from plugboard._core.dtype import ALL_DTYPES, FLOATING_DTYPES, INTEGRAL_DTYPES, NUMERIC_DTYPES
+from plugboard._core.errors import ArgumentError
 from plugboard._core.tensor import Tensor
 
 __all__ = [
@@ -191,14 +192,11 @@ def check_divisor(divisor: Any, dtype: _dt.DType, what: str) -> None:
     if dtype.is_floating_point:
         return
     if isinstance(divisor, Tensor):
-        import plugboard as pb
-
-        zero = divisor.numel() > 0 and bool(pb.ops.pb.eq(divisor, 0).to(pb.uint8).amax().item())
+        # Primitives every backend has: eq, a cast, amax (no composite `any`).
+        zero = divisor.numel() > 0 and bool(divisor.eq(0).to(_dt.uint8).amax().item())
     else:
         zero = divisor == 0
     if zero:
-        from plugboard._core.errors import ArgumentError
-
         raise ArgumentError(
             f"integer {what} by zero. Fix: make sure the divisor has no zeros, or use "
             "floating-point inputs (which give inf or nan)"
