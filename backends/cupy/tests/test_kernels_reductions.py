@@ -60,8 +60,11 @@ def test_extremes_and_arg_extremes_propagate_nan(dtype: pb.DType) -> None:
         expected = getattr(P, op)(x, [1], False)
         assert_same(_run(op, expected, x, [1], False), expected, rtol=0)
     for op in ("argmax", "argmin"):
-        expected = getattr(P, op)(x, 1, False)
-        assert_same(_run(op, expected, x, 1, False), expected)
+        for dim, keepdim in ((1, False), (None, False), (0, True)):
+            expected = getattr(P, op)(x, dim, keepdim)
+            assert_same(_run(op, expected, x, dim, keepdim), expected)
+    expected = P.amax(x, [], False)
+    assert_same(_run("amax", expected, x, [], False), expected, rtol=0)
 
 
 @pytest.mark.parametrize(("dtype", "layout"), cases((*INTEGERS, *FLOATS)))

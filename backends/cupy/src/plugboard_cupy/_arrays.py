@@ -23,7 +23,7 @@ import numpy as np
 import plugboard as pb
 from plugboard.backend import KernelSpec, device_buffer, host_array
 
-__all__ = ["CupyKernel", "array_module", "as_stored", "compute_dtype", "kernel", "numpy_dtype",
+__all__ = ["array_module", "as_stored", "compute_dtype", "kernel", "kernels", "numpy_dtype",
            "read", "read_as", "store", "view", "wide", "write"]
 
 _REDUCED = ("float16", "bfloat16")
@@ -126,11 +126,13 @@ def write(out: pb.Tensor, result: Any) -> None:
         store(array_module(out), view(out), result, out.dtype)
 
 
-def CupyKernel(op: str, fn: Callable[..., Any], dtypes: tuple[pb.DType, ...] | None,
-               mixed_dtypes: bool = False) -> KernelSpec:
-    """A kernel record: ``fn`` on its device's current stream; the views of :func:`view`
-    read and write any strides, so every kernel here is strided."""
-    return KernelSpec(op, kernel(fn), dtypes, strided=True, mixed_dtypes=mixed_dtypes)
+def kernels(dtypes: tuple[pb.DType, ...], mixed_dtypes: bool = False,
+            **fns: Callable[..., None]) -> tuple[KernelSpec, ...]:
+    """Kernel records, one per ``op=fn``: ``fn`` on its device's current stream, for
+    ``dtypes``. The views of :func:`view` read and write any strides, so every kernel
+    here is strided."""
+    return tuple(KernelSpec(op, kernel(fn), dtypes, strided=True, mixed_dtypes=mixed_dtypes)
+                 for op, fn in fns.items())
 
 
 def _device_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> pb.Device | None:

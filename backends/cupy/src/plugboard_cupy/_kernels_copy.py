@@ -13,7 +13,7 @@ from typing import Any
 import plugboard as pb
 from plugboard.backend import ALL, device_buffer
 
-from ._arrays import CupyKernel, array_module, compute_dtype, read, store, view, write
+from ._arrays import array_module, compute_dtype, kernels, read, store, view, write
 
 __all__ = ["KERNELS"]
 
@@ -61,9 +61,8 @@ def _arange(start: Any, end: Any, step: Any, dtype: Any, device: Any, *,
 
 
 KERNELS = (
-    CupyKernel("copy_", _copy, ALL, mixed_dtypes=True),
-    CupyKernel("full", _full, ALL),
+    *kernels(ALL, mixed_dtypes=True, copy_=_copy),
+    *kernels(ALL, full=_full, arange=_arange),
     # full_like reads only its input's shape: mixed dtypes spare a cast of the input.
-    CupyKernel("full_like", _full_like, ALL, mixed_dtypes=True),
-    CupyKernel("arange", _arange, ALL),
+    *kernels(ALL, mixed_dtypes=True, full_like=_full_like),
 )

@@ -17,7 +17,7 @@ from typing import Any
 import plugboard as pb
 from plugboard.backend import ALL, check_index_range
 
-from ._arrays import CupyKernel, array_module, as_stored, compute_dtype, read, read_as, view, write
+from ._arrays import array_module, as_stored, compute_dtype, kernels, read, read_as, view, write
 from ._kernels_shape import add_at
 
 __all__ = ["KERNELS"]
@@ -71,8 +71,5 @@ def _index_put_inplace(self: pb.Tensor, indices: Sequence[pb.Tensor | None],
     _put(self, _key(array_module(self), self, indices), values, accumulate)
 
 
-KERNELS = (
-    CupyKernel("index_put", _index_put, ALL),
-    # Native in-place form: writes only the indexed elements (the composite copies all).
-    CupyKernel("index_put_", _index_put_inplace, ALL),
-)
+# index_put_ is native: it writes only the indexed elements (the composite copies all).
+KERNELS = kernels(ALL, index_put=_index_put, index_put_=_index_put_inplace)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import plugboard as pb
 from plugboard.backend import NUMERIC
 
-from ._arrays import CupyKernel, array_module, compute_dtype, read_as, write
+from ._arrays import array_module, compute_dtype, kernels, read_as, write
 
 __all__ = ["KERNELS"]
 
@@ -29,6 +29,4 @@ def _matmul(self: pb.Tensor, other: pb.Tensor, *, out: pb.Tensor) -> None:
     write(out, xp.matmul(a, b))
 
 
-KERNELS = (
-    CupyKernel("matmul", _matmul, NUMERIC),
-)
+KERNELS = kernels(NUMERIC, matmul=_matmul)

@@ -19,7 +19,7 @@ from typing import Any
 import plugboard as pb
 from plugboard.backend import FLOATING, NUMERIC
 
-from ._arrays import CupyKernel, array_module, read, wide, write
+from ._arrays import array_module, kernels, read, wide, write
 
 __all__ = ["KERNELS"]
 
@@ -113,18 +113,15 @@ def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
         filters = w.reshape(groups, channels_out // groups, per_group * kh * kw)
         y = xp.matmul(windows, filters.transpose(0, 2, 1))  # (N, G, OH*OW, O/G)
         y = y.transpose(0, 1, 3, 2).reshape(batch, channels_out, oh, ow)
-    if bias is not None:
-        y = y + wide(read(bias)).reshape(-1, 1, 1)
-    write(out, y.reshape(out.shape))
+    shift = 0 if bias is None else wide(read(bias))[:, None, None]
+    write(out, (y + shift).reshape(out.shape))
 
 
 def _sdpa(query: pb.Tensor, key: pb.Tensor, value: pb.Tensor, attn_mask: pb.Tensor | None,
           dropout_p: float, is_causal: bool, scale: float | None, enable_gqa: bool, *,
           out: pb.Tensor) -> None:
-    if not out.numel():
-        return
     xp = array_module(out)
-    if key.shape[-2] == 0:  # no keys: every query attends to nothing
+    if key.shape[-2] == 0 or not out.numel():  # no keys: every query attends to nothing
         write(out, xp.zeros((), dtype=xp.float32))
         return
     q, k, v = (wide(read(t)) for t in (query, key, value))
@@ -167,10 +164,9 @@ def _dropout(xp: Any, weights: Any, p: float, device: pb.Device) -> Any:
 
 
 KERNELS = (
-    CupyKernel("softmax", _softmax, FLOATING),
-    CupyKernel("log_softmax", _log_softmax, FLOATING),
-    CupyKernel("layer_norm", _layer_norm, FLOATING),
-    CupyKernel("rms_norm", _rms_norm, FLOATING, mixed_dtypes=True),
-    CupyKernel("conv2d", _conv2d, NUMERIC),
-    CupyKernel("scaled_dot_product_attention", _sdpa, FLOATING),
+    *kernels(FLOATING, softmax=_softmax, log_softmax=_log_softmax, layer_norm=_layer_norm,
+             scaled_dot_product_attention=_sdpa),
+    # A weight of another dtype is the kernel's to promote.
+    *kernels(FLOATING, mixed_dtypes=True, rms_norm=_rms_norm),
+    *kernels(NUMERIC, conv2d=_conv2d),
 )

@@ -17,7 +17,7 @@ from typing import Any, Final
 import plugboard as pb
 from plugboard.backend import ALL, FLOATING, philox_reserve, philox_words
 
-from ._arrays import CupyKernel, array_module, write
+from ._arrays import array_module, kernels, write
 
 __all__ = ["KERNELS"]
 
@@ -83,7 +83,6 @@ def _randint(low: int, high: int, size: Any, generator: Any, dtype: Any, device:
 
 
 KERNELS = (
-    CupyKernel("rand", _rand, FLOATING),
-    CupyKernel("randn", _randn, FLOATING),
-    CupyKernel("randint", _randint, ALL),
+    *kernels(FLOATING, rand=_rand, randn=_randn),
+    *kernels(ALL, randint=_randint),
 )

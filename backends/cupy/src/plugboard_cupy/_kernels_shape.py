@@ -12,13 +12,14 @@ adds every one of them (CuPy's scatter_add, atomic additions).
 from __future__ import annotations
 
 import importlib
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import plugboard as pb
 from plugboard.backend import ALL, NUMERIC, check_index_bounds, check_index_range
 
-from ._arrays import CupyKernel, array_module, compute_dtype, read, read_as, store, view, write
+from ._arrays import array_module, compute_dtype, kernels, read, read_as, store, view, write
 
 __all__ = ["KERNELS", "add_at"]
 
@@ -26,20 +27,15 @@ __all__ = ["KERNELS", "add_at"]
 def _cat(tensors: Sequence[pb.Tensor], dim: int, *, out: pb.Tensor) -> None:
     # 1-D empty tensors are skipped (PyTorch's legacy rule); the rest go to their slices.
     xp = array_module(out)
-    target = view(out)
     axis = dim % out.ndim
-    start = 0
-    for t in tensors:
-        if t.shape == (0,):
-            continue
-        n = t.shape[axis]
-        key = tuple(slice(start, start + n) if d == axis else slice(None)
-                    for d in range(out.ndim))
-        values = read(t)
+    parts = [t for t in tensors if t.shape != (0,)]
+    ends = list(itertools.accumulate(t.shape[axis] for t in parts))
+    target = xp.moveaxis(view(out), axis, 0)  # each part is a slice of the first axis
+    for t, start, end in zip(parts, [0, *ends], ends, strict=False):
+        values = xp.moveaxis(read(t), axis, 0)
         if not t.dtype.is_floating_point and out.dtype is pb.bfloat16:
             values = values.astype(xp.float64)  # one rounding, as copy_
-        store(xp, target[key], values, out.dtype)
-        start += n
+        store(xp, target[start:end], values, out.dtype)
 
 
 def _flip(self: pb.Tensor, dims: Sequence[int], *, out: pb.Tensor) -> None:
@@ -54,10 +50,10 @@ def _triangle(upper: bool) -> Callable[..., None]:
         xp = array_module(out)
         a = read(self)
         rows, cols = a.shape[-2:]
-        i = xp.arange(rows).reshape(-1, 1)
-        j = xp.arange(cols).reshape(1, -1)
-        keep = (j >= i + diagonal) if upper else (j <= i + diagonal)
-        write(out, xp.where(keep, a, xp.zeros((), dtype=a.dtype)))
+        # tri: True on and below a diagonal; the upper triangle is what lies off the one
+        # below it.
+        below = xp.tri(rows, cols, diagonal - 1 if upper else diagonal, dtype=bool)
+        write(out, xp.where(~below if upper else below, a, xp.zeros((), dtype=a.dtype)))
 
     return compute
 
@@ -101,14 +97,8 @@ def _index_select(self: pb.Tensor, dim: int, index: pb.Tensor, *, out: pb.Tensor
 
 def _coordinates(xp: Any, idx: Any, axis: int) -> tuple[Any, ...]:
     """Where each index element writes: its own position, with ``axis`` replaced."""
-    grid = []
-    for d, n in enumerate(idx.shape):
-        if d == axis:
-            grid.append(idx)
-        else:
-            shape = [1] * idx.ndim
-            shape[d] = n
-            grid.append(xp.arange(n).reshape(shape))
+    grid = list(xp.ix_(*(xp.arange(n) for n in idx.shape)))
+    grid[axis] = idx
     return tuple(grid)
 
 
@@ -203,14 +193,9 @@ def _topk(self: pb.Tensor, k: int, dim: int, largest: bool, sorted: bool, *,
 
 
 KERNELS = (
-    CupyKernel("cat", _cat, ALL, mixed_dtypes=True),
-    CupyKernel("flip", _flip, ALL),
-    CupyKernel("tril", _triangle(upper=False), ALL),
-    CupyKernel("triu", _triangle(upper=True), ALL),
-    CupyKernel("gather", _gather, ALL),
-    CupyKernel("index_select", _index_select, ALL),
-    CupyKernel("scatter", _scatter, ALL),
-    CupyKernel("scatter_add", _scatter_add_kernel, ALL),
-    CupyKernel("sort", _sort, ALL),
-    CupyKernel("topk", _topk, NUMERIC),  # PyTorch has no bool topk
+    *kernels(ALL, mixed_dtypes=True, cat=_cat),
+    *kernels(ALL, flip=_flip, tril=_triangle(upper=False), triu=_triangle(upper=True),
+             gather=_gather, index_select=_index_select, scatter=_scatter,
+             scatter_add=_scatter_add_kernel, sort=_sort),
+    *kernels(NUMERIC, topk=_topk),  # PyTorch has no bool topk
 )

@@ -8,30 +8,22 @@ from types import ModuleType
 
 from plugboard.backend import KernelTable
 
-from . import (
-    _kernels_copy,
-    _kernels_indexing,
-    _kernels_linalg,
-    _kernels_nn,
-    _kernels_random,
-    _kernels_reductions,
-    _kernels_shape,
-)
-
 __all__ = ["KERNELS", "KERNEL_MODULES"]
+
+_SECTIONS = ("copy", "reductions", "linalg", "shape", "indexing", "random", "nn")
 
 
 def _pointwise() -> tuple[ModuleType, ...]:
     try:
-        return (importlib.import_module("plugboard_cupy._pointwise"),)
+        return (importlib.import_module(f"{__package__}._pointwise"),)
     except ModuleNotFoundError as error:
-        if error.name != "plugboard_cupy._pointwise":
+        if error.name != f"{__package__}._pointwise":
             raise
         return ()
 
 
 KERNEL_MODULES: tuple[ModuleType, ...] = (
-    *_pointwise(), _kernels_copy, _kernels_reductions, _kernels_linalg, _kernels_shape,
-    _kernels_indexing, _kernels_random, _kernels_nn,
+    *_pointwise(),
+    *(importlib.import_module(f"{__package__}._kernels_{section}") for section in _SECTIONS),
 )
 KERNELS = KernelTable.from_modules(*KERNEL_MODULES)
