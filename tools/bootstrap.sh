@@ -11,11 +11,15 @@ cd "$(dirname "$0")/.."
 #   the headers of the Python that builds them;
 # - the HTML report's browser test drives Debian's Chromium through chromedriver;
 # - the OpenCL backend runs on PoCL, Debian's OpenCL implementation for the CPU (its ICD
-#   file in /etc/OpenCL/vendors is what the OpenCL ICD loader, pyopencl's included, reads).
+#   file in /etc/OpenCL/vendors is what the OpenCL ICD loader, pyopencl's included, reads);
+# - the ROCm backend's compile checks build HIP kernels for gfx90a with Debian's hipcc
+#   (ROCm 5's clang and device libraries, about 40 MB to download; it brings ROCm 5's
+#   runtime with hiprtc inside, not ROCm 7's libamdhip64.so.7 that the backend runs on).
 BUILD_PACKAGES=(build-essential)
 PYTHON_HEADER_PACKAGES=(python3-dev)
 BROWSER_PACKAGES=(chromium chromium-driver)
 OPENCL_PACKAGES=(pocl-opencl-icd)
+HIP_PACKAGES=(hipcc)
 PYTHON=${PYTHON:-python3}
 packages=()
 needs=()
@@ -53,6 +57,11 @@ if ! pocl_installed; then
     missing+=(pocl-opencl-icd)
     packages+=("${OPENCL_PACKAGES[@]}")
     needs+=("the OpenCL backend needs ${OPENCL_PACKAGES[*]}")
+fi
+if ! command -v hipcc >/dev/null 2>&1; then
+    missing+=(hipcc)
+    packages+=("${HIP_PACKAGES[@]}")
+    needs+=("the ROCm backend's compile checks need ${HIP_PACKAGES[*]}")
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
     as_root=()
@@ -92,6 +101,6 @@ fi
 # `.venv/bin/pip install -e backends/cpu`) again.
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 .venv/bin/python -m pip install --quiet --group dev --group benchmark \
-    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e 'backends/cuda[nvrtc]' \
-    -e backends/metal \
+    -e dispatcher -e backends/cpu -e 'backends/opencl[benchmark]' -e backends/cupy \
+    -e 'backends/cuda[nvrtc]' -e backends/rocm -e backends/metal \
     -e conformance

@@ -11,3 +11,7 @@ bash tools/bootstrap.sh
 .venv/bin/python tools/generate.py --check
 # metal's tests, and the tests that run on every installed backend, use host emulation.
 PLUGBOARD_METAL_EMULATION=1 .venv/bin/python -m pytest "$@"
+# The ROCm backend again, with CuPy's ROCm build (its own environment: see the script).
+bash tools/bootstrap_rocm.sh
+.venv-rocm/bin/python -c 'import importlib.metadata as m; m.version("cupy-rocm-7-0")'
+.venv-rocm/bin/python -m pytest backends/rocm/tests -q

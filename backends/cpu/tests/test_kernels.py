@@ -23,7 +23,7 @@ def _inputs(dtype: pb.DType) -> pb.Tensor:
     return pb.tensor(VALUES, dtype=dtype)
 
 
-UNARY = {"neg", "abs", "exp", "log", "sqrt", "bitwise_not"}
+UNARY = {"neg", "abs", "exp", "log", "sqrt", "bitwise_not", "relu"}
 
 
 BINARY = {"add", "sub", "mul", "remainder", "pow", "maximum", "minimum", "bitwise_and",
@@ -47,7 +47,8 @@ def test_every_declared_dtype_runs_and_matches_numpy(op: str, dtype: pb.DType) -
     result = handle(x) if op in UNARY else handle(x, y)
     expected_fn = {
         "neg": np.negative, "abs": np.abs, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-        "bitwise_not": np.invert, "add": np.add, "sub": np.subtract, "mul": np.multiply,
+        "bitwise_not": np.invert, "relu": lambda a: np.where(a < 0, 0, a),
+        "add": np.add, "sub": np.subtract, "mul": np.multiply,
         "remainder": np.remainder, "pow": np.power, "maximum": np.maximum,
         "minimum": np.minimum, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
         "bitwise_xor": np.bitwise_xor, "eq": np.equal, "ne": np.not_equal, "lt": np.less,
@@ -234,3 +235,10 @@ def test_where_into_one_of_its_inputs(written: str) -> None:
     x, y = pb.tensor([1.0, 2.0, 3.0, 4.0]), pb.tensor([10.0, 20.0, 30.0, 40.0])
     pb.where(condition, x, y, out=x if written == "self" else y)
     assert (x if written == "self" else y).tolist() == [1.0, 20.0, 3.0, 40.0]
+
+
+def test_relu_keeps_nan_and_negative_zero_as_the_decomposition() -> None:
+    x = pb.tensor([-1.0, math.nan, -0.0, 0.0, 2.0, -math.inf])
+    got = pb.relu(x).numpy()
+    np.testing.assert_array_equal(got, [0.0, math.nan, -0.0, 0.0, 2.0, 0.0])
+    assert np.signbit(got[2]) and not np.signbit(got[0])

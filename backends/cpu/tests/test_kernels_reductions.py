@@ -22,6 +22,8 @@ def _reference(op: str, a: np.ndarray) -> np.ndarray:
         "argmin": lambda: np.argmin(a, axis=1),
         "cumsum": lambda: np.cumsum(wide, axis=1),
         "cumprod": lambda: np.cumprod(wide, axis=1),
+        "var": lambda: np.var(wide, axis=1, ddof=1),
+        "std": lambda: np.std(wide, axis=1, ddof=1),
     }
     return np.asarray(results[op]())
 
@@ -30,12 +32,15 @@ def _reference(op: str, a: np.ndarray) -> np.ndarray:
                          ids=str)
 def test_every_declared_dtype_runs_natively_and_matches_numpy(op: str, dtype: pb.DType) -> None:
     x = pb.tensor(VALUES, dtype=dtype)
-    args: tuple[object, ...] = ([1],) if op == "amin" else (1,)
+    args: tuple[object, ...] = ([1],) if op in ("amin", "var", "std") else (1,)
     with record_paths() as records:
         result = getattr(ops, op)(x, *args)
     assert records[0][2] is Path.NATIVE
     expected = _reference(op, np.asarray(VALUES).astype(dtype.numpy))
-    np.testing.assert_allclose(result.numpy().astype(np.float64), expected.astype(np.float64))
+    # var and std round their float results once, to the dtype's precision.
+    tolerance = {"float16": 1e-3, "bfloat16": 1e-2}.get(dtype.name, 1e-7)
+    np.testing.assert_allclose(result.numpy().astype(np.float64), expected.astype(np.float64),
+                               rtol=tolerance)
 
 
 def test_float16_cumsum_accumulates_in_float32() -> None:
@@ -76,3 +81,30 @@ def test_prod_of_a_transposed_input() -> None:
     x = pb.tensor([[1.0, 2.0], [3.0, 4.0]]).T
     assert ops.prod(x, 1).tolist() == [3.0, 8.0]
     assert ops.argmin(x, 0).tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("root", [False, True], ids=["var", "std"])
+def test_var_and_std_of_huge_and_tiny_float64_rows_are_finite(root: bool) -> None:
+    # Squares of 1e200 overflow float64 and squares of 1e-200 underflow to 0: those rows
+    # are scaled by their largest magnitude first; other rows are computed as they are.
+    rows = np.array([[1e200, -3e200, 2e200, 5e199], [1e-200, 3e-200, -2e-200, 0.0],
+                     [1.0, 2.0, 4.0, 8.0], [1.0, np.nan, 2.0, 3.0]])
+    fn = pb.std if root else pb.var
+    got = fn(pb.tensor(rows), dim=[1]).numpy()
+    scale = np.array([1e200, 1e-200, 1.0, 1.0])
+    with np.errstate(over="ignore"):
+        expected = np.var(rows / scale[:, None], axis=1, ddof=1)
+        expected = np.sqrt(expected) * scale if root else expected * scale * scale
+    np.testing.assert_allclose(got[:3], expected[:3], rtol=1e-12)
+    assert np.isnan(got[3])
+    assert np.isfinite(got[0]) == root  # the variance of 1e200s is beyond float64 itself
+
+
+def test_var_of_a_transposed_view_with_more_correction_than_samples() -> None:
+    a = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    x = pb.tensor(a).transpose(0, 1)  # strided input
+    np.testing.assert_allclose(pb.var(x, dim=[0], keepdim=True, correction=0).numpy(),
+                               np.var(a.T, axis=0, keepdims=True), rtol=1e-6)
+    # n - correction <= 0 divides by zero: inf, or NaN where every value is equal.
+    assert np.isinf(pb.var(x, dim=[1], correction=4).numpy()).all()
+    assert np.isnan(pb.var(pb.ones(2, 1), dim=[1]).numpy()).all()

@@ -126,6 +126,13 @@ def _where(condition: pb.Tensor, self: Any, other: Any, *, out: pb.Tensor) -> No
         np.copyto(o, _a(self), casting="unsafe", where=host_array(condition))
 
 
+def _relu(self: pb.Tensor, *, out: pb.Tensor) -> None:
+    # Only values known to be negative become 0: NaN stays NaN, -0.0 stays -0.0.
+    a, o = host_array(self), host_array(out)
+    np.copyto(o, a)
+    np.copyto(o, 0, where=a < 0)
+
+
 def _copy(self: pb.Tensor, src: Any, non_blocking: bool) -> None:
     with np.errstate(all="ignore"):
         np.copyto(host_array(self), _a(src), casting="unsafe")
@@ -207,6 +214,7 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("gt", binary(np.greater), ALL),
     CPUKernel("ge", binary(np.greater_equal), ALL),
     CPUKernel("where", _where, ALL),
+    CPUKernel("relu", _relu, NUMERIC),
     CPUKernel("copy_", _copy, ALL),
     CPUKernel("sum", _sum, ALL),
     CPUKernel("amax", _amax, ALL),

@@ -11,6 +11,7 @@ the dtype itself: docs/architecture.md, section 12); each result is rounded once
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ import numpy as np
 import plugboard as pb
 from plugboard.backend import host_array
 
-from ._kernel_tools import ALL, NUMERIC, CPUKernel, accumulator
+from ._kernel_tools import ALL, FLOATING, NUMERIC, CPUKernel, accumulator
 
 
 def _axis(dim: int | None, ndim: int) -> int | None:
@@ -75,7 +76,52 @@ def _scan(ufunc: np.ufunc) -> Any:
     return kernel
 
 
+# float64's squares overflow above this magnitude and lose precision below the other
+# (float32 and narrower compute in float64, where their squares always fit).
+_F64 = np.finfo(np.float64)
+_SQUARES_LOW = math.sqrt(float(_F64.tiny)) / float(_F64.eps)
+
+
+def _moment(root: bool) -> Any:
+    """var (or std, ``root``): NumPy's two passes in float64, as PyTorch's CPU kernels
+    accumulate float32. float64 rows whose squares would overflow or underflow are
+    divided by their largest magnitude first and the result multiplied back, as the
+    core's decomposition does, so huge and tiny finite values give finite results."""
+
+    def kernel(self: pb.Tensor, dim: Sequence[int] | None, correction: float,
+               keepdim: bool, *, out: pb.Tensor) -> None:
+        a, o = host_array(self), host_array(out)
+        axes = _axes(dim or (), a.ndim)
+        n = a.size if axes is None else math.prod(a.shape[d] for d in axes)
+        with np.errstate(all="ignore"):
+            x = a if a.dtype == np.float64 else a.astype(np.float64)
+            scale = None
+            if a.dtype == np.float64 and n > 0:
+                magnitude = np.amax(np.abs(x), axis=axes, keepdims=True)
+                high = math.sqrt(float(_F64.max) / (4 * n))
+                outside = ((magnitude > high) | (magnitude < _SQUARES_LOW)) & (
+                    magnitude > 0) & (magnitude < math.inf)
+                if outside.any():
+                    scale = np.where(outside, magnitude, 1.0)
+                    x = x / scale
+            # More correction than samples divides by zero (inf or NaN), as in PyTorch.
+            divisor = n - correction if n > correction else 0
+            # sum / n rather than np.mean, which warns on empty rows (NaN here, silently).
+            centered = x - np.sum(x, axis=axes, keepdims=True) / n
+            result = np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor
+            if root:
+                result = np.sqrt(result)
+            if scale is not None:
+                shaped = np.reshape(scale, np.shape(result))
+                result = result * shaped if root else result * shaped * shaped
+            np.copyto(o, np.reshape(result, o.shape), casting="unsafe")
+
+    return kernel
+
+
 KERNELS: tuple[CPUKernel, ...] = (
+    CPUKernel("var", _moment(root=False), FLOATING),
+    CPUKernel("std", _moment(root=True), FLOATING),
     CPUKernel("prod", _prod, ALL),
     CPUKernel("amin", _amin, ALL),
     CPUKernel("argmin", _argmin, NUMERIC),

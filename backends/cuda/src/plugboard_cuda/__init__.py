@@ -8,8 +8,9 @@ and plugboard's public API, as every vendor backend does. Devices are
 driver or device answers, the backend is unavailable and ``plugboard doctor``
 gives the driver's own message (:mod:`plugboard_cuda._probe`).
 
-This release has the runtime (memory, copies, streams, events, DLPack) and the
-compile path (:mod:`plugboard_cuda._compile`); the kernels, generated from the
+The runtime (memory, copies, streams, events, DLPack) and error translation are
+plugboard-cupy's, shared with the ROCm backend; this package has the probe and
+the compile path (:mod:`plugboard_cuda._compile`). The kernels, generated from the
 operator tables the OpenCL backend uses, come next, and until they do the
 backend reports itself unavailable even on a machine with a GPU, rather than
 failing operator by operator.
@@ -20,7 +21,7 @@ Example:
     True
 """
 
-from ._errors import CUDAError, CUDAOutOfMemoryError, NVRTCError
+from plugboard_cupy import CUDAError, CUDAOutOfMemoryError, NVRTCError
 
 __version__ = "0.1.0"
 

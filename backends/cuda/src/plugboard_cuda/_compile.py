@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._errors import NVRTCError
+from plugboard_cupy import NVRTCError
 
 __all__ = ["ARCHITECTURES", "OPTIONS", "compile_cubin", "compile_ptx", "nvrtc_version"]
 

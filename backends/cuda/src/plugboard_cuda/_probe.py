@@ -17,20 +17,14 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["Probe", "probe", "probe_driver"]
+from plugboard_cupy import Probe
 
+__all__ = ["Probe", "describe", "extra_properties", "probe", "probe_driver"]
 
-@dataclass(frozen=True)
-class Probe:
-    """The result of looking for CUDA: the device count, or why there is none."""
-
-    devices: int
-    reason: str = ""
-    driver_version: int = 0  # CUDA's encoding: 13000 is 13.0; 0 without a driver
-    runtime_version: int = 0
+# Probe's versions are CUDA's encoding here: 13000 is 13.0; 0 without a driver.
 
 
 def _version(code: int) -> str:
@@ -38,8 +32,21 @@ def _version(code: int) -> str:
 
 
 def describe(p: Probe) -> str:
-    """The driver and runtime versions as doctor shows them."""
+    """The driver and runtime versions as doctor shows them.
+
+    >>> describe(Probe(1, "", 13000, 13020))
+    'CUDA driver 13.0, runtime 13.2'
+    """
     return f"CUDA driver {_version(p.driver_version)}, runtime {_version(p.runtime_version)}"
+
+
+def extra_properties(props: Mapping[str, Any]) -> dict[str, Any]:
+    """What a CUDA device's properties add to plugboard's: its compute capability.
+
+    >>> extra_properties({"major": 9, "minor": 0})
+    {'compute_capability': '9.0'}
+    """
+    return {"compute_capability": f"{props.get('major', 0)}.{props.get('minor', 0)}"}
 
 
 _DRIVER_LIBRARY = "nvcuda.dll" if sys.platform == "win32" else "libcuda.so.1"

@@ -34,7 +34,7 @@ from plugboard._autograd.graph import requires_grad
 from plugboard._core.dtype import int32, int64, uint8
 from plugboard._core.errors import AutogradError, IndexingError, PlugboardError
 from plugboard._core.overlap import check_writable
-from plugboard._core.tensor import Tensor, contiguous_strides
+from plugboard._core.tensor import Tensor, contiguous_strides, host_array
 from plugboard._dispatch.dispatcher import cast, move
 from plugboard._dispatch.provenance import record_feature
 from plugboard._frontend.conversion import copy_, to
@@ -271,6 +271,11 @@ def first_out_of_range(index: Tensor, low: int, high: int) -> int | None:
     """
     if not index.numel() or index.device.type == "meta":
         return None
+    if index._storage.runtime.host_memory:
+        # The values are in host memory already: read them there, without dispatching.
+        values = host_array(index)
+        outside = (values >= high) | (values < low)
+        return int(values[outside].reshape(-1)[0]) if outside.any() else None
     bad = _op("bitwise_or")(_op("ge")(index, high), _op("lt")(index, low))
     if not _op("any")(bad).item():
         return None

@@ -1,12 +1,13 @@
-"""The runtime's host side: availability through the core, device properties."""
+"""The CUDA backend as the core sees it: installed and unavailable with the driver's
+reason, its platform, its properties."""
 
 from __future__ import annotations
 
 import pytest
 
 import plugboard as pb
-from plugboard_cuda._probe import Probe
-from plugboard_cuda._runtime import CUDA_DTYPES, RUNTIME, CudaRuntime, properties_of
+from plugboard_cuda._plugin import KERNELS, PLATFORM, RUNTIME
+from plugboard_cupy import ALL_DTYPES, CuPyRuntime, Probe, properties_of
 
 
 @pytest.fixture
@@ -30,24 +31,26 @@ def test_a_tensor_on_cuda_raises_a_device_error_naming_the_reason(no_gpu: None) 
 
 
 def test_a_working_gpu_is_still_unavailable_until_the_kernels_exist() -> None:
-    runtime = CudaRuntime()
+    runtime = CuPyRuntime(PLATFORM, "0.1.0", KERNELS)
     runtime._probe = Probe(1, "", 13000, 13000)
     availability = runtime.availability()
     assert not availability.available
-    assert "has no kernels yet" in availability.reason and "CUDA driver 13.0" in availability.reason
+    assert "plugboard-cuda 0.1.0 has no kernels yet" in availability.reason
+    assert "CUDA driver 13.0" in availability.reason
     assert runtime.device_count() == 0
 
 
 def test_properties_from_the_drivers_dictionary() -> None:
     props = properties_of({"name": b"NVIDIA A100-SXM4-80GB", "totalGlobalMem": 80 << 30,
                            "major": 8, "minor": 0, "multiProcessorCount": 108},
-                          Probe(1, "", 13000, 13020))
+                          Probe(1, "", 13000, 13020), PLATFORM)
     assert props.name == "NVIDIA A100-SXM4-80GB"
     assert props.total_memory == 80 << 30
     assert props.driver == "CUDA driver 13.0, runtime 13.2"
     assert props.extra == {"compute_capability": "8.0", "multiprocessors": 108}
-    assert props.dtypes == CUDA_DTYPES and pb.float64 in props.dtypes
+    assert props.dtypes == ALL_DTYPES and pb.float64 in props.dtypes
 
 
 def test_dlpack_describes_cuda_memory() -> None:
     assert RUNTIME.dlpack_device(1) == (2, 1)  # kDLCUDA, device 1
+    assert PLATFORM.device_type == "cuda" and PLATFORM.label(1) == "cuda:1"
