@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from kernel_harness import EVERY, FLOATS, assert_same, cases, empty_out, laid_out, values
-from plugboard_cupy import _kernels_copy
-from plugboard_cupy._arrays import as_stored
 
 import plugboard as pb
+from plugboard_cupy import _kernels_copy
+from plugboard_cupy._arrays import as_stored
 
 K = {spec.op: spec for spec in _kernels_copy.KERNELS}
 

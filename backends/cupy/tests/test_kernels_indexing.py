@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from kernel_harness import EVERY, assert_same, cases, empty_out, laid_out, values
-from plugboard_cupy import _kernels_indexing
 
 import plugboard as pb
+from plugboard_cupy import _kernels_indexing
 
 K = {spec.op: spec for spec in _kernels_indexing.KERNELS}
 P = pb.ops.pb

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from kernel_harness import FLOATS, INTEGERS, assert_same, cases, empty_out, laid_out, values
-from plugboard_cupy import _kernels_linalg
 
 import plugboard as pb
+from plugboard_cupy import _kernels_linalg
 
 MATMUL = _kernels_linalg.KERNELS[0]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from kernel_harness import FLOATS, assert_same, cases, empty_out, laid_out, values
-from plugboard_cupy import _kernels_nn
 
 import plugboard as pb
+from plugboard_cupy import _kernels_nn
 
 K = {spec.op: spec for spec in _kernels_nn.KERNELS}
 P = pb.ops.pb

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from kernel_harness import EVERY, FLOATS, assert_same, empty_out
-from plugboard_cupy import _kernels_random
 
 import plugboard as pb
+from plugboard_cupy import _kernels_random
 
 K = {spec.op: spec for spec in _kernels_random.KERNELS}
 P = pb.ops.pb

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from kernel_harness import EVERY, FLOATS, INTEGERS, assert_same, cases, empty_out, laid_out, values
-from plugboard_cupy import _kernels_reductions
 
 import plugboard as pb
+from plugboard_cupy import _kernels_reductions
 
 K = {spec.op: spec for spec in _kernels_reductions.KERNELS}
 P = pb.ops.pb

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from kernel_harness import assert_same, empty_out, values
-from plugboard_cupy import _arrays, _table
 
 import plugboard as pb
+from plugboard_cupy import _arrays, _table
 
 # Every operator the OpenCL backend implements but its pointwise table, and the nn
 # composites the array-library backends implement natively.

@@ -4,7 +4,8 @@ for the CuPy kernels; and, for host tensors, the same view over host memory in N
 Every kernel takes its array module from :func:`array_module` (CuPy for a tensor on
 a CUDA or ROCm device, NumPy for a tensor in host memory), so the very same kernel
 functions run on a cpu tensor in the tests. The CuPy-only calls are the three small
-functions at the end of this module (``_cupy``, ``_device_view``, ``_on_device``).
+functions at the end of this module (``_device_view``, ``_on_device``) and ``_cupy``
+(``_platform.import_cupy``).
 
 CuPy has no bfloat16 dtype: a bfloat16 tensor is viewed as its uint16 bits, read as
 float32 (exact: its top 16 bits) and written back rounded to nearest even, with the
@@ -22,6 +23,8 @@ import numpy as np
 
 import plugboard as pb
 from plugboard.backend import KernelSpec, device_buffer, host_array
+
+from ._platform import import_cupy as _cupy  # CuPy, imported on first use
 
 __all__ = ["array_module", "as_stored", "compute_dtype", "kernel", "kernels", "numpy_dtype",
            "read", "read_as", "store", "view", "wide", "write"]
@@ -161,12 +164,6 @@ def kernel(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 # The CuPy-only part: untested on a machine without a GPU. ------------------------------
-
-
-def _cupy() -> Any:
-    import cupy
-
-    return cupy
 
 
 def _device_view(handle: Any, byte_offset: int, shape: tuple[int, ...],
