@@ -2,8 +2,8 @@
 
 Each kernel follows the contract of plugboard's generators: it reserves the 32-bit
 words it needs once (``philox_reserve``), draws them with the core's Philox
-(``philox_words``, on the host), copies them to the device and turns them into
-values there with the transforms the contract names (uniform values from the top
+(``philox_words`` with CuPy as its array module: on the device) and turns them
+into values there with the transforms the contract names (uniform values from the top
 ``digits`` bits of a word, two words for float64; normal ones by Box-Muller on
 pairs of uniforms; integers from 64 bits modulo the range), so that a seed gives
 the same numbers as on every other backend.
@@ -28,7 +28,7 @@ _DIGITS: Final = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}
 
 def _words(xp: Any, out: pb.Tensor, generator: Any, count: int) -> Any:
     state = philox_reserve(generator, out.device, count)
-    return xp.asarray(philox_words(state, count))  # uint32 host words, to the device
+    return philox_words(state, count, xp)  # drawn where the array module computes
 
 
 def _bits64(xp: Any, words: Any) -> Any:
