@@ -289,7 +289,7 @@ def philox_blocks(counters: np.ndarray, key: tuple[int, int], xp: Any = np) -> n
     whole array is one chunk.
     """
     n = counters.shape[0]
-    result = xp.empty((n, 4), dtype=xp.uint32)
+    result: np.ndarray = xp.empty((n, 4), dtype=xp.uint32)
     keys = []
     k0, k1 = key[0] & 0xFFFFFFFF, key[1] & 0xFFFFFFFF
     for _ in range(10):
