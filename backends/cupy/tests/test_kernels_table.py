@@ -45,3 +45,33 @@ def test_host_tensors_never_reach_cupy(monkeypatch: pytest.MonkeyPatch) -> None:
     _table.KERNELS["sum"].fn(x, [0], False, None, out=out)
     assert_same(out, pb.ops.pb.sum(x, [0], False, dtype=None))
     assert _arrays.array_module(x).__name__ == "numpy"
+
+
+def test_every_array_function_the_kernels_call_is_cupys() -> None:
+    # The kernels run on NumPy here; on a GPU the same names must be CuPy's.
+    cupy = pytest.importorskip("cupy")
+    import ast
+    import inspect
+
+    from plugboard_cupy import (
+        _kernels_copy,
+        _kernels_indexing,
+        _kernels_linalg,
+        _kernels_nn,
+        _kernels_random,
+        _kernels_reductions,
+        _kernels_shape,
+    )
+
+    modules = (_arrays, _kernels_copy, _kernels_indexing, _kernels_linalg, _kernels_nn,
+               _kernels_random, _kernels_reductions, _kernels_shape)
+    used: set[str] = set()
+    for module in modules:
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == "xp":
+                used.add(node.attr)
+    assert {"take_along_axis", "argsort", "matmul"} <= used
+    missing = sorted(name for name in used if not hasattr(cupy, name))
+    assert not missing, f"not in CuPy: {missing}"
+    assert hasattr(cupy.lib.stride_tricks, "as_strided")
