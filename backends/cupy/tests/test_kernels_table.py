@@ -53,18 +53,8 @@ def test_every_array_function_the_kernels_call_is_cupys() -> None:
     import ast
     import inspect
 
-    from plugboard_cupy import (
-        _kernels_copy,
-        _kernels_indexing,
-        _kernels_linalg,
-        _kernels_nn,
-        _kernels_random,
-        _kernels_reductions,
-        _kernels_shape,
-    )
-
-    modules = (_arrays, _kernels_copy, _kernels_indexing, _kernels_linalg, _kernels_nn,
-               _kernels_random, _kernels_reductions, _kernels_shape)
+    # The pointwise module, where present, launches generated kernels: no xp calls.
+    modules = (_arrays, *_table.KERNEL_MODULES)
     used: set[str] = set()
     for module in modules:
         for node in ast.walk(ast.parse(inspect.getsource(module))):
@@ -75,3 +65,19 @@ def test_every_array_function_the_kernels_call_is_cupys() -> None:
     missing = sorted(name for name in used if not hasattr(cupy, name))
     assert not missing, f"not in CuPy: {missing}"
     assert hasattr(cupy.lib.stride_tricks, "as_strided")
+
+
+def test_the_platform_table_runs_the_same_kernels() -> None:
+    from plugboard_cupy import CUDAError, CUDAOutOfMemoryError, Platform, Probe
+
+    cuda = Platform(name="CUDA", device_type="cuda", distribution="plugboard-cuda",
+                    dlpack_device_type=2, error=CUDAError,
+                    out_of_memory_error=CUDAOutOfMemoryError,
+                    out_of_memory_names=("cudaErrorMemoryAllocation",),
+                    status_tool="nvidia-smi", probe=lambda: Probe(0))
+    table = _table.kernel_table(cuda)
+    assert table.names() == _table.KERNELS.names()
+    x = values((2, 3), pb.float32)
+    out = empty_out((3,), pb.float32)
+    table["sum"].fn(x, [0], False, None, out=out)
+    assert_same(out, pb.ops.pb.sum(x, [0], False, dtype=None))

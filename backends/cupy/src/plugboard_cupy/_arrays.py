@@ -26,8 +26,8 @@ from plugboard.backend import KernelSpec, device_buffer, host_array
 
 from ._platform import import_cupy as _cupy  # CuPy, imported on first use
 
-__all__ = ["array_module", "as_stored", "compute_dtype", "kernel", "kernels", "numpy_dtype",
-           "read", "read_as", "store", "view", "wide", "write"]
+__all__ = ["array_module", "as_stored", "compute_dtype", "device_of", "kernel", "kernels",
+           "numpy_dtype", "read", "read_as", "store", "view", "wide", "write"]
 
 _REDUCED = ("float16", "bfloat16")
 
@@ -138,7 +138,8 @@ def kernels(dtypes: tuple[pb.DType, ...], mixed_dtypes: bool = False,
                  for op, fn in fns.items())
 
 
-def _device_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> pb.Device | None:
+def device_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> pb.Device | None:
+    """The device of a kernel call's first tensor argument; None for a host tensor."""
     for value in (*kwargs.values(), *args):
         for t in value if isinstance(value, (tuple, list)) else (value,):
             if isinstance(t, pb.Tensor):
@@ -152,7 +153,7 @@ def kernel(fn: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(fn)
     def on_device(*args: Any, **kwargs: Any) -> None:
-        device = _device_of(args, kwargs)
+        device = device_of(args, kwargs)
         if device is None:
             with np.errstate(all="ignore"):  # as on the device: inf and NaN, no warnings
                 fn(*args, **kwargs)
