@@ -29,13 +29,13 @@ from ._errors import (
     translated,
 )
 from ._platform import ALL_DTYPES, KDL_CUDA, KDL_ROCM, Platform, Probe, import_cupy
-from ._runtime import CuPyRuntime, properties_of
+from ._runtime import CuPyBackend, CuPyRuntime, properties_of
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Platform", "Probe", "KDL_CUDA", "KDL_ROCM", "ALL_DTYPES", "import_cupy",
-    "CuPyRuntime", "properties_of",
+    "CuPyBackend", "CuPyRuntime", "properties_of",
     "GPUError", "GPUOutOfMemoryError", "GPUCompileError",
     "CUDAError", "CUDAOutOfMemoryError", "NVRTCError",
     "HIPError", "HIPOutOfMemoryError", "HIPCompileError",

@@ -27,7 +27,7 @@ from plugboard.backend import Availability, Block, CachingAllocator, DevicePrope
 from ._errors import translated
 from ._platform import Platform, Probe
 
-__all__ = ["CuPyRuntime", "properties_of"]
+__all__ = ["CuPyBackend", "CuPyRuntime", "properties_of"]
 
 # cudaMemcpyKind and hipMemcpyKind agree.
 _HOST_TO_DEVICE, _DEVICE_TO_HOST, _DEVICE_TO_DEVICE = 1, 2, 3
@@ -295,3 +295,49 @@ class CuPyRuntime(backend.DeviceRuntime):
         return int(handle.buffer)
 
 
+
+
+class CuPyBackend:
+    """A CuPy backend's plugin hooks and its one runtime: the entry point module of
+    plugboard-cuda and plugboard-rocm re-exports the three hooks as its own.
+
+    Example:
+        >>> from plugboard.backend import KernelTable
+        >>> from plugboard_cupy import HIPError, HIPOutOfMemoryError
+        >>> rocm = Platform(name="ROCm", device_type="rocm", distribution="plugboard-rocm",
+        ...                 dlpack_device_type=10, error=HIPError,
+        ...                 out_of_memory_error=HIPOutOfMemoryError, out_of_memory_names=(),
+        ...                 status_tool="rocm-smi", probe=lambda: Probe(0, "no ROCm"))
+        >>> plugin = CuPyBackend(rocm, "ROCm", "0.1.0", KernelTable([]))
+        >>> info = plugin.plugboard_backend_info()
+        >>> info.device_type, info.dispatch_key, info.distribution
+        ('rocm', 'ROCm', 'plugboard-rocm')
+        >>> plugin.plugboard_device_runtime().availability().reason
+        'no ROCm'
+    """
+
+    def __init__(self, platform: Platform, dispatch_key: str, version: str,
+                 kernels: KernelTable):
+        self.platform = platform
+        self.dispatch_key = dispatch_key
+        self.version = version
+        self.kernels = kernels
+        self.runtime = CuPyRuntime(platform, version, kernels)
+
+    @backend.hookimpl
+    def plugboard_backend_info(self) -> backend.BackendInfo:
+        return backend.BackendInfo(
+            device_type=self.platform.device_type,
+            dispatch_key=self.dispatch_key,
+            version=self.version,
+            api_version=backend.API_VERSION,
+            distribution=self.platform.distribution,
+        )
+
+    @backend.hookimpl
+    def plugboard_device_runtime(self) -> backend.DeviceRuntime:
+        return self.runtime
+
+    @backend.hookimpl
+    def plugboard_register_kernels(self, library: pb.Library) -> None:
+        self.kernels.register(library)

@@ -1,10 +1,10 @@
-"""The ROCm backend's hook implementations: identity, runtime, kernels."""
+"""The ROCm backend's hook implementations: identity, runtime, kernels (plugboard-cupy's
+shared hooks, for the ROCm platform)."""
 
 from __future__ import annotations
 
-from plugboard import Library, backend
 from plugboard.backend import KernelTable
-from plugboard_cupy import KDL_ROCM, CuPyRuntime, HIPError, HIPOutOfMemoryError, Platform
+from plugboard_cupy import KDL_ROCM, CuPyBackend, HIPError, HIPOutOfMemoryError, Platform
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
@@ -28,27 +28,13 @@ PLATFORM = Platform(
     extra_properties=extra_properties,
 )
 
+# The dispatch key is the platform's name as AMD writes it, as "CUDA", "OpenCL" and
+# "Metal" are.
+PLUGIN = CuPyBackend(PLATFORM, "ROCm", __version__, KERNELS)
 # The one runtime of this process: the plugin hands it to the core.
-RUNTIME = CuPyRuntime(PLATFORM, __version__, KERNELS)
+RUNTIME = PLUGIN.runtime
 
-
-@backend.hookimpl
-def plugboard_backend_info() -> backend.BackendInfo:
-    return backend.BackendInfo(
-        device_type="rocm",
-        # The platform's name as AMD writes it, as "CUDA", "OpenCL" and "Metal" are.
-        dispatch_key="ROCm",
-        version=__version__,
-        api_version=backend.API_VERSION,
-        distribution="plugboard-rocm",
-    )
-
-
-@backend.hookimpl
-def plugboard_device_runtime() -> backend.DeviceRuntime:
-    return RUNTIME
-
-
-@backend.hookimpl
-def plugboard_register_kernels(library: Library) -> None:
-    KERNELS.register(library)
+# The hooks the core finds in this module (the entry point's object).
+plugboard_backend_info = PLUGIN.plugboard_backend_info
+plugboard_device_runtime = PLUGIN.plugboard_device_runtime
+plugboard_register_kernels = PLUGIN.plugboard_register_kernels
