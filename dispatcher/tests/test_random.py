@@ -222,3 +222,14 @@ def test_the_meta_device_draws_nothing() -> None:
     x = rand((4,), generator=g, device="meta")
     assert x.device == "meta" and x.shape == (4,)
     assert g.reserve(1) == PhiloxState(2, 0)
+
+
+def test_philox_words_in_another_array_module_are_the_same_words() -> None:
+    # An array module with NumPy's API that is not NumPy (as CuPy is): one chunk.
+    import types
+
+    other = types.SimpleNamespace(**{name: getattr(np, name) for name in dir(np)
+                                     if not name.startswith("__")})
+    state = PhiloxState(0x1234_5678_9ABC, 2**64 - 3)
+    count = 4 * (1 << 14) + 10  # more than one chunk on the host
+    np.testing.assert_array_equal(philox_words(state, count, other), philox_words(state, count))

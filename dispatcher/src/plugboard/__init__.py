@@ -112,6 +112,7 @@ from plugboard import autograd as autograd  # noqa: E402 - public submodules, af
 
 if _TYPE_CHECKING:
     from plugboard import backend as backend
+    from plugboard import codegen as codegen
     from plugboard import library as library
     from plugboard import nn as nn
     from plugboard import optim as optim
@@ -119,7 +120,7 @@ if _TYPE_CHECKING:
 
 # Imported on first use (PEP 562), so that `import plugboard` stays short: nn and
 # optim are many modules, and backend brings pluggy (a plugin's first load does too).
-_LAZY_SUBMODULES = frozenset({"backend", "library", "nn", "optim"})
+_LAZY_SUBMODULES = frozenset({"backend", "codegen", "library", "nn", "optim"})
 _LAZY_NAMES = {"load": "plugboard.serialization", "save": "plugboard.serialization"}
 
 

@@ -36,7 +36,7 @@ from plugboard._core.tensor import (
 from plugboard._dispatch.kernel_table import KernelSpec, KernelTable
 from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
 from plugboard._dispatch.streams import current_stream_handle
-from plugboard._frontend.indexing import first_out_of_range
+from plugboard._frontend.indexing import check_index_bounds, check_index_range, first_out_of_range
 from plugboard._plugins.contract import BackendInfo
 from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP, hookimpl
 from plugboard._plugins.registry import BackendStatus, conformance_expectations
@@ -65,6 +65,8 @@ __all__ = [
     "PhiloxState",
     "Storage",
     "TensorSpec",
+    "check_index_bounds",
+    "check_index_range",
     "conformance_expectations",
     "contiguous_strides",
     "current_stream_handle",

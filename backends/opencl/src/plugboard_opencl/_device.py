@@ -10,11 +10,11 @@ import pyopencl as cl
 
 import plugboard as pb
 from plugboard.backend import CachingAllocator, DeviceProperties, current_stream_handle
+from plugboard.codegen import OPENCL
 
 from ._compiler import Kernel, ProgramCache
 from ._limits import limits_of
 from ._platforms import OpenCLDevice, platform_label
-from ._templates import prelude
 
 __all__ = ["DeviceState", "StreamHandle"]
 
@@ -27,6 +27,12 @@ def _device_type(bits: int) -> str:
                                      ("accelerator", cl.device_type.ACCELERATOR))
              if bits & int(flag)]
     return "/".join(names) or "other"
+
+
+def _prelude(fp64: bool) -> str:
+    """The text every program starts with; enables double where the device has it."""
+    pragma = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" if fp64 else ""
+    return pragma + OPENCL.prelude()
 
 
 class StreamHandle:
@@ -133,7 +139,7 @@ class DeviceState:
         key = (source, name)
         kernel = self._kernels.get(key)
         if kernel is None:
-            program = self._programs.program(prelude(self.has_fp64) + source, self.context,
+            program = self._programs.program(_prelude(self.has_fp64) + source, self.context,
                                              self.device, what)
             kernel = self._kernels.setdefault(key, self._programs.kernel(program, name,
                                                                          scalar_types))

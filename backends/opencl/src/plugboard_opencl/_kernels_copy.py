@@ -17,16 +17,16 @@ import numpy as np
 import pyopencl as cl
 
 import plugboard as pb
+from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import ALL, OpenCLKernel
 from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size, is_contiguous, layouts
-from ._pointwise import NUMPY_OF_C, scalar_value, state_require
-from ._templates import ctype
+from ._pointwise import state_require
 
 
 def _copy_kernel(dst: pb.DType, src: pb.DType, contiguous: bool) -> str:
-    d, s = ctype(dst), ctype(src)
+    d, s = OPENCL.ctype(dst), OPENCL.ctype(src)
     if contiguous:
         args = (f"long n, __global {d.storage}* out, long out_off, "
                 f"__global const {s.storage}* src, long src_off")
@@ -45,7 +45,7 @@ def _copy_kernel(dst: pb.DType, src: pb.DType, contiguous: bool) -> str:
 
 
 def _fill_kernels(dtype: pb.DType, fp64: bool) -> str:
-    d = ctype(dtype)
+    d = OPENCL.ctype(dtype)
     wide = "double" if fp64 else "float"
     # float64 -> half directly (one rounding); other dtypes convert to their compute type.
     arange_value = f"start + ({wide})i * step"
@@ -130,12 +130,12 @@ def _full(size: Any, fill_value: Any, dtype: Any, device: Any, *, out: pb.Tensor
         return
     state = device_of(out)
     state_require(state, out.dtype, "pb::full")
-    d = ctype(out.dtype)
+    d = OPENCL.ctype(out.dtype)
     layout = collapse(out.shape, [out.stride()])
     contiguous = is_contiguous(layout)
-    value = scalar_value(fill_value, d)
+    value = d.value(fill_value)
     source = program(out.dtype, state.has_fp64)
-    compute = NUMPY_OF_C[d.compute]
+    compute = d.numpy
     with translated(f"pb::full ({out.dtype})", state.label):
         if contiguous:
             kernel = state.kernel(source, "fill_c", [np.int64, None, np.int64, compute],

@@ -22,6 +22,7 @@ import numpy as np
 
 import plugboard as pb
 from plugboard.backend import first_out_of_range
+from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import ALL, OpenCLKernel
@@ -29,14 +30,13 @@ from ._kernels_copy import copy_view
 from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size
 from ._launch import record as layout_record
 from ._pointwise import state_require
-from ._templates import ctype
 
 _P = pb.ops.pb
 
 
 @functools.cache
 def program(dtype: pb.DType) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     if c.kind == "bool":
         add = "old | v"
     elif c.is_float:

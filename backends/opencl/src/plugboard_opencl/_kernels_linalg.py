@@ -22,13 +22,13 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
+from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import NUMERIC, OpenCLKernel
 from ._launch import buffer, collapse, device_of
 from ._launch import record as layout_record
 from ._pointwise import state_require
-from ._templates import ctype
 
 TILE = 32
 ROWS = 4  # outputs per work-item: the work-group is TILE x (TILE / ROWS)
@@ -39,7 +39,7 @@ VGROUP = 8
 
 @functools.cache
 def vector_program(dtype: pb.DType) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     width = VWIDTH[dtype.name]
     vec = f"{c.compute}{width}"
     return f"""
@@ -71,7 +71,7 @@ void matmul_rows(long M, long N, long K, pb_layout batch, __global {c.storage}* 
 
 @functools.cache
 def program(dtype: pb.DType) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     acc = c.compute
     if c.is_float:
         fma = "acc[w] += As[ty + w * STEP][k] * bv;"

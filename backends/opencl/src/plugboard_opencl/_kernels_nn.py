@@ -16,17 +16,17 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
+from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import FLOATING, OpenCLKernel
 from ._launch import LOCAL_SIZE, buffer, device_of, global_size, launch_along
 from ._pointwise import state_require
-from ._templates import ctype
 
 
 @functools.cache
 def _softmax_program(dtype: pb.DType, log: bool) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     t = c.compute
     value = "(x - top) - log(total)" if log else "exp(x - top) / total"
     return f"""
@@ -65,7 +65,7 @@ def _softmax(log: bool) -> Any:
 
 @functools.cache
 def _layer_norm_program(dtype: pb.DType) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     t = c.compute
     return f"""
 __kernel void layer_norm(long n_rows, long length, {t} eps, int affine,
@@ -111,7 +111,7 @@ def _layer_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Te
     params = [p if p is None else p.contiguous() for p in params]
     affine = (1 if params[0] is not None else 0) | (2 if params[1] is not None else 0)
     w, b = (p if p is not None else out for p in params)
-    c = ctype(out.dtype)
+    c = OPENCL.ctype(out.dtype)
     kernel = state.kernel(_layer_norm_program(out.dtype), "layer_norm",
                           [np.int64, np.int64, {"double": np.float64}.get(c.compute, np.float32),
                            np.int32, None, np.int64, None, np.int64, None, np.int64, None,

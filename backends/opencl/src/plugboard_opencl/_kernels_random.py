@@ -19,12 +19,12 @@ import numpy as np
 
 import plugboard as pb
 from plugboard.backend import philox_reserve
+from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import ALL, FLOATING, OpenCLKernel
 from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size, layouts
 from ._pointwise import state_require
-from ._templates import ctype
 
 _DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}
 
@@ -50,7 +50,7 @@ inline ulong pb_bits64(ulong w, ulong offset, uint k0, uint k1) {
 
 @functools.cache
 def program(dtype: pb.DType, fp64: bool) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     digits = _DIGITS.get(dtype.name, 24)
     wide = dtype is pb.float64
     real = "double" if wide else "float"

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
+from plugboard.codegen import OPENCL, CType
 
 from ._errors import translated
 from ._kernel_tools import ALL, NUMERIC, OpenCLKernel
@@ -37,7 +38,6 @@ from ._launch import (
 )
 from ._launch import record as layout_record
 from ._pointwise import state_require
-from ._templates import CType, ctype
 
 _TARGET_ITEMS = 4096  # enough work-items to fill every compute unit's vector lanes
 _MIN_PER_ITEM = 1024  # below this many elements per work-item, one pass is faster
@@ -67,9 +67,9 @@ def _init(op: str, acc: CType) -> str:
 @functools.cache
 def program(op: str, src: pb.DType, dst: pb.DType, partial: bool) -> str:
     """One reduction kernel, ``reduce``: ``op`` of ``src`` elements into ``dst``."""
-    s, d = ctype(src), ctype(dst)
+    s, d = OPENCL.ctype(src), OPENCL.ctype(dst)
     index = op in ("argmax", "argmin")
-    acc = s if index else ctype(accumulator(src))
+    acc = s if index else OPENCL.ctype(accumulator(src))
     if index:
         # The first NaN wins, then the first extreme value, as in PyTorch.
         nan = "isnan(x)" if s.is_float else "0"
@@ -229,8 +229,8 @@ def _prod(self: pb.Tensor, dim: int | None, keepdim: bool, dtype: Any, *,
 
 @functools.cache
 def scan_program(op: str, dtype: pb.DType) -> str:
-    c = ctype(dtype)
-    acc = ctype(accumulator(dtype))
+    c = OPENCL.ctype(dtype)
+    acc = OPENCL.ctype(accumulator(dtype))
     return f"""
 __kernel void scan(long n_lines, long length, pb_layout lines, long out_step, long in_step,
                    __global {c.storage}* out, __global const {c.storage}* in) {{

@@ -29,6 +29,7 @@ import numpy as np
 
 import plugboard as pb
 from plugboard.backend import first_out_of_range
+from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import ALL, NUMERIC, OpenCLKernel
@@ -36,13 +37,12 @@ from ._kernels_copy import copy_view
 from ._kernels_indexing import check_range
 from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size, layouts
 from ._launch import record as layout_record
-from ._pointwise import NUMPY_OF_C, scalar_value, state_require
-from ._templates import ctype
+from ._pointwise import state_require
 
 
 @functools.cache
 def program(dtype: pb.DType) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     add = "v + old" if c.is_float else f"({c.compute})(({c.unsigned})v + ({c.unsigned})old)"
     if c.kind == "bool":
         add = "v | old"
@@ -87,7 +87,7 @@ __kernel void scatter(long n_lines, long length, pb_layout lines, long index_ste
 
 @functools.cache
 def sort_program(dtype: pb.DType) -> str:
-    c = ctype(dtype)
+    c = OPENCL.ctype(dtype)
     nan_a = "isnan(ka)" if c.is_float else "0"
     nan_b = "isnan(kb)" if c.is_float else "0"
     return f"""
@@ -292,13 +292,13 @@ def _scatter_lines(out: pb.Tensor, dim: int, index: pb.Tensor, src: pb.Tensor | 
     rec = layout_record(layout, [out.storage_offset(), index.storage_offset(),
                                  source.storage_offset()], what)
     n_lines = math.prod(shape[k] for k in other)
-    c = ctype(out.dtype)
+    c = OPENCL.ctype(out.dtype)
     kernel = state.kernel(program(out.dtype), "scatter",
                           [np.int64, np.int64, None, np.int64, np.int64, np.int64, np.int32,
-                           NUMPY_OF_C[c.compute], None, None, None], what)
+                           c.numpy, None, None, None], what)
     with translated(what, state.label):
         kernel(state.queue, global_size(n_lines), (LOCAL_SIZE,), n_lines, shape[d], rec,
-               x[d], s[d], o[d], mode, scalar_value(0 if value is None else value, c),
+               x[d], s[d], o[d], mode, c.value(0 if value is None else value),
                buffer(out), buffer(index), buffer(source))
 
 

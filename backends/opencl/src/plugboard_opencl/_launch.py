@@ -12,18 +12,18 @@ along its leading dimension into several launches.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 import plugboard as pb
 from plugboard.backend import device_buffer
+from plugboard.codegen import LAYOUT_DTYPE, MAX_DIMS, Layout, collapse, layout_records
 
 from ._device import DeviceState
 from ._errors import translated
 from ._runtime import RUNTIME
-from ._templates import MAX_DIMS, MAX_OPERANDS
 
 __all__ = [
     "LAYOUT_DTYPE",
@@ -39,14 +39,8 @@ __all__ = [
 
 LOCAL_SIZE = 256  # one fixed work-group size: PoCL compiles a kernel once per local size
 
-LAYOUT_DTYPE = np.dtype([
-    ("ndim", "<i8"),
-    ("size", "<i8", (MAX_DIMS,)),
-    ("offset", "<i8", (MAX_OPERANDS,)),
-    ("stride", "<i8", (MAX_OPERANDS, MAX_DIMS)),
-])
-
-Layout = tuple[tuple[int, ...], list[tuple[int, ...]]]  # sizes, strides per operand
+# The layout struct, dimension merging and per-launch records are the kernel layer's.
+layouts = layout_records
 
 
 def device_of(t: pb.Tensor) -> DeviceState:
@@ -63,55 +57,10 @@ def global_size(n: int, local: int = LOCAL_SIZE) -> tuple[int]:
     return (max(-(-n // local), 1) * local,)
 
 
-def collapse(shape: Sequence[int], strides: Sequence[Sequence[int]]) -> Layout:
-    """Merge dimensions every operand walks contiguously; drop size-1 dimensions.
-
-    >>> collapse((2, 3, 4), [(12, 4, 1), (0, 0, 1)])
-    ((6, 4), [(4, 1), (0, 1)])
-    >>> collapse((2, 1, 4), [(4, 4, 1)])
-    ((8,), [(1,)])
-    """
-    dims = [d for d, size in enumerate(shape) if size != 1]
-    sizes: list[int] = []
-    merged: list[list[int]] = [[] for _ in strides]
-    for d in dims:
-        if sizes and all(s[-1] == st[d] * shape[d] for s, st in zip(merged, strides,
-                                                                    strict=True)):
-            sizes[-1] *= shape[d]
-            for s, st in zip(merged, strides, strict=True):
-                s[-1] = st[d]
-        else:
-            sizes.append(shape[d])
-            for s, st in zip(merged, strides, strict=True):
-                s.append(st[d])
-    return tuple(sizes), [tuple(s) for s in merged]
-
-
 def is_contiguous(layout: Layout) -> bool:
     """Whether every operand walks the (collapsed) space with stride 1."""
     sizes, strides = layout
     return len(sizes) == 0 or (len(sizes) == 1 and all(s == (1,) for s in strides))
-
-
-def layouts(layout: Layout, offsets: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
-    """``(elements, pb_layout record)`` for each launch over ``layout``.
-
-    More than ``MAX_DIMS`` dimensions are split along the leading one.
-    """
-    sizes, strides = layout
-    if len(sizes) > MAX_DIMS:
-        for i in range(sizes[0]):
-            inner = (sizes[1:], [s[1:] for s in strides])
-            yield from layouts(inner, [o + i * s[0] for o, s in zip(offsets, strides,
-                                                                   strict=True)])
-        return
-    record = np.zeros((), LAYOUT_DTYPE)
-    record["ndim"] = len(sizes)
-    record["size"][: len(sizes)] = sizes
-    record["offset"][: len(offsets)] = offsets
-    for k, s in enumerate(strides):
-        record["stride"][k, : len(s)] = s
-    yield math.prod(sizes), record
 
 
 def record(layout: Layout, offsets: Sequence[int], what: str) -> np.ndarray:

@@ -279,44 +279,51 @@ _SHIFT32: Final = np.uint64(32)
 _CHUNK: Final = 1 << 14  # blocks per pass: a few arrays of this many uint64 fit in the cache
 
 
-def philox_blocks(counters: np.ndarray, key: tuple[int, int]) -> np.ndarray:
+def philox_blocks(counters: np.ndarray, key: tuple[int, int], xp: Any = np) -> np.ndarray:
     """Philox4x32-10 of ``counters`` (shape ``(n, 4)``, uint32 words) under ``key``.
 
     Returns ``(n, 4)`` uint32 words. Products of two 32-bit words are exact in
     uint64, so a round is a few vectorised integer operations; they run in place
-    on chunks that stay in the cache.
+    on chunks that stay in the cache. ``xp`` is the array module (NumPy, or one
+    with its API, e.g. CuPy, whose arrays ``counters`` then is): on a device the
+    whole array is one chunk.
     """
     n = counters.shape[0]
-    result = np.empty((n, 4), dtype=np.uint32)
+    result: np.ndarray = xp.empty((n, 4), dtype=xp.uint32)
     keys = []
     k0, k1 = key[0] & 0xFFFFFFFF, key[1] & 0xFFFFFFFF
     for _ in range(10):
         keys.append((np.uint64(k0), np.uint64(k1)))
         k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
-    for begin in range(0, n, _CHUNK):
-        block = counters[begin:begin + _CHUNK]
-        c0, c1, c2, c3 = (block[:, i].astype(np.uint64) for i in range(4))
-        p0, p1 = np.empty_like(c0), np.empty_like(c0)
+    chunk = _CHUNK if xp is np else max(n, 1)
+    for begin in range(0, n, chunk):
+        block = counters[begin:begin + chunk]
+        c0, c1, c2, c3 = (block[:, i].astype(xp.uint64) for i in range(4))
+        p0, p1 = xp.empty_like(c0), xp.empty_like(c0)
         for r0, r1 in keys:
-            np.multiply(c0, _M0, out=p0)
-            np.multiply(c2, _M1, out=p1)
+            xp.multiply(c0, _M0, out=p0)
+            xp.multiply(c2, _M1, out=p1)
             # (c0, c1, c2, c3) <- (hi(p1) ^ c1 ^ k0, lo(p1), hi(p0) ^ c3 ^ k1, lo(p0))
-            np.right_shift(p1, _SHIFT32, out=c0)
-            np.bitwise_xor(c0, c1, out=c0)
-            np.bitwise_xor(c0, r0, out=c0)
-            np.bitwise_and(p1, _LOW32, out=c1)
-            np.right_shift(p0, _SHIFT32, out=c2)
-            np.bitwise_xor(c2, c3, out=c2)
-            np.bitwise_xor(c2, r1, out=c2)
-            np.bitwise_and(p0, _LOW32, out=c3)
-        out = result[begin:begin + _CHUNK]
+            xp.right_shift(p1, _SHIFT32, out=c0)
+            xp.bitwise_xor(c0, c1, out=c0)
+            xp.bitwise_xor(c0, r0, out=c0)
+            xp.bitwise_and(p1, _LOW32, out=c1)
+            xp.right_shift(p0, _SHIFT32, out=c2)
+            xp.bitwise_xor(c2, c3, out=c2)
+            xp.bitwise_xor(c2, r1, out=c2)
+            xp.bitwise_and(p0, _LOW32, out=c3)
+        out = result[begin:begin + chunk]
         for i, word in enumerate((c0, c1, c2, c3)):
             out[:, i] = word
     return result
 
 
-def philox_words(state: PhiloxState, words: int) -> np.ndarray:
+def philox_words(state: PhiloxState, words: int, xp: Any = np) -> np.ndarray:
     """The first ``words`` 32-bit words drawn from ``state``, as a uint32 array.
+
+    ``xp`` is the array module the words are computed with and returned in: NumPy
+    (the host), or one with its API such as CuPy, so that a backend on it draws
+    them on its device (the same words).
 
     Example:
         >>> from plugboard._dispatch.random import PhiloxState, philox_words
@@ -325,13 +332,14 @@ def philox_words(state: PhiloxState, words: int) -> np.ndarray:
     """
     blocks = -(-words // 4)
     start = state.offset & _MASK64
-    index = np.arange(blocks, dtype=np.uint64)
+    index = xp.arange(blocks, dtype=xp.uint64)
     low64 = index + np.uint64(start)  # wraps modulo 2**64; the carry goes to word 2
-    carry = (low64 < np.uint64(start)).astype(np.uint64)
-    counters = np.empty((blocks, 4), dtype=np.uint32)
-    counters[:, 0] = (low64 & _LOW32).astype(np.uint32)
-    counters[:, 1] = (low64 >> _SHIFT32).astype(np.uint32)
-    counters[:, 2] = carry.astype(np.uint32)
+    carry = (low64 < np.uint64(start)).astype(xp.uint64)
+    counters = xp.empty((blocks, 4), dtype=xp.uint32)
+    counters[:, 0] = (low64 & _LOW32).astype(xp.uint32)
+    counters[:, 1] = (low64 >> _SHIFT32).astype(xp.uint32)
+    counters[:, 2] = carry.astype(xp.uint32)
     counters[:, 3] = 0
     key = (state.seed & 0xFFFFFFFF, (state.seed >> 32) & 0xFFFFFFFF)
-    return philox_blocks(counters, key).reshape(-1)[:words]
+    drawn: np.ndarray = philox_blocks(counters, key, xp).reshape(-1)[:words]
+    return drawn

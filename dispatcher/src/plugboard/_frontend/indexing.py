@@ -283,6 +283,56 @@ def first_out_of_range(index: Tensor, low: int, high: int) -> int | None:
     return int(values.reshape(-1)[0])
 
 
+def check_index_bounds(index: Tensor, size: int, dim: int) -> None:
+    """Raise ``IndexingError`` unless every value of ``index`` is in ``[0, size)``: the
+    check of gather, scatter and scatter_add, in PyTorch's words (one wait, see
+    :func:`first_out_of_range`).
+
+    Example:
+        >>> import plugboard as pb
+        >>> from plugboard.backend import check_index_bounds
+        >>> check_index_bounds(pb.tensor([0, 2]), 3, 0)
+        >>> try:
+        ...     check_index_bounds(pb.tensor([0, 3]), 3, 0)
+        ... except pb.IndexingError as error:
+        ...     print(str(error).split(".")[0])
+        index 3 is out of bounds for dimension 0 with size 3
+    """
+    value = first_out_of_range(index, 0, size)
+    if value is not None:
+        raise IndexingError(
+            f"index {value} is out of bounds for dimension {dim} with size {size}. Fix: use "
+            f"indices from 0 to {size - 1}"
+        )
+
+
+def check_index_range(index: Tensor, size: int, dim: int, negative: bool = True) -> None:
+    """Raise ``IndexingError`` unless every position of ``index`` is in range for a
+    dimension of ``size``: from ``-size`` when ``negative`` (index_put's positions),
+    else from 0 (index_select's). One wait, see :func:`first_out_of_range`.
+
+    Example:
+        >>> import plugboard as pb
+        >>> from plugboard.backend import check_index_range
+        >>> check_index_range(pb.tensor([-3, 2]), 3, 0)
+        >>> try:
+        ...     check_index_range(pb.tensor([-1]), 3, 0, negative=False)
+        ... except pb.IndexingError as error:
+        ...     print(str(error).split(". ")[0])
+        index -1 is out of range for dimension 0 of size 3 (valid: [0, 2])
+    """
+    low = -size if negative else 0
+    value = first_out_of_range(index, low, size)
+    if value is None:
+        return
+    allowed = f"[{low}, {size - 1}]" if size else "none (the dimension is empty)"
+    raise IndexingError(
+        f"index {value} is out of range for dimension {dim} of size {size} (valid: "
+        f"{allowed}). Fix: keep the indices in range"
+        + ("" if negative else "; negative positions count from the end only in x[idx]")
+    )
+
+
 def _checked(entry: _Advanced, size: int) -> Tensor:
     """An integer index as int64 positions in [0, size): out of range is an error."""
     index = entry.index
