@@ -3,14 +3,11 @@ shared hooks, for the CUDA platform)."""
 
 from __future__ import annotations
 
-from plugboard.backend import KernelTable
 from plugboard_cupy import KDL_CUDA, CUDAError, CUDAOutOfMemoryError, CuPyBackend, Platform
+from plugboard_cupy._table import kernel_table
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
-
-# The kernel tables come with the shared kernel layer (see the package's README).
-KERNELS = KernelTable([])
 
 PLATFORM = Platform(
     name="CUDA",
@@ -26,6 +23,9 @@ PLATFORM = Platform(
     extra_properties=extra_properties,
 )
 
+# plugboard-cupy's kernels (shared with the other CuPy backend), translating CuPy's
+# runtime errors into this platform's.
+KERNELS = kernel_table(PLATFORM)
 PLUGIN = CuPyBackend(PLATFORM, "CUDA", __version__, KERNELS)
 # The one runtime of this process: the plugin hands it to the core.
 RUNTIME = PLUGIN.runtime

@@ -3,14 +3,11 @@ shared hooks, for the ROCm platform)."""
 
 from __future__ import annotations
 
-from plugboard.backend import KernelTable
 from plugboard_cupy import KDL_ROCM, CuPyBackend, HIPError, HIPOutOfMemoryError, Platform
+from plugboard_cupy._table import kernel_table
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
-
-# The kernel tables come with the shared kernel layer (see the package's README).
-KERNELS = KernelTable([])
 
 PLATFORM = Platform(
     name="ROCm",
@@ -30,6 +27,9 @@ PLATFORM = Platform(
 
 # The dispatch key is the platform's name as AMD writes it, as "CUDA", "OpenCL" and
 # "Metal" are.
+# plugboard-cupy's kernels (shared with the other CuPy backend), translating CuPy's
+# runtime errors into this platform's.
+KERNELS = kernel_table(PLATFORM)
 PLUGIN = CuPyBackend(PLATFORM, "ROCm", __version__, KERNELS)
 # The one runtime of this process: the plugin hands it to the core.
 RUNTIME = PLUGIN.runtime
