@@ -8,12 +8,11 @@ and plugboard's public API, as every vendor backend does. Devices are
 driver or device answers, the backend is unavailable and ``plugboard doctor``
 gives the driver's own message (:mod:`plugboard_cuda._probe`).
 
-The runtime (memory, copies, streams, events, DLPack) and error translation are
-plugboard-cupy's, shared with the ROCm backend; this package has the probe and
-the compile path (:mod:`plugboard_cuda._compile`). The kernels, generated from the
-operator tables the OpenCL backend uses, come next, and until they do the
-backend reports itself unavailable even on a machine with a GPU, rather than
-failing operator by operator.
+The runtime (memory, copies, streams, events, DLPack), error translation and the
+kernels are plugboard-cupy's, shared with the ROCm backend: the elementwise
+operators are plugboard.codegen's table rendered as CUDA C (the entries the
+OpenCL backend renders as OpenCL C), the rest run on CuPy. This package has the
+probe and the compile path (:mod:`plugboard_cuda._compile`).
 
 Example:
     >>> import plugboard as pb

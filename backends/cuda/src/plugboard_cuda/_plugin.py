@@ -3,14 +3,17 @@ shared hooks, for the CUDA platform)."""
 
 from __future__ import annotations
 
-from plugboard.backend import KernelTable
-from plugboard_cupy import KDL_CUDA, CUDAError, CUDAOutOfMemoryError, CuPyBackend, Platform
+from plugboard_cupy import (
+    KDL_CUDA,
+    CUDAError,
+    CUDAOutOfMemoryError,
+    CuPyBackend,
+    Platform,
+    kernel_table,
+)
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
-
-# The kernel tables come with the shared kernel layer (see the package's README).
-KERNELS = KernelTable([])
 
 PLATFORM = Platform(
     name="CUDA",
@@ -26,6 +29,9 @@ PLATFORM = Platform(
     extra_properties=extra_properties,
 )
 
+# The kernels of every CuPy backend: plugboard.codegen's pointwise kernels in this
+# platform's dialect, the rest on CuPy (plugboard_cupy._table).
+KERNELS = kernel_table(PLATFORM)
 PLUGIN = CuPyBackend(PLATFORM, "CUDA", __version__, KERNELS)
 # The one runtime of this process: the plugin hands it to the core.
 RUNTIME = PLUGIN.runtime

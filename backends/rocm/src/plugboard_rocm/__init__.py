@@ -9,10 +9,9 @@ missing, sees no GPU, or CuPy's ROCm build cannot import, the backend is unavail
 and ``plugboard doctor`` gives the reason in the runtime's or the loader's words
 (:mod:`plugboard_rocm._probe`).
 
-This release has the probe, the runtime and the compile path
-(:mod:`plugboard_rocm._compile`). The kernels come with the shared kernel layer, and
-until they do the backend reports itself unavailable even on a machine with a GPU,
-rather than failing operator by operator.
+The kernels are plugboard-cupy's, as for CUDA: plugboard.codegen's elementwise
+table rendered as HIP, the rest on CuPy. This package has the probe and the
+compile path (:mod:`plugboard_rocm._compile`).
 
 Example:
     >>> import plugboard as pb

@@ -3,14 +3,17 @@ shared hooks, for the ROCm platform)."""
 
 from __future__ import annotations
 
-from plugboard.backend import KernelTable
-from plugboard_cupy import KDL_ROCM, CuPyBackend, HIPError, HIPOutOfMemoryError, Platform
+from plugboard_cupy import (
+    KDL_ROCM,
+    CuPyBackend,
+    HIPError,
+    HIPOutOfMemoryError,
+    Platform,
+    kernel_table,
+)
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
-
-# The kernel tables come with the shared kernel layer (see the package's README).
-KERNELS = KernelTable([])
 
 PLATFORM = Platform(
     name="ROCm",
@@ -28,6 +31,9 @@ PLATFORM = Platform(
     extra_properties=extra_properties,
 )
 
+# The kernels of every CuPy backend: plugboard.codegen's pointwise kernels in this
+# platform's dialect, the rest on CuPy (plugboard_cupy._table).
+KERNELS = kernel_table(PLATFORM)
 # The dispatch key is the platform's name as AMD writes it, as "CUDA", "OpenCL" and
 # "Metal" are.
 PLUGIN = CuPyBackend(PLATFORM, "ROCm", __version__, KERNELS)
