@@ -1,6 +1,9 @@
 """The conformance suite over the CuPy kernel table, with NumPy standing in for CuPy: a
 host-memory backend whose kernels are the cpu backend's NumPy reference kernels with
-every kernel of plugboard_cupy's table in their place (one device, ``--quick``)."""
+every kernel of plugboard_cupy's table written on the array module in their place (one
+device, ``--quick``). The generated pointwise kernels need a GPU compiler: their C runs
+on OpenCL (the same plugboard.codegen table) and compiles for CUDA and HIP in the
+compile checks."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from plugboard.testing import PluginInstaller, host_backend_source
 
 _KERNELS = '''
 from plugboard_cpu._plugin import REFERENCE_KERNELS
-from plugboard_cupy._table import KERNELS as CUPY
+from plugboard_cupy._table import ARRAY_KERNELS as CUPY
 
 @backend.hookimpl
 def plugboard_register_kernels(library):

@@ -76,7 +76,7 @@ def test_a_working_gpu_is_unavailable_while_the_table_is_empty(kind: str, distri
                           "0.3.1", EMPTY)
     availability = runtime.availability()
     assert not availability.available and runtime.device_count() == 0
-    assert f"found 2 GPU(s) ({driver}), but {distribution} 0.3.1 has no kernels yet" in (
+    assert f"found 2 GPU(s) ({driver}), but {distribution} 0.3.1 registers no kernels" in (
         availability.reason)
     assert "Fix:" in availability.reason
 

@@ -8,8 +8,10 @@ and plugboard's public API, as every vendor backend does. Devices are
 driver or device answers, the backend is unavailable and ``plugboard doctor``
 gives the driver's own message (:mod:`plugboard_cuda._probe`).
 
-The runtime (memory, copies, streams, events, DLPack), error translation and
-kernels are plugboard-cupy's, shared with the ROCm backend; this package has the
+The runtime (memory, copies, streams, events, DLPack), error translation and the
+kernels are plugboard-cupy's, shared with the ROCm backend: the elementwise
+operators are plugboard.codegen's table rendered as CUDA C (the entries the
+OpenCL backend renders as OpenCL C), the rest run on CuPy. This package has the
 probe and the compile path (:mod:`plugboard_cuda._compile`).
 
 Example:

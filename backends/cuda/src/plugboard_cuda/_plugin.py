@@ -3,8 +3,14 @@ shared hooks, for the CUDA platform)."""
 
 from __future__ import annotations
 
-from plugboard_cupy import KDL_CUDA, CUDAError, CUDAOutOfMemoryError, CuPyBackend, Platform
-from plugboard_cupy._table import kernel_table
+from plugboard_cupy import (
+    KDL_CUDA,
+    CUDAError,
+    CUDAOutOfMemoryError,
+    CuPyBackend,
+    Platform,
+    kernel_table,
+)
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
@@ -23,8 +29,8 @@ PLATFORM = Platform(
     extra_properties=extra_properties,
 )
 
-# plugboard-cupy's kernels (shared with the other CuPy backend), translating CuPy's
-# runtime errors into this platform's.
+# The kernels of every CuPy backend: plugboard.codegen's pointwise kernels in this
+# platform's dialect, the rest on CuPy (plugboard_cupy._table).
 KERNELS = kernel_table(PLATFORM)
 PLUGIN = CuPyBackend(PLATFORM, "CUDA", __version__, KERNELS)
 # The one runtime of this process: the plugin hands it to the core.

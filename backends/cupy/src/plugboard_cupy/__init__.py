@@ -1,6 +1,7 @@
 """What plugboard's CuPy-based backends share (``plugboard-cuda``, ``plugboard-rocm``): the
-device runtime over CuPy, error translation, and the description of a GPU platform that
-parameterises both.
+device runtime over CuPy, error translation, the kernel table (plugboard.codegen's
+pointwise kernels compiled for the platform, everything else on CuPy), and the
+description of a GPU platform that parameterises them.
 
 This is not a backend (it has no entry point) and it depends on no CuPy build: each
 backend brings its own (``cupy-cuda13x``, ``cupy-rocm-7-0``) and a
@@ -30,6 +31,7 @@ from ._errors import (
 )
 from ._platform import ALL_DTYPES, KDL_CUDA, KDL_ROCM, Platform, Probe, import_cupy
 from ._runtime import CuPyBackend, CuPyRuntime, properties_of
+from ._table import kernel_table
 
 __version__ = "0.1.0"
 
@@ -39,5 +41,5 @@ __all__ = [
     "GPUError", "GPUOutOfMemoryError", "GPUCompileError",
     "CUDAError", "CUDAOutOfMemoryError", "NVRTCError",
     "HIPError", "HIPOutOfMemoryError", "HIPCompileError",
-    "translate", "translated",
+    "translate", "translated", "kernel_table",
 ]

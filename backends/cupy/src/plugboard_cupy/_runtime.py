@@ -146,9 +146,8 @@ class CuPyRuntime(backend.DeviceRuntime):
             platform = self.platform
             return Availability.no(
                 f"found {found.devices} GPU(s) ({platform.describe(found)}), but "
-                f"{platform.distribution} {self.version} has no kernels yet: they are "
-                "generated from the operator tables of the OpenCL backend in a coming "
-                "release. Fix: use 'opencl' or 'cpu' for now"
+                f"{platform.distribution} {self.version} registers no kernels. Fix: "
+                "give the backend plugboard_cupy.kernel_table(PLATFORM), or use 'cpu'"
             )
         return Availability.yes()
 

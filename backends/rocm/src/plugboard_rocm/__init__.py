@@ -9,9 +9,9 @@ missing, sees no GPU, or CuPy's ROCm build cannot import, the backend is unavail
 and ``plugboard doctor`` gives the reason in the runtime's or the loader's words
 (:mod:`plugboard_rocm._probe`).
 
-The runtime, error translation and kernels are plugboard-cupy's, shared with the
-CUDA backend; this package has the probe and the compile path
-(:mod:`plugboard_rocm._compile`).
+The kernels are plugboard-cupy's, as for CUDA: plugboard.codegen's elementwise
+table rendered as HIP, the rest on CuPy. This package has the probe and the
+compile path (:mod:`plugboard_rocm._compile`).
 
 Example:
     >>> import plugboard as pb

@@ -3,8 +3,14 @@ shared hooks, for the ROCm platform)."""
 
 from __future__ import annotations
 
-from plugboard_cupy import KDL_ROCM, CuPyBackend, HIPError, HIPOutOfMemoryError, Platform
-from plugboard_cupy._table import kernel_table
+from plugboard_cupy import (
+    KDL_ROCM,
+    CuPyBackend,
+    HIPError,
+    HIPOutOfMemoryError,
+    Platform,
+    kernel_table,
+)
 
 from . import __version__
 from ._probe import describe, extra_properties, probe
@@ -25,6 +31,9 @@ PLATFORM = Platform(
     extra_properties=extra_properties,
 )
 
+# The kernels of every CuPy backend: plugboard.codegen's pointwise kernels in this
+# platform's dialect, the rest on CuPy (plugboard_cupy._table).
+KERNELS = kernel_table(PLATFORM)
 # The dispatch key is the platform's name as AMD writes it, as "CUDA", "OpenCL" and
 # "Metal" are.
 # plugboard-cupy's kernels (shared with the other CuPy backend), translating CuPy's
