@@ -36,9 +36,6 @@ PLATFORM = Platform(
 KERNELS = kernel_table(PLATFORM)
 # The dispatch key is the platform's name as AMD writes it, as "CUDA", "OpenCL" and
 # "Metal" are.
-# plugboard-cupy's kernels (shared with the other CuPy backend), translating CuPy's
-# runtime errors into this platform's.
-KERNELS = kernel_table(PLATFORM)
 PLUGIN = CuPyBackend(PLATFORM, "ROCm", __version__, KERNELS)
 # The one runtime of this process: the plugin hands it to the core.
 RUNTIME = PLUGIN.runtime
