@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -397,6 +398,67 @@ def test_plans_per_operator_are_bounded() -> None:
     for n in range(1, _dispatcher._MAX_PLANS + 20):
         pb.neg(pb.ones(n))
     assert 0 < len(op.plans) <= _dispatcher._MAX_PLANS
+
+
+def test_the_sign_of_a_zero_is_part_of_the_signature() -> None:
+    x = pb.tensor([1.0, -2.0])
+    for _ in range(2):  # the second round runs the plans (and fast entries) of the first
+        assert [math.copysign(1, v) for v in (x * 0.0).tolist()] == [1, -1]
+        assert [math.copysign(1, v) for v in (x * -0.0).tolist()] == [-1, 1]
+        assert math.copysign(1, (pb.tensor([-0.0]) + -0.0).item()) == -1
+
+
+def test_a_repeated_call_takes_the_fast_entry_and_gives_fresh_results(counted: Any) -> None:
+    _, metas, _ = counted
+    x, y = pb.ones(2), pb.tensor([1.0, 2.0])
+    first = pb.ops.dcache.plus(x, y)
+    second = pb.ops.dcache.plus(y, y)  # other tensors, the same signature
+    assert (first.tolist(), second.tolist()) == ([2.0, 3.0], [2.0, 4.0])
+    assert first._storage is not second._storage
+    assert len(metas) == 1 and len(pb.ops.dcache.plus.op.fast_calls) == 1
+    # The entry keeps no tensor of the call that made it alive.
+    entry = next(iter(pb.ops.dcache.plus.op.fast_calls.values()))
+    assert not any(isinstance(v, pb.Tensor) for v in entry.template)
+
+
+def test_the_fast_entry_follows_the_dispatch_state() -> None:
+    x = pb.tensor([1.0, 2.0], requires_grad=True)
+    y = pb.tensor([1.0, 2.0])
+    for _ in range(2):
+        assert (y + y).grad_fn is None
+        assert (x + y).grad_fn is not None  # Autograd: the full path, every time
+        with pb.no_grad():
+            assert (x + y).grad_fn is None
+    with pb.fallback_policy("cpu"):
+        assert (y + y).tolist() == [2.0, 4.0]
+    n = pb.tensor([1, 2])
+    pb.set_default_dtype(pb.float64)
+    try:
+        assert (n + 0.5).dtype == pb.float64
+    finally:
+        pb.set_default_dtype(pb.float32)
+    assert (n + 0.5).dtype == pb.float32
+
+
+def test_keyword_arguments_are_keyed_by_name_type_and_value() -> None:
+    x = pb.arange(6.0).reshape(2, 3)
+    for _ in range(2):
+        assert pb.sum(x, 1, keepdim=True).shape == (2, 1)
+        assert pb.sum(x, 1, keepdim=False).shape == (2,)
+        assert pb.sum(x, dtype=pb.float64).dtype == pb.float64
+        assert pb.sum(x, dtype=None).dtype == pb.float32
+    out = pb.empty(2)
+    assert pb.sum(x, 1, out=out) is out and out.tolist() == [3.0, 12.0]
+
+
+def test_fast_entries_are_bounded_and_cleared_with_the_plans() -> None:
+    op = pb.ops.pb.neg.op
+    for n in range(1, _dispatcher._MAX_PLANS + 20):
+        pb.neg(pb.ones(n))
+    assert 0 < len(op.fast_calls) <= _dispatcher._MAX_PLANS
+    with Library("dcache_clear") as library:
+        library.define("noop(Tensor x) -> Tensor")
+    assert not op.fast_calls and not op.plans
 
 
 # 5. The fallback policy ---------------------------------------------------------------

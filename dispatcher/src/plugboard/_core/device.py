@@ -37,10 +37,11 @@ class Device:
         True
     """
 
-    __slots__ = ("index", "type")
+    __slots__ = ("_hash", "index", "type")
 
     type: str
     index: int
+    _hash: int
 
     def __new__(cls, spec: DeviceLike, index: int | None = None) -> Device:
         if isinstance(spec, Device):
@@ -79,6 +80,8 @@ class Device:
         self = object.__new__(cls)
         object.__setattr__(self, "type", device_type)
         object.__setattr__(self, "index", parsed_index or 0)
+        # Devices key every call's plan: hash them once.
+        object.__setattr__(self, "_hash", hash((device_type, parsed_index or 0)))
         if index is None and len(_CACHE) < 1024:
             _CACHE[spec] = self
         return self
@@ -97,7 +100,7 @@ class Device:
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.type, self.index))
+        return self._hash
 
     def __str__(self) -> str:
         return f"{self.type}:{self.index}"

@@ -19,6 +19,7 @@ from plugboard._core.errors import PlugboardError
 
 if TYPE_CHECKING:
     from plugboard._core.device import Device
+    from plugboard._core.dtype import DType
     from plugboard._core.runtime import DeviceRuntime
     from plugboard._core.tensor import Tensor
     from plugboard._dispatch.keys import DispatchKey
@@ -43,6 +44,13 @@ class Backend(Protocol):
 
     def new_tensor(self, spec: Any) -> Tensor:
         """A contiguous, uninitialized tensor for a meta spec (shape, dtype, device)."""
+        raise NotImplementedError
+
+    def new_checked(
+        self, shape: tuple[int, ...], strides: tuple[int, ...], dtype: DType, device: Device,
+        nbytes: int,
+    ) -> Tensor:
+        """:meth:`new_tensor` without its checks, for a spec that passed them before."""
         raise NotImplementedError
 
 

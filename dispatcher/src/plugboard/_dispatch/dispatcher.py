@@ -43,7 +43,7 @@ from plugboard._core.errors import (
 from plugboard._core.faults import note_queued
 from plugboard._core.overlap import Overlap, check_writable, overlap
 from plugboard._core.spec import MetaResult, TensorSpec
-from plugboard._core.tensor import Tensor, host_array
+from plugboard._core.tensor import Tensor, check_numel, contiguous_strides, host_array
 from plugboard._core.views import expand_to
 from plugboard._dispatch import keys as _keys
 from plugboard._dispatch.backends import Backend, backend_source
@@ -145,6 +145,14 @@ class OperatorHandle:
         return f"<operator {self._op.name}{suffix}>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        op = self._op
+        fast_key = None
+        if op.signature_cached and self._variant is Variant.FUNCTIONAL:
+            fast_key = _fast_key(args, kwargs)
+            if fast_key is not None:
+                fast = op.fast_calls.get(fast_key)
+                if fast is not None:
+                    return fast.run(op, args)
         out = None
         if kwargs and "out" in kwargs:
             out = kwargs.pop("out")
@@ -154,8 +162,12 @@ class OperatorHandle:
                     f"{self._op.name} with out=",
                     op=self._op.name + "_",
                 )
-        values = self._op.binder.bind(args, kwargs)
-        return self._call_values(values, self._variant, out)
+        values = op.binder.bind(args, kwargs)
+        if fast_key is None:
+            return self._call_values(values, self._variant, out)
+        result = self._call_values(list(values), self._variant, out)
+        _remember_fast_call(op, fast_key, args, values)
+        return result
 
     def redispatch(self, values: list[Any], out: Any = None, *, below: DispatchKey) -> Any:
         """Run a call again with ``below`` and every functionality key above it excluded.
@@ -170,17 +182,7 @@ class OperatorHandle:
 
     def _call_values(self, values: list[Any], variant: Variant, out: Any) -> Any:
         op = self._op
-        keyset = 0
-        for i in op.binder.tensor_positions:
-            v = values[i]
-            if isinstance(v, Tensor):
-                keyset |= v._keyset
-            elif isinstance(v, tuple):
-                for t in v:
-                    if t is not None:
-                        keyset |= t._keyset
-        tls = _keys.tls
-        keyset = (keyset | tls.included) & ~tls.excluded
+        keyset = _keyset(op, values)
 
         # Functionality keys first, highest priority first; those without a kernel fall through.
         functionality = keyset & FUNCTIONALITY_MASK
@@ -193,27 +195,7 @@ class OperatorHandle:
                 return fn(handle, values, out)
             functionality &= ~key.mask
 
-        # BackendSelect: device= names the backend (factories, *_like with device=).
-        device_pos = op.binder.device_position
-        if device_pos is not None and values[device_pos] is not None:
-            try:
-                backend = backend_source().get(values[device_pos].type)
-                backend.check_device(values[device_pos])
-            except PlugboardError as error:
-                raise error.in_op(op.name, describe_inputs(op, values)) from None
-        else:
-            backends = keyset & BACKEND_MASK
-            if backends == 0:
-                backend = backend_source().get("cpu")
-            elif backends & (backends - 1):
-                raise DeviceError(
-                    "expected all tensors on one device, but they are on several backends. "
-                    "Fix: move them to one device with .to(...) first",
-                    op=op.name,
-                    inputs=describe_inputs(op, values),
-                )
-            else:
-                backend = backend_source().for_key(backends.bit_length() - 1)
+        backend = _select_backend(op, values, keyset)
         try:
             return execute(op, backend, values, variant, out)
         except PlugboardError as error:
@@ -221,6 +203,45 @@ class OperatorHandle:
             if error.op is not None:
                 raise
             raise error.in_op(op.name, describe_inputs(op, values)) from None
+
+
+def _keyset(op: OperatorDef, values: list[Any]) -> int:
+    """The call's key set: its tensors' keys, plus the thread's included, minus excluded."""
+    keyset = 0
+    for i in op.binder.tensor_positions:
+        v = values[i]
+        if isinstance(v, Tensor):
+            keyset |= v._keyset
+        elif isinstance(v, tuple):
+            for t in v:
+                if t is not None:
+                    keyset |= t._keyset
+    tls = _keys.tls
+    return (keyset | tls.included) & ~tls.excluded
+
+
+def _select_backend(op: OperatorDef, values: list[Any], keyset: int) -> Backend:
+    """BackendSelect: ``device=`` names the backend (factories, ``*_like`` with device=),
+    else the one backend key of the call's tensors (cpu for none)."""
+    device_pos = op.binder.device_position
+    if device_pos is not None and values[device_pos] is not None:
+        try:
+            backend = backend_source().get(values[device_pos].type)
+            backend.check_device(values[device_pos])
+        except PlugboardError as error:
+            raise error.in_op(op.name, describe_inputs(op, values)) from None
+        return backend
+    backends = keyset & BACKEND_MASK
+    if backends == 0:
+        return backend_source().get("cpu")
+    if backends & (backends - 1):
+        raise DeviceError(
+            "expected all tensors on one device, but they are on several backends. "
+            "Fix: move them to one device with .to(...) first",
+            op=op.name,
+            inputs=describe_inputs(op, values),
+        )
+    return backend_source().for_key(backends.bit_length() - 1)
 
 
 def execute(
@@ -715,7 +736,8 @@ def call_signature(values: list[Any]) -> tuple[Any, ...] | None:
         elif kind is float:
             if math.isnan(v):
                 return None  # NaN equals no key: each call would make a plan
-            parts.append((kind, v))  # 1 == 1.0 == True: the type keeps them apart
+            # 1 == 1.0 == True: the type keeps them apart; -0.0 == 0.0: its sign does.
+            parts.append((kind, v) if v else (kind, v, math.copysign(1.0, v)))
         elif kind is int or kind is bool or v is None or kind is str:
             parts.append((kind, v))
         elif kind is DType:
@@ -733,13 +755,19 @@ class _Plan:
     """What a repeated call signature does: its outputs, and the call of the backend's
     kernel (with its inputs' adaptation) or, without one, of the composite."""
 
-    __slots__ = ("adaptation", "fn", "specs")
+    __slots__ = ("adaptation", "fn", "outputs", "specs")
 
     def __init__(
         self, specs: tuple[TensorSpec, ...], fn: Callable[..., Any],
         adaptation: _Adaptation | None,
     ):
         self.specs, self.fn, self.adaptation = specs, fn, adaptation
+        # What Backend.new_checked takes for each output: checked once, here.
+        self.outputs = tuple(
+            (s.shape, contiguous_strides(s.shape), s.dtype, s.device,
+             check_numel(s.shape) * s.dtype.itemsize)
+            for s in specs
+        )
 
 
 def _remember_plan(
@@ -769,16 +797,119 @@ def _remember_plan(
 def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any]) -> Any:
     if plan.adaptation is None:  # a composite: its decomposition runs
         return _run_unstructured(op, plan.fn, values, None)
-    specs = plan.specs
-    note_queued(specs[0].device, op.name)
+    records = plan.outputs
+    note_queued(records[0][3], op.name)
     args = plan.adaptation.apply(values)
-    if len(specs) == 1:
-        output = backend.new_tensor(specs[0])
+    if len(records) == 1:
+        output = backend.new_checked(*records[0])
         _call_kernel(op, plan.fn, args, values, output)
         return output
-    outputs = tuple(backend.new_tensor(spec) for spec in specs)
+    outputs = tuple(backend.new_checked(*record) for record in records)
     _call_kernel(op, plan.fn, args, values, outputs)
     return _single(outputs, op)
+
+
+# The handle's fast path ------------------------------------------------------------
+# A plan still pays for binding, the key set and backend selection on every call. A
+# repeated call whose arguments are all positional and whose key set has no
+# functionality key (no autograd, no tracing) skips those too: OperatorHandle.__call__
+# keys a _FastCall by the raw arguments and the thread's dispatch state, and the entry
+# holds what they decided (the bound values other than the tensors, the backend, the
+# plan). Entries live beside the plans and are cleared with them.
+
+
+def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The key of a call's fast entry, or None for a call it cannot key.
+
+    Each argument adds a group that starts with a type (a Python value, marked by its
+    type), or with a dtype (a tensor: dtype, shape, device, keys), so groups never run
+    into each other. Keyword arguments follow their names; tensors passed by keyword,
+    and ``out=``, take the full path.
+    """
+    if recorder.active:
+        return None
+    tls = _keys.tls
+    parts: list[Any] = [tls.included, tls.excluded, current_fallback_policy(),
+                        get_default_dtype()]
+    append = parts.append
+    for v in args:
+        kind = type(v)
+        if kind is Tensor or (kind is not float and isinstance(v, Tensor)):
+            append(v._dtype)
+            append(v._shape)
+            append(v._storage.device)
+            append(v._keyset)
+        elif kind is float:
+            if math.isnan(v):
+                return None  # NaN equals no key
+            append(kind if v else (kind, math.copysign(1.0, v)))  # -0.0 is not 0.0
+            append(v)
+        elif (kind is int or kind is bool or v is None or kind is str or kind is DType
+              or (kind is tuple and all(type(e) is int for e in v))):
+            append(kind)
+            append(v)
+        else:
+            return None
+    for name, v in kwargs.items():  # the front ends' dtype=None, out=None, keepdim=...
+        kind = type(v)
+        if v is None or kind is bool or kind is int or kind is str or kind is DType:
+            append(name)
+            append(kind)
+            append(v)
+        else:
+            return None  # out=, and tensors and floats by keyword: the full path
+    return tuple(parts)
+
+
+class _FastCall:
+    """A repeated positional call: its bound values but the tensors, backend and plan."""
+
+    __slots__ = ("backend", "plan", "template", "tensors")
+
+    def __init__(
+        self, backend: Backend, plan: _Plan, template: list[Any], tensors: tuple[int, ...]
+    ):
+        self.backend, self.plan, self.template, self.tensors = (
+            backend, plan, template, tensors
+        )
+
+    def run(self, op: OperatorDef, args: tuple[Any, ...]) -> Any:
+        values = self.template.copy()
+        for i in self.tensors:
+            values[i] = args[i]
+        try:
+            return _run_plan(op, self.backend, self.plan, values)
+        except PlugboardError as error:
+            if error.op is not None:
+                raise
+            raise error.in_op(op.name, describe_inputs(op, values)) from None
+
+
+def _remember_fast_call(
+    op: OperatorDef, key: tuple[Any, ...], args: tuple[Any, ...], values: list[Any]
+) -> None:
+    """After a call that succeeded, keep its fast entry if its plan covers the call."""
+    keyset = _keyset(op, values)
+    if keyset & FUNCTIONALITY_MASK or op.binder.device_position is not None:
+        return
+    signature = call_signature(values)
+    if signature is None:
+        return
+    backend = _select_backend(op, values, keyset)
+    plan = op.plans.get(
+        (backend.key, current_fallback_policy(), get_default_dtype(), signature)
+    )
+    if plan is None:
+        return
+    tensors = tuple(i for i, v in enumerate(args) if isinstance(v, Tensor))
+    if any(values[i] is not args[i] for i in tensors):
+        return  # binding read a tensor (a 0-d tensor as a number): not the signature's
+    template = list(values)
+    for i in tensors:
+        template[i] = None  # the entry must not keep the first call's tensors alive
+    if len(op.fast_calls) >= _MAX_PLANS:
+        op.fast_calls.clear()
+    op.fast_calls[key] = _FastCall(backend, plan, template, tensors)
 
 
 def cast_scalar(

@@ -484,6 +484,9 @@ class OperatorDef:
         # (backend key, fallback policy, default dtype, call signature) -> plan: the
         # dispatcher's signature cache of pointwise calls
         self.plans: dict[tuple[DispatchKey, str, DType, tuple[Any, ...]], Any] = {}
+        # raw positional arguments and the thread's dispatch state -> the handle's fast
+        # entry over a plan (dispatcher._FastCall)
+        self.fast_calls: dict[tuple[Any, ...], Any] = {}
         # Several named returns, "-> (Tensor values, Tensor indices)": results are a
         # named tuple, as PyTorch's torch.return_types.
         self.result_tuple = named_results(schema)
@@ -603,9 +606,11 @@ def registered_ops() -> list[OperatorDef]:
 def invalidate_caches() -> None:
     """Forget every resolved kernel and call plan; called on every registration."""
     for op in _ops.values():
-        if op.cache or op.plans:  # start-up registers ~400 times before any call fills one
+        # Start-up registers ~400 times before any call fills one.
+        if op.cache or op.plans or op.fast_calls:
             op.cache.clear()
             op.plans.clear()
+            op.fast_calls.clear()
 
 
 def set_kernel(op: OperatorDef, kernel: Kernel) -> Registration:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from plugboard._core.device import Device
-from plugboard._core.dtype import ALL_DTYPES
+from plugboard._core.dtype import ALL_DTYPES, DType
 from plugboard._core.errors import (
     BackendUnavailableError,
     DeviceError,
@@ -154,7 +154,20 @@ class LoadedBackend:
                 f"({format_bytes(nbytes)}), more than a tensor can address (2**63 - 1). "
                 "Fix: use smaller sizes"
             )
+        return self.new_checked(shape, contiguous_strides(shape), dtype, device, nbytes)
+
+    def new_checked(
+        self,
+        shape: tuple[int, ...],
+        strides: tuple[int, ...],
+        dtype: DType,
+        device: Device,
+        nbytes: int,
+    ) -> Tensor:
+        """:meth:`new_tensor` for a spec it has already checked (a call plan's outputs):
+        ``strides`` contiguous for ``shape``, ``nbytes`` its size."""
         free_pending()  # collected tensors' buffers first, so the runtime can reuse them
+        index = device.index
         try:
             handle = self.runtime.allocate(nbytes, index)
         except MemoryError as error:
@@ -168,7 +181,7 @@ class LoadedBackend:
         storage = self._storage_type(
             handle, nbytes, self._devices[index], self.runtime, self.key.mask
         )
-        return Tensor._make(storage, shape, contiguous_strides(shape), 0, dtype)
+        return Tensor._make(storage, shape, strides, 0, dtype)
 
     def wrap_storage(self, handle: Any, nbytes: int, device: Device) -> Storage:
         """Storage over memory the runtime did not allocate (so never frees)."""
