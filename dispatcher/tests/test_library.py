@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import pytest
 
 import plugboard as pb
@@ -67,6 +70,39 @@ def test_a_kernel_whose_signature_does_not_fit_is_rejected_at_registration() -> 
         lib.impl("scale", "CompositeImplicit", lambda self: self)  # composites get no out
     lib.impl("scale", "CompositeImplicit", lambda self, factor: self * factor)
     lib.close()
+
+
+@pytest.mark.parametrize("source", [
+    "def f(a, b): ...", "def f(a, b, c=1): ...", "def f(a): ...", "def f(a, b, c): ...",
+    "def f(*args): ...", "def f(a, *, out): ...", "def f(a, b, *, out=None): ...",
+    "def f(a, b, *, out, extra): ...", "def f(a, b, *, out, extra=1): ...",
+    "def f(a, b, **kw): ...", "def f(a, out, **kw): ...", "def f(a, b, out): ...",
+    "def f(a, b, /, out=None): ...", "def f(a, /, b, *, c=1, out): ...",
+    "def f(a, b, c=1, d=2, *rest, out, **kw): ...",
+])
+@pytest.mark.parametrize("positional", [1, 2, 3])
+@pytest.mark.parametrize("out", [False, True])
+def test_the_quick_signature_check_agrees_with_inspect(
+        source: str, positional: int, out: bool) -> None:
+    # The quick check may only say "fits" where inspect.signature().bind does too.
+    import inspect
+
+    from plugboard._dispatch.convention import _plainly_fits
+
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    fn = namespace["f"]
+    try:
+        inspect.signature(fn).bind(*([None] * positional), **({"out": None} if out else {}))
+        fits = True
+    except TypeError:
+        fits = False
+    if _plainly_fits(fn, positional, out):
+        assert fits
+    if "/" not in source and "out, **" not in source and ", out)" not in source:
+        assert _plainly_fits(fn, positional, out) == fits  # no needless slow path
+    wrapper = functools.wraps(fn)(lambda *args, **kwargs: None)
+    assert _plainly_fits(wrapper, positional, out) == _plainly_fits(fn, positional, out)
 
 
 def test_every_core_kernel_fits_the_calling_convention() -> None:

@@ -27,6 +27,7 @@ will get and the fix, rather than failing on first use with a bare TypeError.
 from __future__ import annotations
 
 import inspect
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -52,8 +53,41 @@ def expected_call(op: OperatorDef, key: DispatchKey) -> str:
     return f"fn({', '.join(names)})"
 
 
+def _plainly_fits(fn: Callable[..., Any], positional: int, out: bool) -> bool:
+    """Whether a plain function surely takes ``positional`` arguments (and ``out=``).
+
+    Read from the code object: inspect.signature costs ~50 us a kernel, and
+    a backend registers hundreds when it loads. False means "not sure": the
+    caller then asks inspect, which also words the error.
+    """
+    # As inspect.signature does: a functools.wraps wrapper shows its wrapped function.
+    fn = inspect.unwrap(fn, stop=lambda f: hasattr(f, "__signature__"))
+    if type(fn) is not types.FunctionType or hasattr(fn, "__signature__"):
+        return False  # a partial, a method, a declared signature: inspect knows it
+    code = fn.__code__
+    varargs = bool(code.co_flags & inspect.CO_VARARGS)
+    varkw = bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    defaults = len(fn.__defaults__ or ())
+    if positional > code.co_argcount and not varargs:
+        return False
+    if positional < code.co_argcount - defaults:
+        return False
+    if out and "out" in code.co_varnames[:code.co_argcount]:
+        return False  # out= could land on a positional parameter: inspect decides
+    kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    kwdefaults = fn.__kwdefaults__ or {}
+    if any(name not in kwdefaults and not (out and name == "out") for name in kwonly):
+        return False
+    return not out or "out" in kwonly or varkw
+
+
 def check_kernel_signature(op: OperatorDef, key: DispatchKey, fn: Callable[..., Any]) -> None:
     """Raise a RegistrationError unless ``fn`` can take the call the core will make."""
+    if key.kind is KeyKind.FUNCTIONALITY:
+        if _plainly_fits(fn, 3, out=False):
+            return
+    elif _plainly_fits(fn, len(op.schema.arguments), out=gets_out(op, key)):
+        return
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
