@@ -32,6 +32,7 @@ from plugboard._core.tensor import (
     contiguous_strides,
     device_buffer,
     host_array,
+    storage_handle,
 )
 from plugboard._dispatch.kernel_table import KernelSpec, KernelTable
 from plugboard._dispatch.random import Generator, PhiloxState, philox_reserve, philox_words
@@ -78,4 +79,5 @@ __all__ = [
     "philox_reserve",
     "philox_words",
     "size_class",
+    "storage_handle",
 ]

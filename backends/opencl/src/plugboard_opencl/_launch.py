@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import device_buffer
+from plugboard.backend import storage_handle
 from plugboard.codegen import LAYOUT_DTYPE, MAX_DIMS, Layout, collapse, layout_records
 
 from ._device import DeviceState
@@ -50,7 +50,7 @@ def device_of(t: pb.Tensor) -> DeviceState:
 
 def buffer(t: pb.Tensor) -> Any:
     """The ``cl.Buffer`` behind a tensor (its element offset is ``t.storage_offset()``)."""
-    return device_buffer(t).handle.buffer
+    return storage_handle(t).buffer
 
 
 def global_size(n: int, local: int = LOCAL_SIZE) -> tuple[int]:

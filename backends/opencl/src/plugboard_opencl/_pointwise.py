@@ -16,6 +16,7 @@ import numpy as np
 import pyopencl as cl
 
 import plugboard as pb
+from plugboard.backend import storage_handle
 from plugboard.codegen import OPENCL, CType, PointwiseOp, arguments, collapse, kernel_name
 
 from ._device import DeviceState
@@ -27,8 +28,9 @@ __all__ = ["launch", "state_require"]
 
 @dataclass(frozen=True)
 class _Plan:
-    """What a launch of one signature needs, found once per device: the kernel and the
-    compute type of each input (the mask's or the computation's)."""
+    """What a launch of one signature needs, found once per device: the ``cl.Kernel``
+    (scalar argument types set) and the compute type of each input (the mask's or the
+    computation's)."""
 
     kernel: Any
     ct: CType
@@ -36,21 +38,31 @@ class _Plan:
 
 
 def _plan(state: DeviceState, table: Callable[[pb.DType], str], op: PointwiseOp,
-          dtype: pb.DType, pattern: str | None, what: str) -> _Plan:
-    key = (table, op.name, dtype, pattern)
+          dtype: pb.DType, pattern: str, contiguous: bool, what: str) -> _Plan:
+    # Keyed by small values: the table, the row, the dtype, which inputs are tensors and
+    # contiguity. The set of keys is finite (rows x dtypes x patterns), so it stays small.
+    key = (table, op.name, dtype, pattern, contiguous)
     plan: _Plan | None = state.plans.get(key)
     if plan is None:
         state_require(state, dtype, what)
         ct = OPENCL.ctype(dtype)
+        variant = pattern if contiguous else None
         # pyopencl's scalar argument types: None for buffers and the layout record.
         types = [a.numpy if a.kind == "scalar" else None
-                 for a in arguments(OPENCL, op, dtype, pattern)]
-        kernel = state.kernel(table(dtype), kernel_name(op, pattern), types,
+                 for a in arguments(OPENCL, op, dtype, variant)]
+        kernel = state.kernel(table(dtype), kernel_name(op, variant), types,
                               f"{what} ({dtype})")
         bool_ct = OPENCL.ctype(pb.bool)
-        plan = _Plan(kernel, ct, tuple(bool_ct if role == "bool" else ct for role in op.inputs))
+        plan = _Plan(kernel.kernel, ct,
+                     tuple(bool_ct if role == "bool" else ct for role in op.inputs))
         state.plans[key] = plan
     return plan
+
+
+def _contiguous(x: pb.Tensor, strides: tuple[int, ...]) -> bool:
+    # Same strides as the contiguous output answers at once; size-1 dimensions may
+    # carry any stride, so a mismatch asks the tensor.
+    return x.stride() == strides or x.is_contiguous()
 
 
 def launch(
@@ -67,28 +79,34 @@ def launch(
     ``table(dtype)`` is the program source of ``op``'s table for ``dtype``. The kernel
     and argument types of each signature (operator, dtype, tensors or numbers,
     contiguous or not) are found once per device, so a repeat launch only packs its
-    arguments.
+    arguments and enqueues, without waiting.
     """
     n = out.numel()
     if n == 0:
         return
     state = device_of(out)
-    pattern = "".join("t" if isinstance(x, pb.Tensor) else "n" for x in inputs)
+    pattern = "".join(["t" if isinstance(x, pb.Tensor) else "n" for x in inputs])
     # Inputs have out's shape (broadcast ones stride 0): row-major all, or strided.
-    contiguous = out.is_contiguous() and all(
-        x.is_contiguous() for x in inputs if isinstance(x, pb.Tensor))
-    plan = _plan(state, table, op, dtype, pattern if contiguous else None, what)
+    contiguous = out.is_contiguous()
+    if contiguous:
+        strides = out.stride()
+        for x in inputs:
+            if isinstance(x, pb.Tensor) and not _contiguous(x, strides):
+                contiguous = False
+                break
+    plan = _plan(state, table, op, dtype, pattern, contiguous, what)
     kernel, ct = plan.kernel, plan.ct
     extra = [ct.value(p) for p in params]
     try:
         if contiguous:
-            args: list[Any] = [buffer(out), out.storage_offset()]
+            args: list[Any] = [storage_handle(out).buffer, out.storage_offset()]
             for x, in_ct in zip(inputs, plan.input_cts, strict=True):
                 if isinstance(x, pb.Tensor):
-                    args += [buffer(x), x.storage_offset()]
+                    args += [storage_handle(x).buffer, x.storage_offset()]
                 else:
                     args.append(in_ct.value(x))
-            kernel(state.queue, global_size(n), (LOCAL_SIZE,), np.int64(n), *args, *extra)
+            kernel(state.queue, (-(-n // LOCAL_SIZE) * LOCAL_SIZE,), (LOCAL_SIZE,), n,
+                   *args, *extra)
             return
         # A number is an operand of stride 0 (it reads, then ignores, out's first element).
         layout = collapse(out.shape, [out.stride()] + [

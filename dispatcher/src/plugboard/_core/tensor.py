@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_NDIM", "MAX_NUMEL", "DeviceBuffer", "Storage", "Tensor", "check_numel",
     "contiguous_strides", "device_buffer", "free_pending", "host_array", "read_to_host",
+    "storage_handle",
 ]
 
 MAX_NUMEL: Final = (1 << 63) - 1
@@ -512,6 +513,21 @@ def device_buffer(t: Tensor) -> DeviceBuffer:
         storage.handle, t._offset * t._dtype.itemsize, t._shape, t._strides, t._dtype,
         storage.device,
     )
+
+
+def storage_handle(t: Tensor) -> Any:
+    """The runtime's handle of ``t``'s storage, without building a :class:`DeviceBuffer`.
+
+    For launch paths that need only the handle (the element offset is
+    ``t.storage_offset()``): one attribute read instead of a record per call.
+
+    Example:
+        >>> import plugboard as pb
+        >>> x = pb.arange(4)
+        >>> pb.backend.storage_handle(x) is pb.backend.device_buffer(x).handle
+        True
+    """
+    return t._storage.handle
 
 
 def read_to_host(t: Tensor) -> np.ndarray:
