@@ -36,7 +36,7 @@ from plugboard._core.errors import AutogradError, IndexingError, PlugboardError
 from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor, contiguous_strides, host_array
 from plugboard._dispatch.dispatcher import cast, move
-from plugboard._dispatch.provenance import record_feature
+from plugboard._dispatch.provenance import record_feature, recorder
 from plugboard._frontend.conversion import copy_, to
 from plugboard._frontend.factories import tensor as make_tensor
 from plugboard._ops.indexing import broadcast_indices, indexed_shape
@@ -336,6 +336,11 @@ def check_index_range(index: Tensor, size: int, dim: int, negative: bool = True)
 def _checked(entry: _Advanced, size: int) -> Tensor:
     """An integer index as int64 positions in [0, size): out of range is an error."""
     index = entry.index
+    if index.numel() and index._storage.runtime.host_memory:
+        # Host memory: one look at the values tells whether any need wrapping.
+        values = host_array(index)
+        if values.min() >= 0 and values.max() < size:
+            return index if index.dtype is int64 else cast(index, int64)
     value = first_out_of_range(index, -size, size)
     if value is not None:
         where = f"dimension {entry.source_dim}" if entry.source_dim is not None else \
@@ -405,8 +410,50 @@ def getitem(t: Tensor, index: Any) -> Tensor:
         >>> x[:, 1:].tolist(), x[[1, 0], 0].tolist(), x[x > 3].tolist()
         ([[2, 3], [5, 6]], [4, 1], [4, 5, 6])
     """
+    view = _fast_view(t, index)
+    if view is not None:
+        return view
     with _naming("x[index]", t, index):
         return _getitem(t, index)
+
+
+def _fast_view(t: Tensor, index: Any) -> Tensor | None:
+    """The view of ``x[i]`` or ``x[i, :, j:k]`` (plain ints and slices, in range, no
+    autograd to record), computed in one pass; None sends every other index, and
+    every error, through :func:`_basic`, so they keep its checks and messages."""
+    items = index if type(index) is tuple else (index,)
+    shape, strides = t._shape, t._strides
+    if len(items) > len(shape) or (t._autograd is not None and is_grad_enabled()):
+        return None
+    offset = t._offset
+    new_shape: list[int] = []
+    new_strides: list[int] = []
+    for dim, item in enumerate(items):
+        size = shape[dim]
+        if type(item) is int:  # exactly int: bools are masks
+            if not -size <= item < size:
+                return None
+            offset += (item % size) * strides[dim]
+        elif type(item) is slice:
+            if type(item.start) not in _BOUNDS or type(item.stop) not in _BOUNDS \
+                    or type(item.step) not in _BOUNDS:
+                return None
+            start, stop, step = item.indices(size) if item.step != 0 else (0, 0, 0)
+            if step <= 0:
+                return None
+            length = len(range(start, stop, step))
+            offset += start * strides[dim] if length else 0
+            new_shape.append(length)
+            new_strides.append(strides[dim] * step)
+        else:
+            return None
+    n = len(items)
+    if recorder.active:
+        _record(t, BASIC_FEATURE)
+    return t._view((*new_shape, *shape[n:]), (*new_strides, *strides[n:]), offset)
+
+
+_BOUNDS = (int, type(None))
 
 
 def _getitem(t: Tensor, index: Any) -> Tensor:
@@ -435,6 +482,9 @@ def _getitem(t: Tensor, index: Any) -> Tensor:
         # One index (or mask): gather along its (flattened) dimensions in place.
         positions, _ = parts[0]
         p, k = dims[0], len(dims)
+        if k == 1 and positions.ndim == 1:
+            # One 1-D index of one dimension: index_select's result has the final shape.
+            return _op("index_select")(view, p, positions)
         source = view if k == 1 else _op("flatten")(view, p, p + k - 1)
         gathered = _op("index_select")(source, p, _op("reshape")(positions, (-1,)))
         return _op("reshape")(
@@ -496,8 +546,20 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
         >>> x.tolist()
         [[-1.0, 1.0, 1.0], [-1.0, -1.0, 7.0]]
     """
+    if type(value) in _NUMBERS and not (t._autograd is not None and is_grad_enabled()):
+        view = _fast_view(t, index)
+        if view is not None:
+            # x[i] = number: the view and the number, without parsing the index again.
+            with _naming("x[index] = value", t, index, value):
+                check_writable(view)
+                check_value(value, view.dtype)
+                copy_(view, _op("full")((), value, dtype=view.dtype, device=view.device))
+            return
     with _naming("x[index] = value", t, index, value):
         _setitem(t, index, value)
+
+
+_NUMBERS = (bool, int, float)
 
 
 def _setitem(t: Tensor, index: Any, value: Any) -> None:
