@@ -13,7 +13,7 @@ plugboard / PyTorch (for throughput cases the throughput ratio, PyTorch's
 time over plugboard's), the target and whether it is met. Start-up and the
 OpenCL launch overhead have absolute targets.
 
-    .venv/bin/python benchmarks/vs_torch.py [--rounds 15] [--threads 1] [--quick]
+    .venv/bin/python benchmarks/vs_torch.py [--rounds 15] [--threads 1] [--quick | --throughput]
 
 PyTorch comes from the ``benchmark`` dependency group (tools/bootstrap.sh
 installs it); without it the PyTorch columns say so and the rest still runs.
@@ -291,7 +291,7 @@ def _fmt(seconds: float | None) -> str:
     return f"{seconds * 1e6:.1f} us"
 
 
-def run(threads: int, rounds: int, quick: bool) -> None:
+def run(threads: int, rounds: int, quick: bool, throughput: bool = False) -> None:
     _limit_threads(threads)
     import numpy as np
 
@@ -309,8 +309,10 @@ def run(threads: int, rounds: int, quick: bool) -> None:
     print(f"\n== {label}; medians of {rounds} alternated rounds")
     print(f"{'case':<62} {'plugboard':>10} {'pytorch':>10} {'numpy':>10} "
           f"{'pb/torch':>9} {'target':>8}  met")
-    cases = [*_small_cases(pb, np, torch), _mlp(pb, np, torch, 1, 1.3)]
-    if not quick:
+    cases = [] if throughput else [*_small_cases(pb, np, torch), _mlp(pb, np, torch, 1, 1.3)]
+    if throughput:
+        cases = _throughput_cases(pb, np, torch)
+    elif not quick:
         cases += [_mlp(pb, np, torch, 256, 1.0), _transformer(pb, np, torch),
                   *_throughput_cases(pb, np, torch)]
     for case in cases:
@@ -335,7 +337,7 @@ def run(threads: int, rounds: int, quick: bool) -> None:
             met = "yes" if value <= case.target else "no"
         print(f"{case.name:<62} {_fmt(ours):>10} {_fmt(theirs):>10} "
               f"{_fmt(times.get('numpy')):>10} {ratio:>9} {target:>8}  {met}")
-    if threads != 1:
+    if threads != 1 or throughput:
         return
     # Start-up and launch overhead do not depend on the thread count: measured once.
     startup_rounds = 3 if quick else 7
@@ -366,14 +368,17 @@ def main() -> None:
                         help="measure at this thread count only (default: 1, then all)")
     parser.add_argument("--quick", action="store_true",
                         help="the small cases only, fewer rounds (a smoke run)")
+    parser.add_argument("--throughput", action="store_true",
+                        help="the large throughput cases only (gelu, layer_norm, softmax, conv2d)")
     args = parser.parse_args()
     if args.threads is not None:
-        run(args.threads, args.rounds, args.quick)
+        run(args.threads, args.rounds, args.quick, args.throughput)
         return
     # One fresh interpreter per thread count: BLAS fixes its threads when it loads.
     for threads in (1, os.cpu_count() or 1):
         command = [sys.executable, __file__, "--threads", str(threads),
-                   "--rounds", str(args.rounds), *(["--quick"] if args.quick else [])]
+                   "--rounds", str(args.rounds), *(["--quick"] if args.quick else []),
+                   *(["--throughput"] if args.throughput else [])]
         subprocess.run(command, check=True)
     print("\nratios: plugboard / PyTorch time (throughput rows: PyTorch time / plugboard's); "
           "start-up rows: seconds")

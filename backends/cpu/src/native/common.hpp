@@ -10,6 +10,15 @@
 #include <thread>
 #include <vector>
 
+// The hot loops in two builds, chosen when the module loads by the CPU it runs on: AVX2
+// (eight floats a step) and the x86-64 baseline, so the binary runs on any x86-64 CPU.
+// -ffp-contract=off keeps FMA out of both: every build gives the same bits.
+#if defined(__x86_64__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__))
+#define PLUGBOARD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PLUGBOARD_CLONES
+#endif
+
 namespace plugboard_native {
 
 // The storage types: the reduced ones are their bits; every kernel computes them in float.

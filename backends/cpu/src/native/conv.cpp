@@ -15,13 +15,14 @@ struct Geometry {
     std::int64_t n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
 };
 
+// (image, channel) tasks [begin, end), out of line for the AVX2 build.
 template <typename T>
-void im2col_tasks(const T* x, compute_t<T>* cols, const Geometry& g) {
+__attribute__((noinline)) PLUGBOARD_CLONES void im2col_block(
+    const T* x, compute_t<T>* cols, const Geometry& g, std::int64_t begin, std::int64_t end) {
     using C = compute_t<T>;
     const std::int64_t l = g.oh * g.ow;
     const std::int64_t width = g.n * l;  // a row of the column matrix
-    parallel_for(g.n * g.c, row_grain(g.kh * g.kw * l, 32768),
-                 [x, cols, g, l, width](std::int64_t begin, std::int64_t end) {
+    {
         for (std::int64_t nc = begin; nc < end; ++nc) {
             const std::int64_t n = nc / g.c;
             const std::int64_t c = nc % g.c;
@@ -47,6 +48,14 @@ void im2col_tasks(const T* x, compute_t<T>* cols, const Geometry& g) {
                 }
             }
         }
+    }
+}
+
+template <typename T>
+void im2col_tasks(const T* x, compute_t<T>* cols, const Geometry& g) {
+    parallel_for(g.n * g.c, row_grain(g.kh * g.kw * g.oh * g.ow, 32768),
+                 [x, cols, &g](std::int64_t begin, std::int64_t end) {
+        im2col_block(x, cols, g, begin, end);
     });
 }
 

@@ -11,11 +11,13 @@ namespace plugboard_native {
 
 namespace {
 
+// Rows [begin, end), out of line so that the row loops get the AVX2 build.
 template <typename T>
-void layer_norm_rows(const T* x, const T* w, const T* b, T* y, std::int64_t rows,
-                     std::int64_t cols, double eps) {
+__attribute__((noinline)) PLUGBOARD_CLONES void layer_norm_block(
+    const T* x, const T* w, const T* b, T* y, std::int64_t begin, std::int64_t end,
+    std::int64_t cols, double eps) {
     using C = compute_t<T>;
-    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+    {
         std::vector<C> in(static_cast<std::size_t>(cols));
         std::vector<C> weight(w ? static_cast<std::size_t>(cols) : 0);
         std::vector<C> bias(b ? static_cast<std::size_t>(cols) : 0);
@@ -59,6 +61,14 @@ void layer_norm_rows(const T* x, const T* w, const T* b, T* y, std::int64_t rows
                 }
             }
         }
+    }
+}
+
+template <typename T>
+void layer_norm_rows(const T* x, const T* w, const T* b, T* y, std::int64_t rows,
+                     std::int64_t cols, double eps) {
+    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+        layer_norm_block(x, w, b, y, begin, end, cols, eps);
     });
 }
 
@@ -74,10 +84,11 @@ void run(const py::array& x, const py::array* w, const py::array* b, py::array o
 }
 
 template <typename T>
-void rms_norm_rows(const T* x, const T* w, T* y, std::int64_t rows, std::int64_t cols,
-                   double eps) {
+__attribute__((noinline)) PLUGBOARD_CLONES void rms_norm_block(
+    const T* x, const T* w, T* y, std::int64_t begin, std::int64_t end, std::int64_t cols,
+    double eps) {
     using C = compute_t<T>;
-    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+    {
         std::vector<C> in(static_cast<std::size_t>(cols));
         std::vector<C> weight(w ? static_cast<std::size_t>(cols) : 0);
         const C* wv = w ? loaded(w, cols, weight.data()) : nullptr;
@@ -110,6 +121,14 @@ void rms_norm_rows(const T* x, const T* w, T* y, std::int64_t rows, std::int64_t
                 }
             }
         }
+    }
+}
+
+template <typename T>
+void rms_norm_rows(const T* x, const T* w, T* y, std::int64_t rows, std::int64_t cols,
+                   double eps) {
+    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+        rms_norm_block(x, w, y, begin, end, cols, eps);
     });
 }
 

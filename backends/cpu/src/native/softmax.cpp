@@ -14,7 +14,7 @@ namespace {
 
 // The row's passes, out of line so that each loop is vectorised on its own.
 template <typename C>
-__attribute__((noinline)) C row_max(const C* v, std::int64_t n) {
+__attribute__((noinline)) PLUGBOARD_CLONES C row_max(const C* v, std::int64_t n) {
     // NaN is skipped here but reaches the sum, so its row is NaN as in NumPy.
     C lane[8];
     for (C& l : lane) {
@@ -37,7 +37,7 @@ __attribute__((noinline)) C row_max(const C* v, std::int64_t n) {
 }
 
 template <typename C>
-__attribute__((noinline)) void exp_shifted(const C* v, C peak, C* e, std::int64_t n) {
+__attribute__((noinline)) PLUGBOARD_CLONES void exp_shifted(const C* v, C peak, C* e, std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
         e[j] = exp_c(v[j] - peak);
@@ -45,7 +45,7 @@ __attribute__((noinline)) void exp_shifted(const C* v, C peak, C* e, std::int64_
 }
 
 template <typename T, typename C>
-__attribute__((noinline)) void divide(const C* e, C denominator, T* out, std::int64_t n) {
+__attribute__((noinline)) PLUGBOARD_CLONES void divide(const C* e, C denominator, T* out, std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
         out[j] = Compute<T>::store(e[j] / denominator);
@@ -53,7 +53,7 @@ __attribute__((noinline)) void divide(const C* e, C denominator, T* out, std::in
 }
 
 template <typename T, typename C>
-__attribute__((noinline)) void subtract(const C* v, C peak, C lse, T* out, std::int64_t n) {
+__attribute__((noinline)) PLUGBOARD_CLONES void subtract(const C* v, C peak, C lse, T* out, std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
         out[j] = Compute<T>::store((v[j] - peak) - lse);
@@ -61,9 +61,10 @@ __attribute__((noinline)) void subtract(const C* v, C peak, C lse, T* out, std::
 }
 
 template <typename T>
-void softmax_rows(const T* x, T* y, std::int64_t rows, std::int64_t cols, bool log) {
+__attribute__((noinline)) PLUGBOARD_CLONES void softmax_block(
+    const T* x, T* y, std::int64_t begin, std::int64_t end, std::int64_t cols, bool log) {
     using C = compute_t<T>;
-    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+    {
         std::vector<C> in(static_cast<std::size_t>(cols));
         std::vector<C> work(static_cast<std::size_t>(cols));
         for (std::int64_t r = begin; r < end; ++r) {
@@ -79,6 +80,13 @@ void softmax_rows(const T* x, T* y, std::int64_t rows, std::int64_t cols, bool l
                 divide(e, static_cast<C>(total), out, cols);
             }
         }
+    }
+}
+
+template <typename T>
+void softmax_rows(const T* x, T* y, std::int64_t rows, std::int64_t cols, bool log) {
+    parallel_for(rows, row_grain(cols, 16384), [=](std::int64_t begin, std::int64_t end) {
+        softmax_block(x, y, begin, end, cols, log);
     });
 }
 

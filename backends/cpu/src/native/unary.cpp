@@ -74,7 +74,7 @@ struct GeluTanh {
 // dispatch they were not, for some instantiations). ivdep: out is the input exactly or
 // none of it (the Python side runs the NumPy kernel on a partial overlap).
 template <typename Op, typename T>
-__attribute__((noinline)) void contiguous(const T* x, T* y, std::int64_t begin,
+__attribute__((noinline)) PLUGBOARD_CLONES void contiguous(const T* x, T* y, std::int64_t begin,
                                           std::int64_t end) {
 #pragma GCC ivdep
     for (std::int64_t i = begin; i < end; ++i) {
@@ -83,7 +83,7 @@ __attribute__((noinline)) void contiguous(const T* x, T* y, std::int64_t begin,
 }
 
 template <typename Op, typename T>
-__attribute__((noinline)) void strided(const T* x, std::int64_t sx, T* y, std::int64_t sy,
+__attribute__((noinline)) PLUGBOARD_CLONES void strided(const T* x, std::int64_t sx, T* y, std::int64_t sy,
                                        std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
