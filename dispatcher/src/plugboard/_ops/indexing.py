@@ -84,7 +84,9 @@ def indexed_shape(
 # index_select -------------------------------------------------------------------
 
 
-lib.define("index_select(Tensor self, int dim, Tensor index) -> Tensor", promotes=("self",))
+# Its meta function reads only the call signature (dtypes, shapes, dim): "pure_meta".
+lib.define("index_select(Tensor self, int dim, Tensor index) -> Tensor", promotes=("self",),
+           tags=("pure_meta",))
 
 
 @lib.register_meta("index_select")
