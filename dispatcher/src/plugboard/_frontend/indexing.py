@@ -552,8 +552,8 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
             # x[i] = number: the view and the number, without parsing the index again.
             with _naming("x[index] = value", t, index, value):
                 check_writable(view)
-                check_value(value, view.dtype)
-                copy_(view, _op("full")((), value, dtype=view.dtype, device=view.device))
+                # As the general path: a backend needs no factory kernel to take a number.
+                copy_(view, _value_tensor(value, view))
             return
     with _naming("x[index] = value", t, index, value):
         _setitem(t, index, value)
