@@ -755,13 +755,13 @@ class _Plan:
     """What a repeated call signature does: its outputs, and the call of the backend's
     kernel (with its inputs' adaptation) or, without one, of the composite."""
 
-    __slots__ = ("adaptation", "fn", "outputs", "specs")
+    __slots__ = ("adaptation", "fn", "outputs")
 
     def __init__(
         self, specs: tuple[TensorSpec, ...], fn: Callable[..., Any],
         adaptation: _Adaptation | None,
     ):
-        self.specs, self.fn, self.adaptation = specs, fn, adaptation
+        self.fn, self.adaptation = fn, adaptation
         # What Backend.new_checked takes for each output: checked once, here.
         self.outputs = tuple(
             (s.shape, contiguous_strides(s.shape), s.dtype, s.device,
@@ -811,7 +811,7 @@ def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any])
 
 # The handle's fast path ------------------------------------------------------------
 # A plan still pays for binding, the key set and backend selection on every call. A
-# repeated call whose arguments are all positional and whose key set has no
+# repeated call whose tensors are passed by position and whose key set has no
 # functionality key (no autograd, no tracing) skips those too: OperatorHandle.__call__
 # keys a _FastCall by the raw arguments and the thread's dispatch state, and the entry
 # holds what they decided (the bound values other than the tensors, the backend, the
@@ -834,7 +834,7 @@ def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] 
     append = parts.append
     for v in args:
         kind = type(v)
-        if kind is Tensor or (kind is not float and isinstance(v, Tensor)):
+        if isinstance(v, Tensor):  # nn.Parameter too, as in call_signature
             append(v._dtype)
             append(v._shape)
             append(v._storage.device)
@@ -862,7 +862,7 @@ def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] 
 
 
 class _FastCall:
-    """A repeated positional call: its bound values but the tensors, backend and plan."""
+    """A repeated call: its bound values but the tensors, its backend and its plan."""
 
     __slots__ = ("backend", "plan", "template", "tensors")
 
