@@ -408,6 +408,28 @@ def test_the_sign_of_a_zero_is_part_of_the_signature() -> None:
         assert math.copysign(1, (pb.tensor([-0.0]) + -0.0).item()) == -1
 
 
+def test_a_mutating_operators_plan_checks_its_target_and_overlap_on_every_call() -> None:
+    op = pb.ops.pb.copy_.op
+    source = pb.arange(4.0).reshape(1, 4)
+    for _ in range(2):
+        target = pb.zeros(3, 4)
+        version = target._storage.version
+        target.copy_(source)
+        assert target.tolist() == [[0.0, 1.0, 2.0, 3.0]] * 3
+        assert target._storage.version == version + 1  # autograd's check of saved tensors
+    assert op.plans
+    # The same signature, but a target whose rows share memory: refused, nothing written.
+    expanded = pb.zeros(1, 4).expand(3, 4)
+    with pytest.raises(pb.ArgumentError, match="pb::copy_"):
+        expanded.copy_(pb.ones(3, 4))
+    assert expanded.tolist() == [[0.0] * 4] * 3
+    # The same signature, but the source overlaps the target: read before it is written.
+    for _ in range(2):
+        m = pb.arange(5.0)
+        m[1:].copy_(m[:-1])
+        assert m.tolist() == [0.0, 0.0, 1.0, 2.0, 3.0]
+
+
 def test_a_repeated_call_takes_the_fast_entry_and_gives_fresh_results(counted: Any) -> None:
     _, metas, _ = counted
     x, y = pb.ones(2), pb.tensor([1.0, 2.0])

@@ -61,6 +61,25 @@ def test_one_index_tensor_matches_numpy(positions: list[int], dim: int,
     np.testing.assert_array_equal(x[key].numpy(), a[(slice(None),) * dim + (idx,)])
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-6, 5), max_size=6), st.sampled_from([np.int64, np.int32]),
+       st.booleans())
+def test_a_bare_index_tensor_matches_numpy(positions: list[int], dtype: type,
+                                           strided: bool) -> None:
+    a = np.arange(40, dtype=np.float32).reshape(5, 8)
+    x = pb.tensor(a)
+    if strided:  # a view: the gather reads its strides
+        a, x = a[::2, 1::3], x[::2, 1::3]
+    idx = np.array(positions, dtype=dtype)
+    if all(-a.shape[0] <= p < a.shape[0] for p in positions):
+        result = x[pb.tensor(idx)]
+        np.testing.assert_array_equal(result.numpy(), a[idx])
+        assert result.dtype == pb.float32 and result.is_contiguous()
+    else:
+        with pytest.raises(pb.IndexingError, match="out of range for dimension 0"):
+            x[pb.tensor(idx)]
+
+
 @pytest.mark.parametrize("index, message", [
     (7, "index 7 is out of range for dimension 0 of size 4"),
     ((0, 0, 0, 0), "too many indices"),

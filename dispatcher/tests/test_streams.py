@@ -98,6 +98,24 @@ Runtime.free = free
     assert module.frees == ["free_pending"]
 
 
+def test_a_runtime_whose_free_is_finalizer_safe_frees_as_the_tensor_is_collected(
+    plugins: Any,
+) -> None:
+    extra = """
+frees = []
+Runtime.free_from_finalizer = True
+def free(self, handle, index):
+    import sys
+    frees.append((sys._getframe(1).f_code.co_name, handle.nbytes, index))
+Runtime.free = free
+"""
+    name = plugins.install("toy", plugins.host_backend("toy", "Toy", extra))
+    x = pb.empty(64, device="toy:1")
+    module = sys.modules[name]
+    del x
+    assert module.frees == [("__del__", 256, 1)]  # no allocation needed to give it back
+
+
 def test_a_failure_reported_at_synchronization_names_the_device_and_operator(
     plugins: Any,
 ) -> None:

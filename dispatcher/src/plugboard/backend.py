@@ -24,6 +24,7 @@ from plugboard._core.dtype import ALL_DTYPES as ALL
 from plugboard._core.dtype import FLOATING_DTYPES as FLOATING
 from plugboard._core.dtype import INTEGRAL_DTYPES as INTEGRAL
 from plugboard._core.dtype import NUMERIC_DTYPES as NUMERIC
+from plugboard._core.fp_errors import ignore_fp_errors
 from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntime, format_bytes
 from plugboard._core.spec import MetaResult, TensorSpec
 from plugboard._core.tensor import (
@@ -73,6 +74,7 @@ __all__ = [
     "current_stream_handle",
     "device_buffer",
     "first_out_of_range",
+    "ignore_fp_errors",
     "format_bytes",
     "hookimpl",
     "host_array",

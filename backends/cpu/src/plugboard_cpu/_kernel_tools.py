@@ -10,7 +10,15 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import ALL, FLOATING, INTEGRAL, NUMERIC, KernelSpec, host_array
+from plugboard.backend import (
+    ALL,
+    FLOATING,
+    INTEGRAL,
+    NUMERIC,
+    KernelSpec,
+    host_array,
+    ignore_fp_errors,
+)
 
 __all__ = ["ALL", "FLOATING", "INTEGRAL", "NUMERIC", "CPUKernel"]
 
@@ -70,7 +78,7 @@ def quiet(kernel: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(kernel)
     def quiet_kernel(*args: Any, **kwargs: Any) -> None:
-        with np.errstate(all="ignore"):
+        with ignore_fp_errors():
             kernel(*args, **kwargs)
 
     return quiet_kernel
@@ -78,7 +86,7 @@ def quiet(kernel: Callable[..., None]) -> Callable[..., None]:
 
 def unary(ufunc: np.ufunc) -> Callable[..., None]:
     def kernel(self: pb.Tensor, *, out: pb.Tensor) -> None:
-        with np.errstate(all="ignore"):
+        with ignore_fp_errors():
             ufunc(host_array(self), out=host_array(out))
 
     return kernel
@@ -86,7 +94,7 @@ def unary(ufunc: np.ufunc) -> Callable[..., None]:
 
 def binary(ufunc: np.ufunc) -> Callable[..., None]:
     def kernel(self: Any, other: Any, *, out: pb.Tensor) -> None:
-        with np.errstate(all="ignore"):
+        with ignore_fp_errors():
             ufunc(*operands(self, other), out=host_array(out))
 
     return kernel

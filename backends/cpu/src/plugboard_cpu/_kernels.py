@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import host_array, ignore_fp_errors
 
 from ._kernel_tools import (
     ALL,
@@ -46,13 +46,13 @@ def _scaled(other: Any, alpha: Any, out: pb.Tensor) -> Any:
 
 def _add(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
     a, b, alpha = operands(self, other, alpha)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.add(a, _scaled(b, alpha, out), out=host_array(out))
 
 
 def _sub(self: Any, other: Any, alpha: Any, *, out: pb.Tensor) -> None:
     a, b, alpha = operands(self, other, alpha)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.subtract(a, _scaled(b, alpha, out), out=host_array(out))
 
 
@@ -69,7 +69,7 @@ def _div(self: Any, other: Any, rounding_mode: str | None, *, out: pb.Tensor) ->
     integral = not out.dtype.is_floating_point
     if integral:
         _check_integer_divisor(b, "division")
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         if rounding_mode is None:
             np.true_divide(a, b, out=o)
         elif rounding_mode == "floor":
@@ -94,7 +94,7 @@ def _remainder(self: Any, other: Any, *, out: pb.Tensor) -> None:
     a, b = operands(self, other)
     if not out.dtype.is_floating_point:
         _check_integer_divisor(b, "remainder")
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.remainder(a, b, out=host_array(out))
 
 
@@ -106,12 +106,12 @@ def _pow(self: Any, exponent: Any, *, out: pb.Tensor) -> None:
         return
     negative = None if out.dtype.is_floating_point else np.less(e, 0)
     if negative is None or not np.any(negative):
-        with np.errstate(all="ignore"):
+        with ignore_fp_errors():
             np.power(a, e, out=o)
         return
     # PyTorch's integer powers with negative exponents: 1 stays 1, -1 alternates, and
     # every other base (0 included) gives 0, the truncated 1 / a ** -e.
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.power(a, np.where(negative, 0, e), out=o)
     odd = np.bitwise_and(e, 1).astype(np.bool_)
     inverse = np.where(np.equal(a, 1), 1, np.where(np.equal(a, -1), np.where(odd, -1, 1), 0))
@@ -121,7 +121,7 @@ def _pow(self: Any, exponent: Any, *, out: pb.Tensor) -> None:
 def _where(condition: pb.Tensor, self: Any, other: Any, *, out: pb.Tensor) -> None:
     o = host_array(out)
     # Python numbers arrive as the computation dtype's values; an overflowing float is inf.
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.copyto(o, _a(other), casting="unsafe")
         np.copyto(o, _a(self), casting="unsafe", where=host_array(condition))
 
@@ -134,7 +134,7 @@ def _relu(self: pb.Tensor, *, out: pb.Tensor) -> None:
 
 
 def _copy(self: pb.Tensor, src: Any, non_blocking: bool) -> None:
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.copyto(host_array(self), _a(src), casting="unsafe")
 
 

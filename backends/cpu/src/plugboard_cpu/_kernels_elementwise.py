@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import host_array, ignore_fp_errors
 
 from ._kernel_tools import (
     ALL,
@@ -112,7 +112,7 @@ def erf(x: np.ndarray) -> np.ndarray:
 
 def _erf(self: pb.Tensor, *, out: pb.Tensor) -> None:
     x = np.asarray(host_array(self), dtype=np.float64)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.copyto(host_array(out), erf(x.reshape(-1)).reshape(x.shape), casting="unsafe")
 
 
@@ -131,19 +131,19 @@ def _computed(self: pb.Tensor) -> np.ndarray:
 
 def _sigmoid(self: pb.Tensor, *, out: pb.Tensor) -> None:
     x = _computed(self)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.copyto(host_array(out), 1 / (1 + np.exp(-x)), casting="unsafe")
 
 
 def _silu(self: pb.Tensor, *, out: pb.Tensor) -> None:
     x = _computed(self)
     # x / (1 + exp(-x)), as PyTorch computes it: very negative x gives -0.0, not NaN.
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.copyto(host_array(out), x / (1 + np.exp(-x)), casting="unsafe")
 
 
 def _gelu(self: pb.Tensor, approximate: str, *, out: pb.Tensor) -> None:
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         if approximate == "tanh":
             x = _computed(self)
             inner = (x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)
@@ -192,7 +192,7 @@ def _round(self: pb.Tensor, decimals: int, *, out: pb.Tensor) -> None:
     # PyTorch's formula, in float32 for float16 and bfloat16: scale, round, unscale.
     wide = np.dtype(accumulator(o.dtype) or o.dtype)
     x = np.asarray(a, dtype=wide)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         # 10 ** decimals past the dtype's range is inf, and the result NaN, as in PyTorch.
         scale = wide.type(np.float64(10.0) ** abs(decimals))
         result = np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
@@ -217,7 +217,7 @@ def _fmod(self: Any, other: Any, *, out: pb.Tensor) -> None:
             "integer fmod by zero. Fix: make sure the divisor has no zeros, or use "
             "floating-point inputs (which give nan)"
         )
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.fmod(a, b, out=host_array(out))
 
 

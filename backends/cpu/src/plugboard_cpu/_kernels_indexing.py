@@ -22,6 +22,8 @@ def _check_range(index: np.ndarray, size: int, dim: int, negative: bool) -> None
     if index.size == 0:
         return
     low = -size if negative else 0
+    if index.min() >= low and index.max() < size:
+        return  # two reductions, no temporaries: the usual case
     bad = (index < low) | (index >= size)
     if bad.any():
         value = int(index[bad].reshape(-1)[0])

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import host_array, ignore_fp_errors
 
 from ._kernel_tools import FLOATING, NUMERIC, CPUKernel, accumulator, quiet
 
@@ -65,7 +65,7 @@ def _softmax(self: pb.Tensor, dim: int, dtype: Any, *, out: pb.Tensor) -> None:
     if self.numel() == 0:
         return
     buffer = _buffer(out)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         axis = _shift_into(buffer, self, dim)
         np.exp(buffer, out=buffer)
         buffer /= np.sum(buffer, axis=axis, keepdims=True)
@@ -76,7 +76,7 @@ def _log_softmax(self: pb.Tensor, dim: int, dtype: Any, *, out: pb.Tensor) -> No
     if self.numel() == 0:
         return
     buffer = _buffer(out)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         axis = _shift_into(buffer, self, dim)
         buffer -= np.log(np.sum(np.exp(buffer), axis=axis, keepdims=True))
     _finish(out, buffer)
@@ -90,7 +90,7 @@ def _layer_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Te
     x = host_array(input)
     buffer = _buffer(out)
     axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.subtract(x, np.mean(x, axis=axes, keepdims=True, dtype=buffer.dtype), out=buffer)
         var = np.mean(np.square(buffer), axis=axes, keepdims=True)
         buffer *= 1 / np.sqrt(var + np.asarray(eps, dtype=buffer.dtype))
@@ -107,7 +107,7 @@ def _rms_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Tens
     axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
     # PyTorch's default epsilon: the computation type's (float32's for float16 inputs).
     epsilon = np.asarray(np.finfo(x.dtype).eps if eps is None else eps, dtype=x.dtype)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         y = x / np.sqrt(np.mean(np.square(x), axis=axes, keepdims=True) + epsilon)
         if weight is not None:
             # A weight of any dtype multiplies in the computation dtype promoted with its
@@ -166,7 +166,7 @@ def _sdpa(query: pb.Tensor, key: pb.Tensor, value: pb.Tensor, attn_mask: pb.Tens
     group = q.shape[-3] // k.shape[-3] if enable_gqa and min(q.ndim, k.ndim) >= 3 else 1
     k, v = _repeat_heads(k, group), _repeat_heads(v, group)
     factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         scores = np.matmul(q, np.swapaxes(k, -2, -1))
         scores *= np.asarray(factor, dtype=q.dtype)
         allowed = None
@@ -224,7 +224,7 @@ def _cross_entropy(input: pb.Tensor, target: pb.Tensor, weight: pb.Tensor | None
     shape = [1] * x.ndim
     shape[axis] = c
     wb = w.reshape(shape) if w is not None else None
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         logp = _log_probs(x, axis)
         if t.shape == x.shape:  # class probabilities
             p = _wide(t).astype(x.dtype)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import host_array, ignore_fp_errors
 
 from ._kernel_tools import ALL, FLOATING, NUMERIC, CPUKernel, accumulator
 
@@ -40,7 +40,7 @@ def _scan_accumulator(dtype: np.dtype[Any]) -> Any:
 def _prod(self: pb.Tensor, dim: int | None, keepdim: bool, dtype: Any, *,
           out: pb.Tensor) -> None:
     a, o = host_array(self), host_array(out)
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         result = np.prod(a, axis=_axis(dim, a.ndim), keepdims=keepdim,
                          dtype=_scan_accumulator(o.dtype))
         np.copyto(o, np.reshape(result, o.shape), casting="unsafe")
@@ -66,7 +66,7 @@ def _scan(ufunc: np.ufunc) -> Any:
             np.copyto(o, a, casting="unsafe")
             return
         wide = _scan_accumulator(o.dtype)
-        with np.errstate(all="ignore"):
+        with ignore_fp_errors():
             if wide == o.dtype:
                 ufunc.accumulate(a, axis=dim % a.ndim, dtype=wide, out=o)
             else:
@@ -93,7 +93,7 @@ def _moment(root: bool) -> Any:
         a, o = host_array(self), host_array(out)
         axes = _axes(dim or (), a.ndim)
         n = a.size if axes is None else math.prod(a.shape[d] for d in axes)
-        with np.errstate(all="ignore"):
+        with ignore_fp_errors():
             x = a if a.dtype == np.float64 else a.astype(np.float64)
             scale = None
             if a.dtype == np.float64 and n > 0:

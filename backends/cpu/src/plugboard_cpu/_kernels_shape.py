@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import host_array, ignore_fp_errors
 
 from ._kernel_tools import ALL, NUMERIC, CPUKernel
 
@@ -31,7 +31,7 @@ def _cat(tensors: Sequence[pb.Tensor], dim: int, *, out: pb.Tensor) -> None:
         return
     axis = dim % o.ndim
     start = 0
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         for a in arrays:
             stop = start + a.shape[axis]
             window = (slice(None),) * axis + (slice(start, stop),)
@@ -125,7 +125,7 @@ def _scatter_add(self: pb.Tensor, dim: int, index: pb.Tensor, src: pb.Tensor, *,
     if idx.size == 0:
         return
     # np.add.at adds once per index element, so repeated indices accumulate.
-    with np.errstate(all="ignore"):
+    with ignore_fp_errors():
         np.add.at(o, _coordinates(idx, axis), _leading(_at_least_1d(host_array(src)),
                                                        idx.shape, None))
 

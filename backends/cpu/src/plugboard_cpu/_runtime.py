@@ -37,6 +37,9 @@ class CPURuntime(backend.DeviceRuntime):
     """Buffers are 1-D uint8 NumPy arrays, so the core and the kernels view them directly."""
 
     host_memory = True
+    # free only appends to a deque (no lock, no driver): the core calls it as a tensor is
+    # collected rather than queueing the buffer for its next allocation.
+    free_from_finalizer = True
 
     # Memory statistics without a lock per tensor: allocate and free append signed sizes
     # to a deque (one atomic append each), and the totals are summed from it in order,

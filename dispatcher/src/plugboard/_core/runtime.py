@@ -71,22 +71,29 @@ class DeviceRuntime(abc.ABC):
     queue work asynchronously; :meth:`copy_to_host` must return with the bytes
     in place.
 
-    Memory rules the core keeps for every runtime: :meth:`free` is never called
-    from a finalizer (a collected tensor's buffer is queued and freed at the
-    core's next allocation, ``pb.synchronize``, ``pb.memory_stats`` or
-    ``pb.empty_cache``, in ordinary code, so a lock in ``free`` cannot
-    deadlock); ``free`` may run while work queued on the buffer is still
-    pending, so a runtime reuses a buffer only in stream order and gives it to
-    the driver only once the device is idle (the core's ``CachingAllocator``
-    does both); and the host reads a host-memory runtime's buffers (``.numpy()``,
-    ``.item()``) only after :meth:`synchronize`.
+    Memory rules the core keeps for every runtime: :meth:`free` is not called
+    from a finalizer unless the runtime allows it (``free_from_finalizer``,
+    below): a collected tensor's buffer is queued and freed at the core's next
+    allocation, ``pb.synchronize``, ``pb.memory_stats`` or ``pb.empty_cache``,
+    in ordinary code, so a lock in ``free`` cannot deadlock; ``free`` may run
+    while work queued on the buffer is still pending, so a runtime reuses a
+    buffer only in stream order and gives it to the driver only once the device
+    is idle (the core's ``CachingAllocator`` does both); and the host reads a
+    host-memory runtime's buffers (``.numpy()``, ``.item()``) only after
+    :meth:`synchronize`.
 
     A runtime whose memory is host memory sets ``host_memory = True`` and
     returns 1-D ``uint8`` NumPy arrays as handles: the core then shares memory
     with NumPy without copies (``from_numpy``, ``.numpy()``).
+
+    A runtime whose :meth:`free` takes no lock, calls no driver and cannot fail
+    (the CPU runtime's appends a size to a deque) sets ``free_from_finalizer =
+    True``: the core then frees a collected tensor's buffer from its finalizer,
+    without the queue, which saves a small call its time.
     """
 
     host_memory: bool = False
+    free_from_finalizer: bool = False
 
     # Discovery -----------------------------------------------------------
     @abc.abstractmethod

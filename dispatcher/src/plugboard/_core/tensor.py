@@ -9,7 +9,6 @@ Operators and Python's operator methods are attached to :class:`Tensor` by
 from __future__ import annotations
 
 import collections
-import contextlib
 import functools
 import math
 from collections.abc import Sequence
@@ -92,6 +91,16 @@ class FreeingStorage(Storage):
         _PENDING_FREES.append((self.runtime, self.handle, self.device.index))  # atomic
 
 
+class FinalizerFreeingStorage(Storage):
+    """Storage whose runtime's ``free`` is safe in a finalizer (``free_from_finalizer``):
+    it gives the buffer back as it is collected."""
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        self.runtime.free(self.handle, self.device.index)
+
+
 _PENDING_FREES: collections.deque[tuple[DeviceRuntime, Any, int]] = collections.deque()
 
 
@@ -106,9 +115,10 @@ def free_pending() -> None:
             runtime, handle, index = _PENDING_FREES.popleft()
         except IndexError:  # another thread took the last one
             return
-        # A failing free only leaks; it must not fail the allocation that drained it.
-        with contextlib.suppress(Exception):
+        try:
             runtime.free(handle, index)
+        except Exception:  # a failing free only leaks: the allocation that drained it goes on
+            continue
 
 
 @functools.lru_cache(maxsize=1024)

@@ -753,15 +753,18 @@ def call_signature(values: list[Any]) -> tuple[Any, ...] | None:
 
 class _Plan:
     """What a repeated call signature does: its outputs, and the call of the backend's
-    kernel (with its inputs' adaptation) or, without one, of the composite."""
+    kernel (with its inputs' adaptation) or, without one, of the composite. A mutating
+    operator's plan (copy_, index_put_) has no outputs: ``writes`` holds the positions
+    of the arguments it writes, which are checked on every call (their strides and
+    memory are not in the signature)."""
 
-    __slots__ = ("adaptation", "fn", "outputs")
+    __slots__ = ("adaptation", "fn", "outputs", "writes")
 
     def __init__(
         self, specs: tuple[TensorSpec, ...], fn: Callable[..., Any],
-        adaptation: _Adaptation | None,
+        adaptation: _Adaptation | None, writes: tuple[int, ...] = (),
     ):
-        self.fn, self.adaptation = fn, adaptation
+        self.fn, self.adaptation, self.writes = fn, adaptation, writes
         # What Backend.new_checked takes for each output: checked once, here.
         self.outputs = tuple(
             (s.shape, contiguous_strides(s.shape), s.dtype, s.device,
@@ -779,12 +782,17 @@ def _remember_plan(
     resolved: Resolved,
     values: list[Any],
 ) -> None:
-    if resolved.fn is None or op.is_mutating:
+    if resolved.fn is None:
         return
     if resolved.path is Path.NATIVE:
         assert resolved.kernel is not None and compute_dtype is not None
         adaptation = _adaptation(op, resolved.kernel, values, compute_dtype, specs[0].shape)
-        plan = _Plan(specs, resolved.fn, adaptation)
+        if op.is_mutating:
+            plan = _Plan((), resolved.fn, adaptation, _written_positions(op))
+        else:
+            plan = _Plan(specs, resolved.fn, adaptation)
+    elif op.is_mutating:
+        return  # a mutating composite checks its targets in its own calls
     elif resolved.path is Path.COMPOSITE:
         plan = _Plan(specs, resolved.fn, None)
     else:
@@ -797,6 +805,8 @@ def _remember_plan(
 def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any]) -> Any:
     if plan.adaptation is None:  # a composite: its decomposition runs
         return _run_unstructured(op, plan.fn, values, None)
+    if plan.writes:
+        return _run_mutating_plan(op, plan, values)
     records = plan.outputs
     note_queued(records[0][3], op.name)
     args = plan.adaptation.apply(values)
@@ -807,6 +817,20 @@ def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any])
     outputs = tuple(backend.new_checked(*record) for record in records)
     _call_kernel(op, plan.fn, args, values, outputs)
     return _single(outputs, op)
+
+
+def _run_mutating_plan(op: OperatorDef, plan: _Plan, values: list[Any]) -> Any:
+    """A mutating operator's plan: what execute and _run_structured check on every
+    call, without the meta function and resolution."""
+    assert plan.adaptation is not None
+    for i in plan.writes:
+        _check_target(op, op.name, values[i], values)
+        values[i]._storage.version += 1
+    note_queued(values[plan.writes[0]]._storage.device, op.name)
+    inputs = _apart_from_written(op, values)
+    if inputs is not None:
+        _call_kernel(op, plan.fn, plan.adaptation.apply(inputs), values, None)
+    return values[0]
 
 
 # The handle's fast path ------------------------------------------------------------
@@ -954,7 +978,7 @@ def cast_scalar(
 
 def copy_into(target: Tensor, value: Tensor) -> None:
     """``target.copy_(value)`` on one device: the ``pb::copy_`` operator."""
-    OperatorHandle(get_op("pb::copy_"))(target, value)
+    _COPY(target, value)
 
 
 def cast(t: Tensor, dtype: DType) -> Tensor:
@@ -1019,3 +1043,6 @@ class OperatorRef:
         if h is None or find_op(self.name) is not h.op:
             h = self._handle = handle(self.name, self._inplace)
         return h(*args, **kwargs)
+
+
+_COPY = OperatorRef("pb::copy_")  # copy_into's handle, made once

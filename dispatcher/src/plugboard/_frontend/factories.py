@@ -163,6 +163,15 @@ def tensor(
     )
 
 
+def number_tensor(number: bool | int | float, dtype: DType, device: Device) -> Tensor:
+    """A 0-d tensor of ``number``, which ``dtype`` holds (``check_value`` said so): what
+    ``pb.tensor(number, dtype=dtype, device=device)`` makes, without its parsing. One
+    host-to-device write, so it needs no factory kernel (``x[i] = 2.0`` on any backend)."""
+    result = new_tensor((), dtype, device)
+    write_from_host(np.asarray(number, dtype=dtype.numpy), result)
+    return result
+
+
 @signature_checked("pb.from_numpy")
 def from_numpy(array: np.ndarray) -> Tensor:
     """A cpu tensor that shares memory with ``array`` (no copy).

@@ -35,9 +35,10 @@ from plugboard._core.dtype import int32, int64, uint8
 from plugboard._core.errors import AutogradError, IndexingError, PlugboardError
 from plugboard._core.overlap import check_writable
 from plugboard._core.tensor import Tensor, contiguous_strides, host_array
-from plugboard._dispatch.dispatcher import cast, move
+from plugboard._dispatch.dispatcher import cast, copy_into, move
 from plugboard._dispatch.provenance import record_feature, recorder
 from plugboard._frontend.conversion import copy_, to
+from plugboard._frontend.factories import number_tensor
 from plugboard._frontend.factories import tensor as make_tensor
 from plugboard._ops.indexing import broadcast_indices, indexed_shape
 from plugboard._ops.meta import check_value, op
@@ -413,8 +414,31 @@ def getitem(t: Tensor, index: Any) -> Tensor:
     view = _fast_view(t, index)
     if view is not None:
         return view
+    if type(index) is Tensor:
+        gathered = _fast_gather(t, index)
+        if gathered is not None:
+            return gathered
     with _naming("x[index]", t, index):
         return _getitem(t, index)
+
+
+def _fast_gather(t: Tensor, index: Tensor) -> Tensor | None:
+    """``x[idx]`` for one 1-D int64 index in host memory on ``x``'s device whose
+    positions are all in [0, size): one index_select, as the general path ends in.
+    None sends every other case (negative positions, errors, autograd to record)
+    through :func:`_getitem`, with its checks and messages."""
+    if index._dtype is not int64 or len(index._shape) != 1 or not t._shape \
+            or index._storage.device != t._storage.device \
+            or not index._storage.runtime.host_memory \
+            or (t._autograd is not None and is_grad_enabled()):
+        return None
+    positions = host_array(index)
+    if positions.size and not (positions.min() >= 0 and positions.max() < t._shape[0]):
+        return None
+    if recorder.active:
+        _record(t, ADVANCED_FEATURE)
+    result: Tensor = _op("index_select")(t, 0, index)
+    return result
 
 
 def _fast_view(t: Tensor, index: Any) -> Tensor | None:
@@ -521,6 +545,7 @@ def _value_tensor(value: Any, like: Tensor) -> Tensor:
             # The one rule for numbers written into tensors: x[i] = 2.5 into int64 is an
             # error, never a truncation.
             check_value(number, like.dtype)
+            return number_tensor(number, like.dtype, like.device)
         return make_tensor(value, dtype=like.dtype, device=like.device)
     return to(value, like.device, like.dtype)
 
@@ -553,7 +578,8 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
             with _naming("x[index] = value", t, index, value):
                 check_writable(view)
                 # As the general path: a backend needs no factory kernel to take a number.
-                copy_(view, _value_tensor(value, view))
+                # The value is on view's device in its dtype: the operator, not Tensor.copy_.
+                copy_into(view, _value_tensor(value, view))
             return
     with _naming("x[index] = value", t, index, value):
         _setitem(t, index, value)

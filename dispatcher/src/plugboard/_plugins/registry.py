@@ -47,6 +47,7 @@ from plugboard._core.runtime import Availability, DeviceProperties, DeviceRuntim
 from plugboard._core.spec import TensorSpec
 from plugboard._core.tensor import (
     MAX_NUMEL,
+    FinalizerFreeingStorage,
     FreeingStorage,
     Storage,
     Tensor,
@@ -122,7 +123,11 @@ class LoadedBackend:
         self.library: Any = None  # the Library its kernels were registered on
         self.scope: PluginScope | None = None  # what its plugin registered
         frees = type(runtime).free is not DeviceRuntime.free
-        self._storage_type: type[Storage] = FreeingStorage if frees else Storage
+        self._storage_type: type[Storage] = (
+            Storage if not frees
+            else FinalizerFreeingStorage if runtime.free_from_finalizer
+            else FreeingStorage
+        )
         self._devices = [Device(self.device_type, i) for i in range(device_count)]
 
     def check_device(self, device: Device) -> None:
