@@ -297,6 +297,43 @@ def test_sum_does_not_depend_on_the_split() -> None:
     assert abs(float(out) - exact) <= np.spacing(np.float32(exact))
 
 
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
+@pytest.mark.parametrize("op", ["var", "std"])
+def test_var_and_std_match_the_reference(op: str, dtype: pb.DType, native: Recorder) -> None:
+    rng = np.random.default_rng(7)
+    x = _tensor(rng.uniform(-3, 5, size=(7, 301)), dtype)
+    narrow = dtype is not pb.float64  # float64 keeps the reference, which rescales
+    cases: list[tuple[pb.Tensor, Any, float, bool, bool]] = [
+        (x, [-1], 1, False, narrow), (x, [1], 0, True, narrow), (x, None, 1, False, narrow),
+        (x, [], 2.5, False, narrow), (x[:, :1], [1], 1, False, False),  # 1 sample: NaN
+        (x[:, :2], [1], 5, False, False),  # more correction than samples: inf
+        (x, [0], 1, False, False), (x.T, [-1], 1, False, False),
+        (x[:, ::2], [1], 1, False, False), (x[:0], [1], 1, False, False),
+        (_tensor(np.array(2.5), dtype), None, 0, False, False),
+    ]
+    for t, dim, correction, keepdim, readable in cases:
+        expected = getattr(pb, op)(t, dim, correction=correction, keepdim=keepdim)
+        native.calls.clear()
+        got = _run(KERNELS, op, t, dim, correction, keepdim,
+                   out=pb.empty(expected.shape, dtype=dtype))
+        want = _run(REFERENCE_KERNELS, op, t, dim, correction, keepdim,
+                    out=pb.empty(expected.shape, dtype=dtype))
+        _close(got, want, dtype)
+        # The slices of one and two columns are contiguous rows only as views: strided.
+        assert native.calls == (["moment_last"] if readable else []), (dim, t.shape)
+
+
+def test_var_of_rows_with_infinities_and_nan() -> None:
+    x = np.array([[1.0, np.inf, 2.0], [np.nan, 1.0, 1.0], [3.0, 3.0, 3.0]], np.float32)
+    out = np.empty(3, np.float32)
+    _native.moment_last(x, 3, 2.0, False, out)
+    with np.errstate(invalid="ignore"):
+        want = np.var(x.astype(np.float64), axis=1, ddof=1)
+    np.testing.assert_array_equal(out, want.astype(np.float32))
+    with pytest.raises(pb.DTypeError, match="native var: .*float32, float16 and bfloat16"):
+        _native.moment_last(x.astype(np.float64), 3, 2.0, False, out.astype(np.float64))
+
+
 # conv2d -------------------------------------------------------------------------------
 
 CONV = [  # (input shape, weight shape, stride, padding, dilation, groups)

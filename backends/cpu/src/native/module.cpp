@@ -45,6 +45,9 @@ PYBIND11_MODULE(_native, m) {
           "rms_norm over the last `normalized` elements.");
     m.def("sum_last", &pn::sum_last, py::arg("x").noconvert(), py::arg("cols"),
           py::arg("out").noconvert(), "The sum over rows of `cols` elements, in double.");
+    m.def("moment_last", &pn::moment_last, py::arg("x").noconvert(), py::arg("cols"),
+          py::arg("divisor"), py::arg("root"), py::arg("out").noconvert(),
+          "var (or std, root) over rows of `cols` elements, in double.");
     m.def("im2col", &pn::im2col, py::arg("x").noconvert(), py::arg("cols").noconvert(),
           py::arg("kh"), py::arg("kw"), py::arg("sh"), py::arg("sw"), py::arg("ph"),
           py::arg("pw"), py::arg("dh"), py::arg("dw"),

@@ -17,6 +17,8 @@ What they cover, and why (NumPy is slow there, or uses one core):
 - softmax and log_softmax over the last dimension, layer_norm, rms_norm (a
   weight of the input's dtype), the sum over the last dimension (or over
   everything), on every float dtype;
+- var and std over the last dimension (or over everything) on float32, float16
+  and bfloat16 (NumPy's are seven passes, which cost most on small tensors);
 - conv2d's im2col into a (C*KH*KW, N*OH*OW) column matrix, so that one BLAS GEMM
   per group covers every image;
 - float16 and bfloat16 add, sub, mul and div (ml_dtypes converts element by
@@ -45,13 +47,13 @@ import numpy as np
 import plugboard as pb
 from plugboard.backend import host_array
 
-from . import _kernels, _kernels_elementwise, _kernels_nn, _native
+from . import _kernels, _kernels_elementwise, _kernels_nn, _kernels_reductions, _native
 from ._kernel_tools import ALL, FLOATING, NUMERIC, CPUKernel
 
 # The NumPy kernels these replace, and fall back to.
 REFERENCE: dict[str, CPUKernel] = {
     spec.op: spec
-    for module in (_kernels, _kernels_elementwise, _kernels_nn)
+    for module in (_kernels, _kernels_elementwise, _kernels_nn, _kernels_reductions)
     for spec in module.KERNELS
 }
 
@@ -61,6 +63,7 @@ _F64 = np.dtype(np.float64)
 # of a second) when the backend loads. float16 "e", bfloat16 "E" (ml_dtypes').
 _HALVES = frozenset({"e", "E"})
 _FLOATS = frozenset({"f", "d"}) | _HALVES
+_NARROW = frozenset({"f"}) | _HALVES  # the dtypes whose squares always fit in a double
 _FLOAT16, _BFLOAT16 = pb.float16, pb.bfloat16  # plugboard's dtypes: ml_dtypes stays unloaded
 
 
@@ -188,6 +191,28 @@ def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, 
         REFERENCE["sum"].fn(self, dim, keepdim, dtype, out=out)
 
 
+def _moment(op: str) -> Callable[..., None]:
+    """var and std: float32, float16 and bfloat16 over the last dimension or everything
+    (float64 keeps the reference, which rescales rows whose squares would overflow)."""
+    reference = REFERENCE[op].fn
+
+    def kernel(self: pb.Tensor, dim: Sequence[int] | None, correction: float,
+               keepdim: bool, *, out: pb.Tensor) -> None:
+        x, o = host_array(self), host_array(out)
+        everything = not dim
+        last = dim is not None and len(dim) == 1 and _last_dim(dim[0], x.ndim)
+        if (everything or last) and x.ndim > 0 and x.size > 0 \
+                and _covered(_NARROW, o, x):
+            n = x.size if everything else x.shape[-1]
+            divisor = n - correction if n > correction else 0
+            _native.moment_last(x, n, float(divisor), op == "std", o)
+        else:
+            reference(self, dim, correction, keepdim, out=out)
+
+    kernel.__name__ = kernel.__qualname__ = f"native_{op}"
+    return kernel
+
+
 # conv2d -------------------------------------------------------------------------------
 
 
@@ -284,6 +309,8 @@ KERNELS: tuple[CPUKernel, ...] = (
     CPUKernel("layer_norm", _layer_norm, FLOATING),
     CPUKernel("rms_norm", _rms_norm, FLOATING, mixed_dtypes=True),
     CPUKernel("sum", _sum, ALL),
+    CPUKernel("var", _moment("var"), FLOATING),
+    CPUKernel("std", _moment("std"), FLOATING),
     CPUKernel("conv2d", _conv2d, NUMERIC),
     CPUKernel("add", _scaled("add"), ALL),
     CPUKernel("sub", _scaled("sub"), NUMERIC),
