@@ -36,7 +36,8 @@ from plugboard._dispatch import fallback as _fallback
 from plugboard._dispatch.registry import OperatorDef, Path, registered_ops
 from plugboard._dispatch.resolution import resolve_kernel
 from plugboard._plugins import registry as _plugins
-from plugboard._plugins.registry import BackendStatus, LoadedBackend, registry
+from plugboard._plugins.registry import LoadedBackend, registry
+from plugboard._plugins.status import BackendStatus
 from plugboard._scaffold import NEXT_STEPS, write_backend
 
 __all__ = ["main"]
