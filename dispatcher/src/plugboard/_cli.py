@@ -38,7 +38,6 @@ from plugboard._dispatch.resolution import resolve_kernel
 from plugboard._plugins import registry as _plugins
 from plugboard._plugins.registry import LoadedBackend, registry
 from plugboard._plugins.status import BackendStatus
-from plugboard._scaffold import NEXT_STEPS, write_backend
 
 __all__ = ["main"]
 
@@ -62,6 +61,9 @@ Command = Callable[[argparse.Namespace, Console], int]
 
 
 def _new_backend_command(args: argparse.Namespace, console: Console) -> int:
+    # The templates load for this command only, not for every `plugboard` run.
+    from plugboard._scaffold import NEXT_STEPS, write_backend
+
     root = write_backend(args.name, args.dir)
     console.print(f"wrote {root}")
     console.print(f"install it with: pip install -e '{root}[test]'")
