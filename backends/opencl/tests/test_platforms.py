@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 from typing import Any
 
@@ -168,3 +171,34 @@ def test_the_cache_is_in_the_user_cache_directory(
     if sys.platform.startswith("linux"):
         assert path == tmp_path / "plugboard" / VERDICTS_FILE
     assert path.parent == user_cache_dir()
+
+
+def _devices_json(env: dict[str, str]) -> dict[str, Any]:
+    result = subprocess.run([sys.executable, "-m", "plugboard", "devices", "--json"],
+                            capture_output=True, text=True, timeout=300, check=False,
+                            env={**os.environ, **env})
+    assert result.returncode in (0, 1), result.stderr
+    listed: dict[str, Any] = json.loads(result.stdout)
+    return listed
+
+
+def test_plugboard_devices_lists_the_same_with_a_remembered_pass(tmp_path: Any) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PLUGBOARD_BACKENDS": "opencl"}
+    probed = _devices_json(env)
+    if not probed["devices"]:
+        pytest.skip("no working OpenCL platform")
+    assert (tmp_path / "plugboard" / VERDICTS_FILE).exists()
+    assert _devices_json(env) == probed
+
+
+def test_a_remembered_pass_does_not_hide_a_missing_driver(tmp_path: Any) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PLUGBOARD_BACKENDS": "opencl"}
+    if not _devices_json(env)["devices"]:
+        pytest.skip("no working OpenCL platform")
+    # The ICD loader reads its drivers from OCL_ICD_VENDORS: an empty directory, no driver.
+    empty = tmp_path / "vendors"
+    empty.mkdir()
+    listed = _devices_json({**env, "OCL_ICD_VENDORS": str(empty)})
+    assert listed["devices"] == []
+    [opencl] = [row for row in listed["unavailable"] if row["device_type"] == "opencl"]
+    assert "no OpenCL platform" in opencl["reason"]
