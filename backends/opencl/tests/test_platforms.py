@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pyopencl as cl
@@ -171,6 +172,25 @@ def test_the_cache_is_in_the_user_cache_directory(
     if sys.platform.startswith("linux"):
         assert path == tmp_path / "plugboard" / VERDICTS_FILE
     assert path.parent == user_cache_dir()
+
+
+def test_without_a_home_directory_nothing_is_remembered(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_home() -> Any:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    verdicts = _platforms.default_verdicts()
+    assert verdicts.path is None
+    builds = _counting_probe(monkeypatch)
+    first = _platforms.discover(verdicts)
+    second = _platforms.discover(verdicts)
+    assert [d.name for d in first.devices] == [d.name for d in second.devices]
+    if first.devices:  # remembered in memory by this cache object only
+        assert len(builds) == len({id(d.platform) for d in first.devices})
 
 
 def _devices_json(env: dict[str, str]) -> dict[str, Any]:

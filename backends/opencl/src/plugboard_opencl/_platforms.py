@@ -203,8 +203,12 @@ def probe_platform(
 
 
 def default_verdicts() -> VerdictCache:
-    """The verdicts of this user's earlier processes (see :mod:`plugboard_opencl._verdicts`)."""
-    return VerdictCache(user_cache_dir() / VERDICTS_FILE)
+    """The verdicts of this user's earlier processes (see :mod:`plugboard_opencl._verdicts`);
+    where there is no home directory to keep them in, none."""
+    try:
+        return VerdictCache(user_cache_dir() / VERDICTS_FILE)
+    except (RuntimeError, KeyError):  # Path.home(): no HOME and no password entry
+        return VerdictCache(None)
 
 
 def discover(verdicts: VerdictCache | None = None) -> Discovery:

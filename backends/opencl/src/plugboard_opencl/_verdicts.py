@@ -51,32 +51,37 @@ def user_cache_dir() -> Path:
     elif sys.platform == "darwin":
         base = str(Path.home() / "Library" / "Caches")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        # The XDG spec ignores a relative XDG_CACHE_HOME.
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else str(Path.home() / ".cache")
     return Path(base) / "plugboard"
 
 
 class VerdictCache:
-    """The identities of platforms that passed the probe, read from and written to ``path``.
+    """The identities of platforms that passed the probe, read from and written to ``path``
+    (None: remembered by nothing, every process probes).
 
     Example:
         >>> import tempfile
-        >>> path = Path(tempfile.mkdtemp()) / "opencl-probe.json"
-        >>> cache = VerdictCache(path)
         >>> identity = {"platform": ["PoCL", "The pocl project", "OpenCL 3.0 PoCL 3.1"]}
-        >>> cache.passed(identity)
-        False
-        >>> cache.remember(identity)
-        >>> VerdictCache(path).passed(identity)
-        True
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = Path(directory) / "opencl-probe.json"
+        ...     before = VerdictCache(path).passed(identity)
+        ...     VerdictCache(path).remember(identity)
+        ...     after = VerdictCache(path).passed(identity)
+        >>> before, after
+        (False, True)
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
         self._entries: list[Any] | None = None
 
     def _load(self) -> list[Any]:
         if self._entries is None:
             self._entries = []
+            if self.path is None:
+                return self._entries
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError):  # missing, unreadable or not JSON: probe again
@@ -97,14 +102,17 @@ class VerdictCache:
         entry = json.loads(json.dumps(identity))
         entries = [e for e in self._load() if e != entry] + [entry]
         self._entries = entries[-_MAX_ENTRIES:]
+        path = self.path
+        if path is None:
+            return
         text = json.dumps({"format": _FORMAT, "passed": self._entries}, indent=1)
         # Written beside the file and renamed over it: a process reading at the same
         # time sees the old file or the new one, never half of one.
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.path)
+            os.replace(temporary, path)
         except OSError:
             # A read-only or full cache directory costs the next process the probe only.
             with contextlib.suppress(OSError):
