@@ -12,6 +12,10 @@ source.
 
 Only passes are remembered: a failing platform is probed again by every
 process, so its reason is always current and a repaired driver is seen at once.
+A platform that breaks while all of its identity stays the same (a library
+under the driver removed, say) is listed as before, and its first program
+build raises :class:`plugboard_opencl.OpenCLBuildError` naming the operator
+and the device.
 Deleting the file is always safe (the next process probes again); an
 unreadable or malformed file counts as empty, and one that cannot be written
 only means the next process probes again.
