@@ -120,10 +120,13 @@ def test_python_dash_m_plugboard_is_the_command() -> None:
 
 
 def test_import_plugboard_loads_no_backend_and_no_heavy_dependency() -> None:
-    # Start-up cost: ml_dtypes alone took most of a second; backends load at first use.
+    # Start-up cost: ml_dtypes alone took most of a second; backends load at first use;
+    # what only errors, plugin loading, statuses and einsum need loads with them.
     heavy = ("ml_dtypes", "rich", "jsonschema", "plugboard_cpu", "plugboard_opencl",
              "pyopencl", "plugboard_cuda", "cupy", "pluggy", "importlib.metadata",
-             "plugboard.nn", "plugboard.optim", "plugboard.backend")
+             "plugboard.nn", "plugboard.optim", "plugboard.backend", "difflib", "traceback",
+             "json", "plugboard._plugins.contract", "plugboard._plugins.status",
+             "plugboard._frontend.einsum")
     code = f"import sys, plugboard; print([m for m in {heavy!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
@@ -141,6 +144,30 @@ def test_the_submodules_loaded_on_first_use_are_there() -> None:
                                      "load", "True"]
     with pytest.raises(AttributeError, match="has no attribute 'nonexistent'"):
         _ = pb.nonexistent  # type: ignore[attr-defined]
+
+
+def test_names_imported_on_first_use_are_listed_before_it() -> None:
+    code = ("import sys, plugboard as pb; before = dir(pb); "
+            "print('einsum' in before, 'plugboard._frontend.einsum' in sys.modules); "
+            "einsum = pb.einsum; print(dir(pb) == before, '__dir__' in before, "
+            "einsum('i,i->', pb.ones(3), pb.ones(3)).item())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.split() == ["True", "False", "True", "False", "3.0"]
+
+
+def test_errors_still_suggest_close_names_with_difflib_loaded_late() -> None:
+    code = ("import sys, plugboard as pb\n"
+            "for call in (lambda: pb.zeros(1, dtype='float23'), lambda: pb.device('cdua'),\n"
+            "             lambda: pb.ops.pb.ad, lambda: pb.add(pb.ones(1), 1, alpah=2)):\n"
+            "    try:\n"
+            "        call()\n"
+            "    except pb.PlugboardError as error:\n"
+            "        print('did you mean' in str(error))\n"
+            "print('difflib' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.split() == ["True", "True", "True", "True", "True"]
 
 
 def test_cuda_without_a_driver_lists_devices_without_importing_cupy() -> None:

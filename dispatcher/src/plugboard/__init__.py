@@ -92,7 +92,6 @@ from plugboard._frontend.devices import (
     synchronize,
 )
 from plugboard._frontend.dlpack import from_dlpack
-from plugboard._frontend.einsum import einsum
 from plugboard._frontend.factories import asarray, from_numpy, tensor
 from plugboard._frontend.functions import *  # noqa: F403 - pb.add, ...: every operator
 from plugboard._frontend.methods import install as _install_methods
@@ -116,12 +115,15 @@ if _TYPE_CHECKING:
     from plugboard import library as library
     from plugboard import nn as nn
     from plugboard import optim as optim
+    from plugboard._frontend.einsum import einsum
     from plugboard.serialization import load, save
 
 # Imported on first use (PEP 562), so that `import plugboard` stays short: nn and
-# optim are many modules, and backend brings pluggy (a plugin's first load does too).
+# optim are many modules, backend brings pluggy (a plugin's first load does too), and
+# einsum's module makes dataclasses that only its calls use.
 _LAZY_SUBMODULES = frozenset({"backend", "codegen", "library", "nn", "optim"})
-_LAZY_NAMES = {"load": "plugboard.serialization", "save": "plugboard.serialization"}
+_LAZY_NAMES = {"load": "plugboard.serialization", "save": "plugboard.serialization",
+               "einsum": "plugboard._frontend.einsum"}
 
 
 def __getattr__(name: str) -> _Any:
@@ -132,6 +134,11 @@ def __getattr__(name: str) -> _Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'plugboard' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The same list as when einsum was imported at start-up (and __dir__ did not exist).
+    return sorted({*globals(), "einsum"} - {"__dir__"})
 
 __all__ = [
     "API_VERSION", "__version__",

@@ -36,8 +36,8 @@ from plugboard._dispatch import fallback as _fallback
 from plugboard._dispatch.registry import OperatorDef, Path, registered_ops
 from plugboard._dispatch.resolution import resolve_kernel
 from plugboard._plugins import registry as _plugins
-from plugboard._plugins.registry import BackendStatus, LoadedBackend, registry
-from plugboard._scaffold import NEXT_STEPS, write_backend
+from plugboard._plugins.registry import LoadedBackend, registry
+from plugboard._plugins.status import BackendStatus
 
 __all__ = ["main"]
 
@@ -61,6 +61,9 @@ Command = Callable[[argparse.Namespace, Console], int]
 
 
 def _new_backend_command(args: argparse.Namespace, console: Console) -> int:
+    # The templates load for this command only, not for every `plugboard` run.
+    from plugboard._scaffold import NEXT_STEPS, write_backend
+
     root = write_backend(args.name, args.dir)
     console.print(f"wrote {root}")
     console.print(f"install it with: pip install -e '{root}[test]'")

@@ -41,7 +41,8 @@ from plugboard._dispatch.streams import current_stream_handle
 from plugboard._frontend.indexing import check_index_bounds, check_index_range, first_out_of_range
 from plugboard._plugins.contract import BackendInfo
 from plugboard._plugins.hookspecs import ENTRY_POINT_GROUP, hookimpl
-from plugboard._plugins.registry import BackendStatus, conformance_expectations
+from plugboard._plugins.registry import conformance_expectations
+from plugboard._plugins.status import BackendStatus
 from plugboard._version import API_VERSION
 
 __all__ = [

@@ -6,6 +6,13 @@ devices. The check matters: the PoCL that ships inside some pyopencl wheels
 CPUs with "unknown target CPU", while Debian's ``pocl-opencl-icd`` works. A
 failing platform is skipped and the reason is kept, for ``plugboard doctor``.
 
+The build is most of what listing devices costs, so a pass is remembered in
+the user's cache directory, keyed by the platform's and its devices' identity
+(:mod:`plugboard_opencl._verdicts`): a later process that finds the same
+platform, devices and drivers lists them without building. A failure is never
+remembered: a broken platform is probed, and shown as skipped with its reason,
+by every process.
+
 Platforms come from the ICD loader. pyopencl's manylinux wheel carries its
 own ocl-icd loader; it reads ``/etc/OpenCL/vendors`` (where Debian's
 ``pocl-opencl-icd`` registers itself) as well as ``OCL_ICD_VENDORS``, so a
@@ -19,13 +26,17 @@ in the driver's order.
 from __future__ import annotations
 
 import contextlib
+import platform as _host
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyopencl as cl
 
-__all__ = ["Discovery", "OpenCLDevice", "SkippedPlatform", "discover"]
+from . import __version__
+from ._verdicts import VERDICTS_FILE, VerdictCache, user_cache_dir
+
+__all__ = ["Discovery", "OpenCLDevice", "SkippedPlatform", "discover", "identity"]
 
 # Builds and runs on any working OpenCL 1.2 implementation.
 _PROBE_SOURCE = """
@@ -129,8 +140,45 @@ def _first_line(text: str) -> str:
     return lines[0][:200] if lines else "unknown error"
 
 
-def probe_platform(platform: Any) -> tuple[list[OpenCLDevice], str]:
-    """The platform's devices if a program builds and runs on each, else ([], reason)."""
+# What identifies a device for the probe's verdict (see identity()).
+_DEVICE_IDENTITY = ("name", "vendor", "version", "driver_version", "type")
+
+
+def identity(platform: Any, devices: list[Any]) -> dict[str, Any]:
+    """What the probe's verdict on ``platform`` depends on: the key of a remembered pass."""
+    # _info: a driver that does not answer one of these still has an identity.
+    return {
+        "platform": [str(_info(platform, name)) for name in ("name", "vendor", "version")],
+        "devices": [[str(_info(d, name)) for name in _DEVICE_IDENTITY] for d in devices],
+        "host": _host.node(),
+        "pyopencl": str(cl.VERSION_TEXT),
+        "plugboard_opencl": __version__,
+        "probe": _PROBE_SOURCE,
+    }
+
+
+def _run_probe(context: Any, devices: list[Any]) -> str:
+    """Build the probe program and run it on each device: "" if it works, else why not."""
+    program = cl.Program(context, _PROBE_SOURCE).build()
+    for device in devices:
+        queue = cl.CommandQueue(context, device)
+        out = np.zeros(4, dtype=np.int32)
+        buffer = cl.Buffer(context, cl.mem_flags.WRITE_ONLY, out.nbytes)
+        program.plugboard_probe(queue, (4,), None, buffer)
+        cl.enqueue_copy(queue, out, buffer, is_blocking=True)
+        if out.tolist() != [1, 2, 3, 4]:
+            return f"the probe kernel computed {out.tolist()} on {device.name.strip()}"
+    return ""
+
+
+def probe_platform(
+    platform: Any, verdicts: VerdictCache | None = None
+) -> tuple[list[OpenCLDevice], str]:
+    """The platform's devices if a program builds and runs on each, else ([], reason).
+
+    With ``verdicts``, a platform whose identity passed before is not built for
+    again, and a new pass is recorded there.
+    """
     try:
         devices = platform.get_devices()
     except cl.Error as error:
@@ -139,22 +187,37 @@ def probe_platform(platform: Any) -> tuple[list[OpenCLDevice], str]:
         return [], "no devices"
     try:
         context = cl.Context(devices)
-        program = cl.Program(context, _PROBE_SOURCE).build()
-        for device in devices:
-            queue = cl.CommandQueue(context, device)
-            out = np.zeros(4, dtype=np.int32)
-            buffer = cl.Buffer(context, cl.mem_flags.WRITE_ONLY, out.nbytes)
-            program.plugboard_probe(queue, (4,), None, buffer)
-            cl.enqueue_copy(queue, out, buffer, is_blocking=True)
-            if out.tolist() != [1, 2, 3, 4]:
-                return [], f"the probe kernel computed {out.tolist()} on {device.name.strip()}"
+        if verdicts is None:
+            failure = _run_probe(context, devices)
+        else:
+            key = identity(platform, devices)
+            remembered = verdicts.passed(key)
+            failure = "" if remembered else _run_probe(context, devices)
+            if not failure and not remembered:
+                verdicts.remember(key)
+        if failure:
+            return [], failure
     except cl.Error as error:
         return [], f"the compiler does not work: {_first_line(str(error))}"
     return [OpenCLDevice(d, context, platform) for d in devices], ""
 
 
-def discover() -> Discovery:
-    """Probe every platform the ICD loader lists; devices of working ones, in a stable order."""
+def default_verdicts() -> VerdictCache:
+    """The verdicts of this user's earlier processes (see :mod:`plugboard_opencl._verdicts`);
+    where there is no home directory to keep them in, none."""
+    try:
+        return VerdictCache(user_cache_dir() / VERDICTS_FILE)
+    except (RuntimeError, KeyError):  # Path.home(): no HOME and no password entry
+        return VerdictCache(None)
+
+
+def discover(verdicts: VerdictCache | None = None) -> Discovery:
+    """Probe every platform the ICD loader lists; devices of working ones, in a stable order.
+
+    ``verdicts``: the remembered passes to consult and extend (default: the
+    user's cache, :func:`default_verdicts`).
+    """
+    verdicts = default_verdicts() if verdicts is None else verdicts
     result = Discovery()
     try:
         platforms = cl.get_platforms()
@@ -164,7 +227,7 @@ def discover() -> Discovery:
                         "OpenCL driver, e.g. apt-get install pocl-opencl-icd")
         return result
     for platform in sorted(platforms, key=_platform_key):
-        devices, reason = probe_platform(platform)
+        devices, reason = probe_platform(platform, verdicts)
         if devices:
             result.devices.extend(devices)
         else:

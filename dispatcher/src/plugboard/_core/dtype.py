@@ -22,7 +22,6 @@ pb.int16
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Final, final
 
 import numpy as np
@@ -341,6 +340,8 @@ def _from_name(name: str) -> DType:
         numpy_dt = None
     if numpy_dt is not None and numpy_dt.name == name:
         raise _unsupported_numpy(numpy_dt)
+    import difflib  # loaded for error messages only
+
     close = difflib.get_close_matches(name, [*_BY_NAME, *_ALIASES], n=3, cutoff=0.6)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     raise DTypeError(f"unknown dtype name {name!r}{hint}. {_FIX}")

@@ -7,7 +7,6 @@ the schema's arguments.
 
 from __future__ import annotations
 
-import difflib
 import reprlib
 import threading
 from collections import namedtuple
@@ -185,6 +184,8 @@ class Binder:
                     alias = resolve_alias(name, self.index, kwargs)  # sum(x, axis=0)
                     i = None if alias is None else self.index[alias]
                 if i is None:
+                    import difflib  # loaded for error messages only
+
                     close = difflib.get_close_matches(str(name), self.names, n=1)
                     hint = f"did you mean {close[0]!r}? " if close else ""
                     raise ArgumentError(
@@ -584,6 +585,8 @@ def get_op(name: str) -> OperatorDef:
     """The operator ``namespace::name``; a clear error when it is not defined."""
     op = _ops.get(name)
     if op is None:
+        import difflib  # loaded for error messages only
+
         close = difflib.get_close_matches(name, list(_ops), n=3)
         hint = f"did you mean {', '.join(close)}? " if close else ""
         raise ArgumentError(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from plugboard._core.device import Device, DeviceLike
 from plugboard._core.errors import PluginError
 from plugboard._core.faults import device_faults
 from plugboard._core.runtime import DeviceProperties, DeviceRuntime
 from plugboard._core.tensor import free_pending
-from plugboard._plugins.registry import BackendStatus, registry
+from plugboard._plugins.registry import registry
+
+if TYPE_CHECKING:
+    from plugboard._plugins.status import BackendStatus
 
 __all__ = [
     "backends", "device", "device_properties", "devices", "empty_cache", "memory_stats",

@@ -23,14 +23,11 @@ needed and shown by ``plugboard doctor``.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import numbers
 import os
 import re
 import threading
-import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from plugboard._core.device import Device
@@ -58,13 +55,17 @@ from plugboard._core.tensor import (
 from plugboard._dispatch.backends import backend_source
 from plugboard._dispatch.keys import DispatchKey, register_backend_key
 from plugboard._dispatch.library import Library, PluginScope
-from plugboard._plugins.contract import BackendInfo
 from plugboard._version import API_VERSION, __version__
 
+# Loaded when first needed, not with `import plugboard`: BackendInfo when a plugin
+# loads, BackendStatus when statuses are asked for, difflib and traceback for errors.
 if TYPE_CHECKING:
     from importlib import metadata
 
     import pluggy
+
+    from plugboard._plugins.contract import BackendInfo
+    from plugboard._plugins.status import BackendStatus
 
 __all__ = [
     "ALLOW_ENV",
@@ -196,27 +197,24 @@ class LoadedBackend:
         return list(self._devices) if self.availability.available else []
 
 
-@dataclass(frozen=True)
-class BackendStatus:
-    """What ``pb.backends()`` says of one installed backend."""
-
-    device_type: str
-    distribution: str
-    version: str
-    api_version: tuple[int, int] | None
-    loaded: bool
-    available: bool
-    reason: str
-    device_count: int
-    error: str | None = None
-    traceback: str | None = None
-
-
-@dataclass(frozen=True)
 class _Failure:
-    error: str
-    traceback: str
-    info: BackendInfo | None
+    """Why a plugin failed to load: the error, its traceback, the identity it gave."""
+
+    __slots__ = ("error", "info", "traceback")
+
+    def __init__(self, error: str, traceback: str, info: BackendInfo | None) -> None:
+        self.error = error
+        self.traceback = traceback
+        self.info = info
+
+
+def __getattr__(name: str) -> Any:
+    # `from plugboard._plugins.registry import BackendStatus` still works (PEP 562).
+    if name == "BackendStatus":
+        from plugboard._plugins.status import BackendStatus
+
+        return BackendStatus
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def env_names(name: str) -> list[str] | None:
@@ -264,6 +262,8 @@ def environment_problems(installed: Iterable[str]) -> list[str]:
             if name in known:
                 continue
             message = f"{variable}={value!r} names {name!r:.60}, which no installed backend has"
+            import difflib
+
             close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
             if close:
                 message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
@@ -402,6 +402,8 @@ class BackendRegistry:
                 "Fix: change the environment variable to use it"
             )
         message = f"unknown device type {device_type!r:.60}"
+        import difflib
+
         # Device types are lower case, as PyTorch's: "CPU" is a typo of "cpu".
         close = [t for t in installed if t == device_type.lower()] or difflib.get_close_matches(
             device_type, installed, n=3, cutoff=0.5
@@ -475,6 +477,8 @@ class BackendRegistry:
         are listed too, as failures. While an environment switch is invalid
         (:meth:`environment_problems`), nothing more is loaded.
         """
+        from plugboard._plugins.status import BackendStatus
+
         invalid = self.environment_problems()
         if not invalid:
             self.load_all()
@@ -566,6 +570,8 @@ class BackendRegistry:
             self._undo_load(device_type, plugin, scope)
             if isinstance(error, KeyboardInterrupt):
                 raise
+            import traceback
+
             self._failed[device_type] = _Failure(
                 f"{type(error).__name__}: {error}", traceback.format_exc(), info
             )
@@ -647,6 +653,8 @@ def _unusable_name(name: str) -> str | None:
 
 
 def _check_info(device_type: str, info: Any) -> None:
+    from plugboard._plugins.contract import BackendInfo
+
     if not isinstance(info, BackendInfo):
         raise PluginError(
             f"plugboard_backend_info() returned {type(info).__name__}, "
@@ -755,6 +763,8 @@ class _MetaRuntime(DeviceRuntime):
 
 
 def _meta_backend() -> LoadedBackend:
+    from plugboard._plugins.contract import BackendInfo
+
     info = BackendInfo(META, "Meta", __version__, API_VERSION, "plugboard")
     return LoadedBackend(
         info, _MetaRuntime(), register_backend_key("Meta", owner=META), Availability.yes(), 1,
