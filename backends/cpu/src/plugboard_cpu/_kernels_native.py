@@ -96,11 +96,19 @@ def _covered(dtypes: frozenset[Any], out: np.ndarray, *inputs: np.ndarray,
              strided: bool = False) -> bool:
     """The native kernel reads these arrays: one covered dtype, no partial overlap, and a
     plain layout (any strides, for the elementwise kernels: ``strided``)."""
+    # One pass, each array's checks together: this runs in every call of these kernels,
+    # where it costs more than the native kernel itself on small tensors.
     dtype = out.dtype
-    if dtype.char not in dtypes or any(a.dtype != dtype for a in inputs):
+    if dtype.char not in dtypes:
         return False
-    layout = _aligned(out, *inputs) if strided else _plain(out, *inputs)
-    return layout and _separate(out, *inputs)
+    flags = out.flags
+    if not flags.aligned or not (strided or flags.c_contiguous):
+        return False
+    for a in inputs:
+        flags = a.flags
+        if a.dtype != dtype or not flags.aligned or not (strided or flags.c_contiguous):
+            return False
+    return _separate(out, *inputs)
 
 
 # Unary --------------------------------------------------------------------------------
