@@ -440,7 +440,17 @@ def test_a_repeated_call_takes_the_fast_entry_and_gives_fresh_results(counted: A
     assert len(metas) == 1 and len(pb.ops.dcache.plus.op.fast_calls) == 1
     # The entry keeps no tensor of the call that made it alive.
     entry = next(iter(pb.ops.dcache.plus.op.fast_calls.values()))
-    assert not any(isinstance(v, pb.Tensor) for v in entry.template)
+    assert not any(isinstance(v, pb.Tensor) for v in entry.template + entry.arguments)
+
+
+def test_a_fast_entry_passes_numbers_as_the_computation_takes_them() -> None:
+    n = pb.tensor([100, -5], dtype=pb.int8)
+    h = pb.tensor([1.0, 3.0], dtype=pb.float16)
+    for _ in range(3):  # the first call plans, the second makes the entry, the third hits
+        assert (n + 300).tolist() == [-112, 39]  # 300 wraps to 44 in int8, as in PyTorch
+        assert (h * 0.1).tolist() == [0.0999755859375, 0.300048828125]
+    entries = pb.ops.pb.add.op.fast_calls.values()
+    assert any(44 in entry.arguments and 300 in entry.template for entry in entries)
 
 
 def test_the_fast_entry_follows_the_dispatch_state() -> None:

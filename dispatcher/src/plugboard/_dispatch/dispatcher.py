@@ -653,7 +653,7 @@ class _Adaptation:
     call signature (dtypes, shapes, the numbers' values), except contiguity, which the
     strides decide and :meth:`apply` checks on every call."""
 
-    __slots__ = ("cast", "contiguous", "dtype", "expand", "numbers", "shape")
+    __slots__ = ("cast", "contiguous", "dtype", "expand", "none", "numbers", "shape")
 
     def __init__(
         self,
@@ -669,9 +669,10 @@ class _Adaptation:
         self.numbers = numbers  # Python numbers, as the computation takes them
         self.expand = expand  # inputs broadcast to the output's shape
         self.contiguous = contiguous  # inputs the kernel takes contiguous
+        self.none = not (cast or numbers or expand or contiguous)  # the inputs as they are
 
     def apply(self, values: list[Any]) -> list[Any]:
-        if not (self.cast or self.numbers or self.expand or self.contiguous):
+        if self.none:
             return values
         args = list(values)
         for i in self.cast:
@@ -886,9 +887,14 @@ def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] 
 
 
 class _FastCall:
-    """A repeated call: its bound values but the tensors, its backend and its plan."""
+    """A repeated call: its bound values but the tensors, its backend and its plan.
 
-    __slots__ = ("backend", "plan", "template", "tensors")
+    ``direct``: the plan's kernel has one output and takes the tensors as they
+    are (no cast, broadcast or copy), so a hit calls it with ``arguments``, the
+    values with the plan's Python numbers already as the computation takes them.
+    """
+
+    __slots__ = ("arguments", "backend", "direct", "plan", "template", "tensors")
 
     def __init__(
         self, backend: Backend, plan: _Plan, template: list[Any], tensors: tuple[int, ...]
@@ -896,17 +902,59 @@ class _FastCall:
         self.backend, self.plan, self.template, self.tensors = (
             backend, plan, template, tensors
         )
+        adaptation = plan.adaptation
+        self.direct = (
+            adaptation is not None and len(plan.outputs) == 1 and not plan.writes
+            and not (adaptation.cast or adaptation.expand or adaptation.contiguous)
+        )
+        self.arguments = list(template)
+        if self.direct:
+            assert adaptation is not None
+            for i, number in adaptation.numbers:
+                self.arguments[i] = number
 
     def run(self, op: OperatorDef, args: tuple[Any, ...]) -> Any:
-        values = self.template.copy()
+        if not self.direct:
+            values = self._values(args)
+            try:
+                return _run_plan(op, self.backend, self.plan, values)
+            except PlugboardError as error:
+                if error.op is not None:
+                    raise
+                raise self._named(op, args, error) from None
+        # _run_plan's steps inline: each call frame shows on small tensors.
+        arguments = self.arguments.copy()
         for i in self.tensors:
-            values[i] = args[i]
+            arguments[i] = args[i]
+        record = self.plan.outputs[0]
+        note_queued(record[3], op.name)
         try:
-            return _run_plan(op, self.backend, self.plan, values)
+            output = self.backend.new_checked(*record)
         except PlugboardError as error:
             if error.op is not None:
                 raise
-            raise error.in_op(op.name, describe_inputs(op, values)) from None
+            raise self._named(op, args, error) from None
+        try:
+            self.plan.fn(*arguments, out=output)
+        except PlugboardError as error:
+            if error.op is not None:
+                raise
+            raise self._named(op, args, error) from None
+        except Exception as error:
+            raise _kernel_failed(op, self.plan.fn, self._values(args), error) from error
+        return output
+
+    def _values(self, args: tuple[Any, ...]) -> list[Any]:
+        """The bound values as the caller gave them (numbers not yet cast), for errors."""
+        values = self.template.copy()
+        for i in self.tensors:
+            values[i] = args[i]
+        return values
+
+    def _named(self, op: OperatorDef, args: tuple[Any, ...],
+               error: PlugboardError) -> PlugboardError:
+        """``error`` naming the operator and its inputs, as the full path's errors do."""
+        return error.in_op(op.name, describe_inputs(op, self._values(args)))
 
 
 def _remember_fast_call(
