@@ -10,7 +10,9 @@ bash tools/bootstrap.sh
 .venv/bin/lint-imports
 .venv/bin/python tools/generate.py --check
 # metal's tests, and the tests that run on every installed backend, use host emulation.
-PLUGBOARD_METAL_EMULATION=1 .venv/bin/python -m pytest "$@"
+# One worker per core, at most four (each holds every backend and its compiled kernels).
+PLUGBOARD_METAL_EMULATION=1 .venv/bin/python -m pytest --numprocesses auto \
+    --maxprocesses 4 "$@"
 # The ROCm backend again, with CuPy's ROCm build (its own environment: see the script).
 bash tools/bootstrap_rocm.sh
 .venv-rocm/bin/python -c 'import importlib.metadata as m, sys

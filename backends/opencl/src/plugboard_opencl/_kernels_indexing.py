@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import first_out_of_range
+from plugboard.backend import check_index_range
 from plugboard.codegen import OPENCL
 
 from ._errors import translated
@@ -65,21 +65,6 @@ __kernel void put(long n, pb_layout l, long base, int accumulate, __global {c.st
 """
 
 
-def check_range(index: pb.Tensor, size: int, dim: int, negative: bool = True) -> None:
-    """Raise unless every position is in range (``negative``: from -size, else from 0);
-    the check runs on the device and waits for it."""
-    low = -size if negative else 0
-    value = first_out_of_range(index, low, size)
-    if value is None:
-        return
-    allowed = f"[{low}, {size - 1}]" if size else "none (the dimension is empty)"
-    raise pb.IndexingError(
-        f"index {value} is out of range for dimension {dim} of size {size} (valid: "
-        f"{allowed}). Fix: keep the indices in range"
-        + ("" if negative else "; negative positions count from the end only in x[idx]")
-    )
-
-
 def positions(target: pb.Tensor, indices: Sequence[pb.Tensor | None]
               ) -> tuple[pb.Tensor, tuple[int, ...]]:
     """The element offsets (from the target's storage offset) that ``target[indices]``
@@ -92,7 +77,7 @@ def positions(target: pb.Tensor, indices: Sequence[pb.Tensor | None]
         index = slots[d]
         assert index is not None
         index = index if index.dtype is pb.int64 else index.to(pb.int64)
-        check_range(index, shape[d], d)
+        check_index_range(index, shape[d], d)
         wrapped[d] = _P.where(_P.lt(index, 0), _P.add(index, shape[d]), index)
     batch = pb.broadcast_shapes(*(wrapped[d].shape for d in dims))
     whole = [d for d in range(target.ndim) if slots[d] is None]

@@ -28,13 +28,12 @@ from typing import Any
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import first_out_of_range
+from plugboard.backend import check_index_bounds, check_index_range
 from plugboard.codegen import OPENCL
 
 from ._errors import translated
 from ._kernel_tools import ALL, NUMERIC, OpenCLKernel
 from ._kernels_copy import copy_view
-from ._kernels_indexing import check_range
 from ._launch import LOCAL_SIZE, buffer, collapse, device_of, global_size, layouts
 from ._launch import record as layout_record
 from ._pointwise import state_require
@@ -172,17 +171,6 @@ def _topk(self: pb.Tensor, k: int, dim: int, largest: bool, sorted: bool, *,
     _sorted(self, dim, largest, k, *out, "pb::topk")
 
 
-def check_bounds(index: pb.Tensor, size: int, dim: int) -> None:
-    """Raise ``IndexingError`` unless every index is in ``[0, size)`` (waits for the device)."""
-    value = first_out_of_range(index, 0, size)
-    if value is None:
-        return
-    raise pb.IndexingError(
-        f"index {value} is out of bounds for dimension {dim} with size {size}. Fix: use "
-        f"indices from 0 to {size - 1}"
-    )
-
-
 def _int64(index: pb.Tensor) -> pb.Tensor:
     return index if index.dtype is pb.int64 else index.to(pb.int64)
 
@@ -216,7 +204,7 @@ def _gather(self: pb.Tensor, dim: int, index: pb.Tensor, *, out: pb.Tensor) -> N
         return
     d = dim % self.ndim if self.ndim else 0
     index = _int64(index)
-    check_bounds(index, self.shape[d] if self.ndim else 1, d)
+    check_index_bounds(index, self.shape[d] if self.ndim else 1, d)
     strides = index.stride() if index.ndim else (0,)
     _take(out, self, index, strides, d, "pb::gather")
 
@@ -224,7 +212,7 @@ def _gather(self: pb.Tensor, dim: int, index: pb.Tensor, *, out: pb.Tensor) -> N
 def _index_select(self: pb.Tensor, dim: int, index: pb.Tensor, *, out: pb.Tensor) -> None:
     d = dim % self.ndim if self.ndim else 0
     index = _int64(index)
-    check_range(index, self.shape[d] if self.ndim else 1, d, negative=False)
+    check_index_range(index, self.shape[d] if self.ndim else 1, d, negative=False)
     step = index.stride(0) if index.ndim else 0
     strides = [step if k == d else 0 for k in range(max(out.ndim, 1))]
     _take(out, self, index, strides, d, "pb::index_select")
@@ -306,7 +294,7 @@ def _scatter(self: pb.Tensor, dim: int, index: pb.Tensor, src: pb.Tensor | None,
              value: Any, *, out: pb.Tensor) -> None:
     index = _int64(index)
     d = dim % max(self.ndim, 1)
-    check_bounds(index, self.shape[d] if self.ndim else 1, d)  # before anything is written
+    check_index_bounds(index, self.shape[d] if self.ndim else 1, d)  # before anything is written
     copy_view(out, self, self.storage_offset(), self.stride(), "pb::scatter")
     if index.numel():
         _scatter_lines(out, dim, index, src, value, 0 if src is not None else 2, "pb::scatter")
@@ -316,7 +304,7 @@ def _scatter_add(self: pb.Tensor, dim: int, index: pb.Tensor, src: pb.Tensor, *,
                  out: pb.Tensor) -> None:
     index = _int64(index)
     d = dim % max(self.ndim, 1)
-    check_bounds(index, self.shape[d] if self.ndim else 1, d)
+    check_index_bounds(index, self.shape[d] if self.ndim else 1, d)
     copy_view(out, self, self.storage_offset(), self.stride(), "pb::scatter_add")
     if index.numel():
         _scatter_lines(out, dim, index, src, None, 1, "pb::scatter_add")
