@@ -199,6 +199,18 @@ def test_softmax_rows_with_infinities_and_nan(dtype: pb.DType) -> None:
 
 
 @pytest.mark.parametrize("dtype", FLOATS, ids=str)
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_in_place_gives_the_same_bits(op: str, dtype: pb.DType) -> None:
+    """float32 and float64 write the exponentials into out, then scale them there: out
+    being the input changes nothing."""
+    x = host_array(_tensor(np.random.default_rng(3).uniform(-9, 9, size=(7, 301)), dtype))
+    separate = np.empty_like(x)
+    _native.softmax(x, separate, op == "log_softmax")
+    _native.softmax(x, x, op == "log_softmax")
+    np.testing.assert_array_equal(x.view(np.uint8), separate.view(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
 @pytest.mark.parametrize("affine", ["none", "weight", "bias", "both"])
 def test_layer_norm_matches_the_reference(affine: str, dtype: pb.DType,
                                           native: Recorder) -> None:
@@ -311,8 +323,14 @@ CONV = [  # (input shape, weight shape, stride, padding, dilation, groups)
 @pytest.mark.parametrize("dtype", FLOATS, ids=str)
 @pytest.mark.parametrize("case", CONV, ids=lambda c: "x".join(map(str, c[0])))
 @pytest.mark.parametrize("with_bias", [False, True])
-def test_conv2d_matches_the_reference(case: Any, with_bias: bool, dtype: pb.DType,
-                                      native: Recorder) -> None:
+@pytest.mark.parametrize("path", ["wide", "per image", "per image, batches of 1"])
+def test_conv2d_matches_the_reference(case: Any, with_bias: bool, dtype: pb.DType, path: str,
+                                      native: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sizes that choose a path, moved so that these small cases take each one.
+    if path != "wide":
+        monkeypatch.setattr(_kernels_native, "_CONV_PER_IMAGE", 1)
+    if path.endswith("batches of 1"):
+        monkeypatch.setattr(_kernels_native, "_CONV_BATCH_BYTES", 1)
     shape, wshape, stride, padding, dilation, groups = case
     rng = np.random.default_rng(7)
     x = _tensor(rng.uniform(-1, 1, size=shape), dtype)
@@ -332,7 +350,41 @@ def test_conv2d_matches_the_reference(case: Any, with_bias: bool, dtype: pb.DTyp
         want = _run(REFERENCE_KERNELS, "conv2d", *args,
                     out=pb.empty(expected.shape, dtype=dtype))
         _close(got, want, dtype, atol=1e-5 if dtype != pb.float64 else 1e-12)
-        assert native.calls == (["im2col"] if readable else [])
+        # One im2col per batch of images.
+        batches = shape[0] if path.endswith("batches of 1") and len(shape) == 4 else 1
+        assert native.calls == (["im2col"] * batches if readable else [])
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
+def test_conv2d_of_a_large_image_writes_any_out(dtype: pb.DType, native: Recorder) -> None:
+    """An image of 1024 positions or more is its own GEMM, into out where out is
+    contiguous in the computation dtype, else through a buffer: both give the reference's
+    values (here three images in one batch)."""
+    rng = np.random.default_rng(8)
+    x = _tensor(rng.uniform(-1, 1, size=(3, 4, 40, 33)), dtype)
+    w = _tensor(rng.uniform(-1, 1, size=(6, 2, 3, 3)), dtype)
+    b = _tensor(rng.uniform(-1, 1, size=6), dtype)
+    want = _run(REFERENCE_KERNELS, "conv2d", x, w, b, (1, 1), (1, 1), (1, 1), 2,
+                out=pb.empty((3, 6, 40, 33), dtype=dtype))
+    for out in (pb.empty((3, 6, 40, 33), dtype=dtype),
+                pb.empty((3, 6, 33, 40), dtype=dtype).transpose(-1, -2)):
+        native.calls.clear()
+        got = _run(KERNELS, "conv2d", x, w, b, (1, 1), (1, 1), (1, 1), 2, out=out)
+        _close(got, want, dtype, atol=1e-5 if dtype != pb.float64 else 1e-12)
+        assert native.calls == ["im2col"]
+
+
+def test_im2col_columns_of_each_image() -> None:
+    """The per-image layout holds the wide one's columns, image by image."""
+    x = np.random.default_rng(9).standard_normal((3, 2, 7, 6)).astype(np.float32)
+    geometry = (3, 2, 2, 1, 1, 0, 1, 2)
+    wide = np.empty((2 * 3 * 2, 3 * 4 * 4), np.float32)
+    per_image = np.empty((3, 2 * 3 * 2, 4 * 4), np.float32)
+    _native.im2col(x, wide, *geometry)
+    _native.im2col(x, per_image, *geometry)
+    np.testing.assert_array_equal(per_image, wide.reshape(12, 3, 16).transpose(1, 0, 2))
+    with pytest.raises(pb.ShapeError, match=r"\(3, 12, 16\)"):
+        _native.im2col(x, np.empty((3, 12, 15), np.float32), *geometry)
 
 
 def test_conv2d_of_integers_runs_the_reference(native: Recorder) -> None:
