@@ -1,10 +1,8 @@
-// im2col for conv2d: the column matrix of each image's windows, so that conv2d is a
-// GEMM per group: either one (C * KH * KW, N * OH * OW) matrix for every image (one wide
-// GEMM, which BLAS runs faster than many narrow ones when OH * OW is small) or one
-// (C * KH * KW, OH * OW) matrix per image, (N, C * KH * KW, OH * OW), whose GEMM writes
-// the image's output in place. Each (image, channel) task writes its KH * KW row
-// segments, zeros where a window reaches the padding; float16 and bfloat16 inputs give
-// float columns.
+// im2col for conv2d: the column matrix (C * KH * KW, N * OH * OW), so that one GEMM
+// (NumPy's BLAS, threaded) per group covers every image: BLAS runs a (O, K) x (K, N * L)
+// product several times faster than N products of (O, K) x (K, L). Each (image,
+// channel) task writes its KH * KW row segments, zeros where a window reaches the
+// padding; float16 and bfloat16 inputs give float columns.
 #include "checks.hpp"
 #include "kernels.hpp"
 #include "rows.hpp"
@@ -15,21 +13,19 @@ namespace {
 
 struct Geometry {
     std::int64_t n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
-    // Where column element (image, row, position) lies: image * image_step + row *
-    // row_step + position.
-    std::int64_t image_step, row_step;
 };
 
-// The first output column whose input column ix = ox * s - p + offset is at least 0,
-// and the first past the last one below w (the span between reads the image).
+// The first output column ox whose input column ox * s - p + offset is at least 0; with
+// p + w for p, the first whose input column is past the row's end.
 inline std::int64_t first_inside(std::int64_t p, std::int64_t offset, std::int64_t s) {
     const std::int64_t need = p - offset;  // ox * s >= need
     return need <= 0 ? 0 : (need + s - 1) / s;
 }
 
-// One row segment: zeros, the input row read with stride s, zeros.
+// One row segment: zeros where the windows reach the left padding, the input row read
+// with stride s, zeros where they reach the right padding.
 template <typename T>
-inline void window_row(const T* src, compute_t<T>* dst, std::int64_t begin, std::int64_t end,
+PLUGBOARD_INLINE void window_row(const T* src, compute_t<T>* dst, std::int64_t begin, std::int64_t end,
                        std::int64_t ow, std::int64_t s, std::int64_t ix0) {
     using C = compute_t<T>;
     for (std::int64_t ox = 0; ox < begin; ++ox) {
@@ -54,13 +50,15 @@ template <typename T>
 __attribute__((noinline)) PLUGBOARD_CLONES void im2col_block(
     const T* x, compute_t<T>* cols, const Geometry& g, std::int64_t begin, std::int64_t end) {
     using C = compute_t<T>;
+    const std::int64_t l = g.oh * g.ow;
+    const std::int64_t width = g.n * l;  // a row of the column matrix
     for (std::int64_t nc = begin; nc < end; ++nc) {
         const std::int64_t n = nc / g.c;
         const std::int64_t c = nc % g.c;
         const T* plane = x + nc * g.h * g.w;
         for (std::int64_t i = 0; i < g.kh; ++i) {
             for (std::int64_t j = 0; j < g.kw; ++j) {
-                C* row = cols + n * g.image_step + ((c * g.kh + i) * g.kw + j) * g.row_step;
+                C* row = cols + ((c * g.kh + i) * g.kw + j) * width + n * l;
                 const std::int64_t offset = j * g.dw;
                 const std::int64_t lo = std::min(g.ow, first_inside(g.pw, offset, g.sw));
                 const std::int64_t hi =
@@ -114,30 +112,22 @@ void im2col(const py::array& x, py::array cols, std::int64_t kh, std::int64_t kw
     }
     input.require_contiguous();
     output.require_contiguous();
-    if (x.ndim() != 4 || (cols.ndim() != 2 && cols.ndim() != 3) || kh <= 0 || kw <= 0 ||
-        sh <= 0 || sw <= 0 || ph < 0 || pw < 0 || dh <= 0 || dw <= 0) {
-        input.fail("ShapeError", "im2col takes an (N, C, H, W) input, a (C*KH*KW, N*OH*OW) or "
-                   "(N, C*KH*KW, OH*OW) column matrix, positive kernel sizes, strides and "
-                   "dilations and non-negative padding",
-                   "pass the conv2d geometry the meta function checked");
+    if (x.ndim() != 4 || cols.ndim() != 2 || kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 ||
+        ph < 0 || pw < 0 || dh <= 0 || dw <= 0) {
+        input.fail("ShapeError", "im2col takes an (N, C, H, W) input, a (C*KH*KW, N*OH*OW) "
+                   "column matrix, positive kernel sizes, strides and dilations and "
+                   "non-negative padding", "pass the conv2d geometry the meta function checked");
     }
     Geometry g{x.shape(0), x.shape(1), x.shape(2), x.shape(3), kh, kw, sh, sw, ph, pw, dh, dw,
-               0, 0, 0, 0};
+               0, 0};
     g.oh = (g.h + 2 * ph - dh * (kh - 1) - 1) / sh + 1;
     g.ow = (g.w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    const std::int64_t rows = g.c * kh * kw;
-    const std::int64_t l = g.oh * g.ow;
-    const bool wide = cols.ndim() == 2;
-    const bool fits = wide ? cols.shape(0) == rows && cols.shape(1) == g.n * l
-                           : cols.shape(0) == g.n && cols.shape(1) == rows && cols.shape(2) == l;
-    if (g.oh <= 0 || g.ow <= 0 || !fits) {
-        output.fail("ShapeError", "the column matrix must be (" + std::to_string(rows) + ", " +
-                    std::to_string(g.n * l) + ") or (" + std::to_string(g.n) + ", " +
-                    std::to_string(rows) + ", " + std::to_string(l) +
-                    ") for this input and geometry", "allocate it with one of those shapes");
+    if (g.oh <= 0 || g.ow <= 0 || cols.shape(0) != g.c * kh * kw ||
+        cols.shape(1) != g.n * g.oh * g.ow) {
+        output.fail("ShapeError", "the column matrix must be (" +
+                    std::to_string(g.c * kh * kw) + ", " + std::to_string(g.n * g.oh * g.ow) +
+                    ") for this input and geometry", "allocate it with that shape");
     }
-    g.image_step = wide ? l : rows * l;
-    g.row_step = wide ? g.n * l : l;
     switch (d) {
         case DType::f32: run<float>(x, cols, g); break;
         case DType::f64: run<double>(x, cols, g); break;

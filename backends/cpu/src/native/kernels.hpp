@@ -30,8 +30,7 @@ void rms_norm(const py::array& x, const py::object& weight, double eps,
 // reduce.cpp: the sum over the last dimension, of `cols` elements per row.
 void sum_last(const py::array& x, std::int64_t cols, py::array out);
 
-// conv.cpp: im2col of an (N, C, H, W) array into cols, (C * KH * KW, N * OH * OW) or
-// (N, C * KH * KW, OH * OW).
+// conv.cpp: im2col of an (N, C, H, W) array into cols (C * KH * KW, N * OH * OW).
 void im2col(const py::array& x, py::array cols, std::int64_t kh, std::int64_t kw,
             std::int64_t sh, std::int64_t sw, std::int64_t ph, std::int64_t pw,
             std::int64_t dh, std::int64_t dw);

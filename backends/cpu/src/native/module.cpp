@@ -48,8 +48,7 @@ PYBIND11_MODULE(_native, m) {
     m.def("im2col", &pn::im2col, py::arg("x").noconvert(), py::arg("cols").noconvert(),
           py::arg("kh"), py::arg("kw"), py::arg("sh"), py::arg("sw"), py::arg("ph"),
           py::arg("pw"), py::arg("dh"), py::arg("dw"),
-          "The column matrix, (C*KH*KW, N*OH*OW) or (N, C*KH*KW, OH*OW), of an (N, C, H, W) "
-          "input.");
+          "The column matrix (C*KH*KW, N*OH*OW) of an (N, C, H, W) input.");
     m.def("binary", &pn::binary, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("alpha"),
           py::arg("out").noconvert(),
           "float16 / bfloat16 add, sub, mul, div in float, rounded once.");

@@ -10,8 +10,9 @@
 
 namespace plugboard_native {
 
-inline float exp_c(float x) { return exp_f(x); }
-inline double exp_c(double x) { return std::exp(x); }
+// exp of x <= 0 (x - max in softmax) in the computation type.
+inline float exp_nonpositive_c(float x) { return exp_nonpositive_f(x); }
+inline double exp_nonpositive_c(double x) { return std::exp(x); }
 
 // Sixteen lanes: four AVX2 vectors of doubles (eight SSE2 ones) added independently, so
 // the adds overlap instead of waiting on one accumulator; the lanes combine in a fixed

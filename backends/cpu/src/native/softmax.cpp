@@ -41,7 +41,7 @@ template <typename C>
 __attribute__((noinline)) PLUGBOARD_CLONES void exp_shifted(const C* v, C peak, C* e, std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
-        e[j] = exp_c(v[j] - peak);
+        e[j] = exp_nonpositive_c(v[j] - peak);
     }
 }
 

@@ -17,8 +17,8 @@ What they cover, and why (NumPy is slow there, or uses one core):
 - softmax and log_softmax over the last dimension, layer_norm, rms_norm (a
   weight of the input's dtype), the sum over the last dimension (or over
   everything), on every float dtype;
-- conv2d's im2col, so that conv2d is BLAS GEMMs: per image and group, written
-  straight into ``out``, or for small images one per group over every image;
+- conv2d's im2col into a (C*KH*KW, N*OH*OW) column matrix, so that one BLAS GEMM
+  per group covers every image;
 - float16 and bfloat16 add, sub, mul and div (ml_dtypes converts element by
   element).
 
@@ -190,14 +190,6 @@ def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, 
 # conv2d -------------------------------------------------------------------------------
 
 
-# An image's output of at least this many positions is one GEMM of its own, written in
-# place; smaller ones share one wide GEMM over every image (BLAS is slow on narrow ones).
-_CONV_PER_IMAGE = 1024
-# The column matrices of a batch of images, at most about this many bytes: they stay in
-# the last-level cache between im2col and the GEMM.
-_CONV_BATCH_BYTES = 8 << 20
-
-
 def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
             stride: Sequence[int], padding: Sequence[int], dilation: Sequence[int],
             groups: int, *, out: pb.Tensor) -> None:
@@ -209,48 +201,21 @@ def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
         return
     wide = _F64 if x.dtype == _F64 else _F32
     images = x if x.ndim == 4 else x[None]
-    outs = o if o.ndim == 4 else o[None]
     n, c = images.shape[:2]
     channels, per_group, kh, kw = w.shape
     oh, ow = o.shape[-2:]
-    positions, rows = oh * ow, c * kh * kw
-    geometry = (kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1])
-    # (G, O/G, K/G): a view for float32 and float64 weights.
+    cols = np.empty((c * kh * kw, n * oh * ow), wide)
+    _native.im2col(images, cols, kh, kw, stride[0], stride[1], padding[0], padding[1],
+                   dilation[0], dilation[1])
+    # One GEMM per group over every image: (O/G, K/G) x (K/G, N * OH * OW).
     kernel = w.reshape(groups, channels // groups, per_group * kh * kw).astype(wide, copy=False)
-    shift = (None if bias is None else
-             host_array(bias).astype(wide, copy=False).reshape(groups, channels // groups, 1))
-    if positions < _CONV_PER_IMAGE:
-        cols = np.empty((rows, n * positions), wide)
-        _native.im2col(images, cols, *geometry)
-        # One GEMM per group over every image: (O/G, K/G) x (K/G, N * OH * OW).
-        with np.errstate(all="ignore"):
-            result = np.matmul(kernel, cols.reshape(groups, per_group * kh * kw, n * positions))
-            if shift is not None:
-                result += shift
-        # (O, N, OH, OW) into out's (N, O, OH, OW), rounded once for float16 and bfloat16.
-        result = result.reshape(channels, n, oh, ow).transpose(1, 0, 2, 3)
-        np.copyto(outs, result, casting="unsafe")
-        return
-    # A GEMM per image and group, (O/G, K/G) x (K/G, OH * OW), straight into out where it
-    # is contiguous in the computation dtype, else into a buffer rounded into out.
-    direct = o.dtype == wide and _plain(o)
-    batch = max(1, min(n, _CONV_BATCH_BYTES // (rows * positions * wide.itemsize)))
-    cols = np.empty((batch, rows, positions), wide)
-    buffer = None if direct else np.empty((batch, channels, positions), wide)
-    for start in range(0, n, batch):
-        stop = min(n, start + batch)
-        part = cols[: stop - start]
-        _native.im2col(images[start:stop], part, *geometry)
-        target = (outs[start:stop] if buffer is None else buffer[: stop - start]).reshape(
-            stop - start, groups, channels // groups, positions)
-        with np.errstate(all="ignore"):
-            np.matmul(kernel, part.reshape(stop - start, groups, per_group * kh * kw, positions),
-                      out=target)
-            if shift is not None:
-                target += shift
-        if buffer is not None:
-            np.copyto(outs[start:stop], target.reshape(stop - start, channels, oh, ow),
-                      casting="unsafe")
+    with np.errstate(all="ignore"):
+        result = np.matmul(kernel, cols.reshape(groups, per_group * kh * kw, n * oh * ow))
+        result = result.reshape(channels, n, oh, ow)
+        if bias is not None:
+            result += host_array(bias).astype(wide, copy=False)[:, None, None, None]
+    # (O, N, OH, OW) into out's (N, O, OH, OW), rounded once for float16 and bfloat16.
+    np.copyto(o, result.transpose(1, 0, 2, 3).reshape(o.shape), casting="unsafe")
 
 
 # float16 and bfloat16 arithmetic -----------------------------------------------------
