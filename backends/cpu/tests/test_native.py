@@ -9,6 +9,7 @@ to have run there (and one it does not, to have run the reference).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -360,6 +361,32 @@ def test_conv2d_matches_the_reference(case: Any, with_bias: bool, dtype: pb.DTyp
                     out=pb.empty(expected.shape, dtype=dtype))
         _close(got, want, dtype, atol=1e-5 if dtype != pb.float64 else 1e-12)
         assert native.calls == (["im2col"] if readable else [])
+
+
+def test_conv2d_scratch_is_per_thread_and_optional(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Concurrent conv2d calls each fill their own thread's kept column matrix; above
+    _SCRATCH_BYTES the matrices are fresh arrays: the same values either way."""
+    rng = np.random.default_rng(10)
+    calls = [(_tensor(rng.uniform(-1, 1, size=(2, 3, 12 + i, 9)), pb.float32),
+              _tensor(rng.uniform(-1, 1, size=(4, 3, 3, 3)), pb.float32)) for i in range(6)]
+
+    def conv(args: tuple[pb.Tensor, pb.Tensor]) -> np.ndarray:
+        x, w = args
+        return host_array(pb.conv2d(x, w, padding=1)).copy()
+
+    def reference(x: pb.Tensor, w: pb.Tensor) -> np.ndarray:
+        out = pb.empty((2, 4, x.shape[2], 9), dtype=pb.float32)
+        return _run(REFERENCE_KERNELS, "conv2d", x, w, None, (1, 1), (1, 1), (1, 1), 1,
+                    out=out)
+
+    want = [reference(x, w) for x, w in calls]
+    with ThreadPoolExecutor(3) as pool:
+        for _ in range(3):
+            for got, expected in zip(pool.map(conv, calls), want, strict=True):
+                _close(got, expected, pb.float32, atol=1e-5)
+    monkeypatch.setattr(_kernels_native, "_SCRATCH_BYTES", 0)
+    for args, expected in zip(calls, want, strict=True):
+        _close(conv(args), expected, pb.float32, atol=1e-5)
 
 
 def test_conv2d_of_integers_runs_the_reference(native: Recorder) -> None:
