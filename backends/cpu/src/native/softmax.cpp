@@ -63,9 +63,10 @@ __attribute__((noinline)) PLUGBOARD_CLONES void subtract(const C* v, C peak, C l
     }
 }
 
-// Three passes over a row that stays in the L1 cache: its max, the exponentials (written
-// straight into out for float and double, which the scale then rewrites in place; into
-// scratch for float16 and bfloat16) with their sum, then the scale or the subtraction.
+// Three passes over each row (after the load into float for float16 and bfloat16): its
+// max, the exponentials (written straight into out for float and double, which the scale
+// then rewrites in place; into scratch otherwise) with their sum, then the scale or the
+// subtraction.
 template <typename T>
 __attribute__((noinline)) PLUGBOARD_CLONES void softmax_block(
     const T* x, T* y, std::int64_t begin, std::int64_t end, std::int64_t cols, bool log) {
