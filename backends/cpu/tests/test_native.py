@@ -9,6 +9,7 @@ to have run there (and one it does not, to have run the reference).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -199,6 +200,30 @@ def test_softmax_rows_with_infinities_and_nan(dtype: pb.DType) -> None:
 
 
 @pytest.mark.parametrize("dtype", FLOATS, ids=str)
+def test_softmax_of_a_row_spread_past_floats_range(dtype: pb.DType) -> None:
+    """float's exp of x - max is 0 below about -87.34 (under FLT_MIN, where the reference
+    gives subnormals): within 1e-37 of it, and the sum (log_softmax) does not change."""
+    row = [0.0, -1.0, -50.0, -87.0, -87.3, -87.4, -90.0, -103.0, -120.0] * 3
+    x = _tensor(np.array([row, row[::-1]]), dtype)
+    for op in ("softmax", "log_softmax"):
+        got = _run(KERNELS, op, x, 1, None, out=pb.empty(x.shape, dtype=dtype))
+        want = _run(REFERENCE_KERNELS, op, x, 1, None, out=pb.empty(x.shape, dtype=dtype))
+        _close(got, want, dtype, atol=1e-37 if op == "softmax" else 0.0)
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_in_place_gives_the_same_bits(op: str, dtype: pb.DType) -> None:
+    """float32 and float64 write the exponentials into out, then scale them there: out
+    being the input changes nothing."""
+    x = host_array(_tensor(np.random.default_rng(3).uniform(-9, 9, size=(7, 301)), dtype))
+    separate = np.empty_like(x)
+    _native.softmax(x, separate, op == "log_softmax")
+    _native.softmax(x, x, op == "log_softmax")
+    np.testing.assert_array_equal(x.view(np.uint8), separate.view(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
 @pytest.mark.parametrize("affine", ["none", "weight", "bias", "both"])
 def test_layer_norm_matches_the_reference(affine: str, dtype: pb.DType,
                                           native: Recorder) -> None:
@@ -342,6 +367,9 @@ CONV = [  # (input shape, weight shape, stride, padding, dilation, groups)
     ((3, 3, 5, 5), (2, 3, 1, 1), (1, 1), (0, 0), (1, 1), 1),
     ((2, 2, 6, 6), (4, 2, 5, 5), (3, 2), (2, 2), (1, 1), 1),
     ((4, 5, 5), (3, 4, 2, 2), (1, 1), (0, 1), (2, 1), 1),
+    # Padding wider than the kernel's reach: whole windows, and rows, of zeros.
+    ((2, 1, 3, 4), (1, 1, 2, 6), (1, 1), (2, 5), (1, 1), 1),
+    ((1, 2, 4, 3), (2, 2, 3, 5), (2, 3), (3, 4), (2, 2), 1),
 ]
 
 
@@ -370,6 +398,32 @@ def test_conv2d_matches_the_reference(case: Any, with_bias: bool, dtype: pb.DTyp
                     out=pb.empty(expected.shape, dtype=dtype))
         _close(got, want, dtype, atol=1e-5 if dtype != pb.float64 else 1e-12)
         assert native.calls == (["im2col"] if readable else [])
+
+
+def test_conv2d_scratch_is_per_thread_and_optional(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Concurrent conv2d calls each fill their own thread's kept column matrix; above
+    _SCRATCH_BYTES the matrices are fresh arrays: the same values either way."""
+    rng = np.random.default_rng(10)
+    calls = [(_tensor(rng.uniform(-1, 1, size=(2, 3, 12 + i, 9)), pb.float32),
+              _tensor(rng.uniform(-1, 1, size=(4, 3, 3, 3)), pb.float32)) for i in range(6)]
+
+    def conv(args: tuple[pb.Tensor, pb.Tensor]) -> np.ndarray:
+        x, w = args
+        return host_array(pb.conv2d(x, w, padding=1)).copy()
+
+    def reference(x: pb.Tensor, w: pb.Tensor) -> np.ndarray:
+        out = pb.empty((2, 4, x.shape[2], 9), dtype=pb.float32)
+        return _run(REFERENCE_KERNELS, "conv2d", x, w, None, (1, 1), (1, 1), (1, 1), 1,
+                    out=out)
+
+    want = [reference(x, w) for x, w in calls]
+    with ThreadPoolExecutor(3) as pool:
+        for _ in range(3):
+            for got, expected in zip(pool.map(conv, calls), want, strict=True):
+                _close(got, expected, pb.float32, atol=1e-5)
+    monkeypatch.setattr(_kernels_native, "_SCRATCH_BYTES", 0)
+    for args, expected in zip(calls, want, strict=True):
+        _close(conv(args), expected, pb.float32, atol=1e-5)
 
 
 def test_conv2d_of_integers_runs_the_reference(native: Recorder) -> None:

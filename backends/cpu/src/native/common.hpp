@@ -18,6 +18,13 @@
 #else
 #define PLUGBOARD_CLONES
 #endif
+// A helper of the hot loops, inlined into each of their builds (out of line, it would be
+// the baseline build only).
+#if defined(__GNUC__) || defined(__clang__)
+#define PLUGBOARD_INLINE inline __attribute__((always_inline))
+#else
+#define PLUGBOARD_INLINE inline
+#endif
 
 namespace plugboard_native {
 

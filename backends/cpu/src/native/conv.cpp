@@ -15,6 +15,36 @@ struct Geometry {
     std::int64_t n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
 };
 
+// The first output column ox whose input column ox * s - p + offset is at least 0; with
+// p + w for p, the first whose input column is past the row's end.
+inline std::int64_t first_inside(std::int64_t p, std::int64_t offset, std::int64_t s) {
+    const std::int64_t need = p - offset;  // ox * s >= need
+    return need <= 0 ? 0 : (need + s - 1) / s;
+}
+
+// One row segment: zeros where the windows reach the left padding, the input row read
+// with stride s, zeros where they reach the right padding.
+template <typename T>
+PLUGBOARD_INLINE void window_row(const T* src, compute_t<T>* dst, std::int64_t begin, std::int64_t end,
+                       std::int64_t ow, std::int64_t s, std::int64_t ix0) {
+    using C = compute_t<T>;
+    for (std::int64_t ox = 0; ox < begin; ++ox) {
+        dst[ox] = C(0);
+    }
+    if (s == 1) {  // a contiguous copy, which vectorises
+        for (std::int64_t ox = begin; ox < end; ++ox) {
+            dst[ox] = Compute<T>::load(src[ox + ix0]);
+        }
+    } else {
+        for (std::int64_t ox = begin; ox < end; ++ox) {
+            dst[ox] = Compute<T>::load(src[ox * s + ix0]);
+        }
+    }
+    for (std::int64_t ox = end; ox < ow; ++ox) {
+        dst[ox] = C(0);
+    }
+}
+
 // (image, channel) tasks [begin, end), out of line for the AVX2 build.
 template <typename T>
 __attribute__((noinline)) PLUGBOARD_CLONES void im2col_block(
@@ -22,29 +52,27 @@ __attribute__((noinline)) PLUGBOARD_CLONES void im2col_block(
     using C = compute_t<T>;
     const std::int64_t l = g.oh * g.ow;
     const std::int64_t width = g.n * l;  // a row of the column matrix
-    {
-        for (std::int64_t nc = begin; nc < end; ++nc) {
-            const std::int64_t n = nc / g.c;
-            const std::int64_t c = nc % g.c;
-            const T* plane = x + nc * g.h * g.w;
-            for (std::int64_t i = 0; i < g.kh; ++i) {
-                for (std::int64_t j = 0; j < g.kw; ++j) {
-                    C* row = cols + ((c * g.kh + i) * g.kw + j) * width + n * l;
-                    for (std::int64_t oy = 0; oy < g.oh; ++oy) {
-                        C* dst = row + oy * g.ow;
-                        const std::int64_t iy = oy * g.sh - g.ph + i * g.dh;
-                        if (iy < 0 || iy >= g.h) {
-                            for (std::int64_t ox = 0; ox < g.ow; ++ox) {
-                                dst[ox] = C(0);
-                            }
-                            continue;
-                        }
-                        const T* src = plane + iy * g.w;
+    for (std::int64_t nc = begin; nc < end; ++nc) {
+        const std::int64_t n = nc / g.c;
+        const std::int64_t c = nc % g.c;
+        const T* plane = x + nc * g.h * g.w;
+        for (std::int64_t i = 0; i < g.kh; ++i) {
+            for (std::int64_t j = 0; j < g.kw; ++j) {
+                C* row = cols + ((c * g.kh + i) * g.kw + j) * width + n * l;
+                const std::int64_t offset = j * g.dw;
+                const std::int64_t lo = std::min(g.ow, first_inside(g.pw, offset, g.sw));
+                const std::int64_t hi =
+                    std::max(lo, std::min(g.ow, first_inside(g.pw + g.w, offset, g.sw)));
+                for (std::int64_t oy = 0; oy < g.oh; ++oy) {
+                    C* dst = row + oy * g.ow;
+                    const std::int64_t iy = oy * g.sh - g.ph + i * g.dh;
+                    if (iy < 0 || iy >= g.h) {
                         for (std::int64_t ox = 0; ox < g.ow; ++ox) {
-                            const std::int64_t ix = ox * g.sw - g.pw + j * g.dw;
-                            dst[ox] = (ix >= 0 && ix < g.w) ? Compute<T>::load(src[ix]) : C(0);
+                            dst[ox] = C(0);
                         }
+                        continue;
                     }
+                    window_row(plane + iy * g.w, dst, lo, hi, g.ow, g.sw, offset - g.pw);
                 }
             }
         }

@@ -39,6 +39,29 @@ inline float exp_f(float x) {
     return x < lo ? 0.0f : y;
 }
 
+// exp_f for x <= 0 (softmax's x - max, gelu's -z^2), in fewer steps: no overflow to
+// handle, and below about -87.34 (results under FLT_MIN, which those callers' sums and
+// products do not feel) 0, so that 2^n is one factor. The same bits as exp_f above that;
+// NaN for NaN.
+inline float exp_nonpositive_f(float x) {
+    const float lo = -87.33f;  // x * log2(e) rounds to n >= -126: 2^n is normal
+    const float xc = x < lo ? lo : x;
+    float fn = xc * 1.44269504088896341f;
+    fn = (fn + 12582912.0f) - 12582912.0f;
+    float r = xc - fn * 0.693359375f;
+    r = r - fn * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = p * r * r + r + 1.0f;
+    const auto n = static_cast<std::int32_t>(fn);
+    y = y * bits_to_float(static_cast<std::uint32_t>(n + 127) << 23);
+    return x < lo ? 0.0f : y;
+}
+
 // 1 + erf(x / sqrt(2)) for gelu: erfc(|z|) by Abramowitz and Stegun 7.1.26 (absolute
 // error below 1.5e-7), so the negative side, where 1 + erf cancels, keeps its digits.
 inline float one_plus_erf_scaled_f(float x) {
@@ -47,7 +70,7 @@ inline float one_plus_erf_scaled_f(float x) {
     const float poly =
         t * (0.254829592f +
              t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
-    const float q = poly * exp_f(-z * z);
+    const float q = poly * exp_nonpositive_f(-z * z);
     return x >= 0.0f ? 2.0f - q : q;
 }
 

@@ -27,36 +27,23 @@ __attribute__((noinline)) PLUGBOARD_CLONES void layer_norm_block(
             const C* v = loaded(x + r * cols, cols, in.data());
             T* out = y + r * cols;
             const double mean = sum_double(v, cols) / static_cast<double>(cols);
-            double lane[4] = {0.0, 0.0, 0.0, 0.0};
-            std::int64_t j = 0;
-            for (; j + 4 <= cols; j += 4) {
-                for (int k = 0; k < 4; ++k) {
-                    const double c = static_cast<double>(v[j + k]) - mean;
-                    lane[k] += c * c;
-                }
-            }
-            for (; j < cols; ++j) {
-                const double c = static_cast<double>(v[j]) - mean;
-                lane[0] += c * c;
-            }
-            const double var = ((lane[0] + lane[1]) + (lane[2] + lane[3])) /
-                               static_cast<double>(cols);
+            const double var = centered_squares(v, mean, cols) / static_cast<double>(cols);
             const C rstd = static_cast<C>(1.0 / std::sqrt(var + eps));
             const C mu = static_cast<C>(mean);
             if (wv && bv) {
-                for (j = 0; j < cols; ++j) {
+                for (std::int64_t j = 0; j < cols; ++j) {
                     out[j] = Compute<T>::store((v[j] - mu) * rstd * wv[j] + bv[j]);
                 }
             } else if (wv) {
-                for (j = 0; j < cols; ++j) {
+                for (std::int64_t j = 0; j < cols; ++j) {
                     out[j] = Compute<T>::store((v[j] - mu) * rstd * wv[j]);
                 }
             } else if (bv) {
-                for (j = 0; j < cols; ++j) {
+                for (std::int64_t j = 0; j < cols; ++j) {
                     out[j] = Compute<T>::store((v[j] - mu) * rstd + bv[j]);
                 }
             } else {
-                for (j = 0; j < cols; ++j) {
+                for (std::int64_t j = 0; j < cols; ++j) {
                     out[j] = Compute<T>::store((v[j] - mu) * rstd);
                 }
             }
@@ -95,28 +82,15 @@ __attribute__((noinline)) PLUGBOARD_CLONES void rms_norm_block(
         for (std::int64_t r = begin; r < end; ++r) {
             const C* v = loaded(x + r * cols, cols, in.data());
             T* out = y + r * cols;
-            double lane[4] = {0.0, 0.0, 0.0, 0.0};
-            std::int64_t j = 0;
-            for (; j + 4 <= cols; j += 4) {
-                for (int k = 0; k < 4; ++k) {
-                    const double c = static_cast<double>(v[j + k]);
-                    lane[k] += c * c;
-                }
-            }
-            for (; j < cols; ++j) {
-                const double c = static_cast<double>(v[j]);
-                lane[0] += c * c;
-            }
-            const double ms = ((lane[0] + lane[1]) + (lane[2] + lane[3])) /
-                              static_cast<double>(cols);
+            const double ms = centered_squares(v, 0.0, cols) / static_cast<double>(cols);
             // x / sqrt(mean(x^2) + eps), then the weight: the decomposition's order.
             const C denominator = static_cast<C>(std::sqrt(ms + eps));
             if (wv) {
-                for (j = 0; j < cols; ++j) {
+                for (std::int64_t j = 0; j < cols; ++j) {
                     out[j] = Compute<T>::store((v[j] / denominator) * wv[j]);
                 }
             } else {
-                for (j = 0; j < cols; ++j) {
+                for (std::int64_t j = 0; j < cols; ++j) {
                     out[j] = Compute<T>::store(v[j] / denominator);
                 }
             }

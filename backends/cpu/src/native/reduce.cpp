@@ -13,8 +13,9 @@ namespace {
 
 constexpr std::int64_t kBlock = 16384;
 
+// Out of line for the AVX2 build.
 template <typename T>
-double block_sum(const T* x, std::int64_t n) {
+__attribute__((noinline)) PLUGBOARD_CLONES double block_sum(const T* x, std::int64_t n) {
     using C = compute_t<T>;
     if constexpr (std::is_same_v<T, C>) {
         return sum_double(x, n);

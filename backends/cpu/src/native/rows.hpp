@@ -10,22 +10,55 @@
 
 namespace plugboard_native {
 
-inline float exp_c(float x) { return exp_f(x); }
-inline double exp_c(double x) { return std::exp(x); }
+// exp of x <= 0 (x - max in softmax) in the computation type.
+inline float exp_nonpositive_c(float x) { return exp_nonpositive_f(x); }
+inline double exp_nonpositive_c(double x) { return std::exp(x); }
+
+// Sixteen lanes: four AVX2 vectors of doubles (eight SSE2 ones) added independently, so
+// the adds overlap instead of waiting on one accumulator; the lanes combine in a fixed
+// tree, the same on every build.
+constexpr int kLanes = 16;
+
+PLUGBOARD_INLINE double combine(const double* lane) {
+    double half[kLanes / 2];
+    for (int k = 0; k < kLanes / 2; ++k) {
+        half[k] = lane[k] + lane[k + kLanes / 2];
+    }
+    return ((half[0] + half[4]) + (half[2] + half[6])) +
+           ((half[1] + half[5]) + (half[3] + half[7]));
+}
 
 template <typename C>
-double sum_double(const C* v, std::int64_t n) {
-    double lane[4] = {0.0, 0.0, 0.0, 0.0};
+PLUGBOARD_INLINE double sum_double(const C* v, std::int64_t n) {
+    double lane[kLanes] = {};
     std::int64_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        for (int k = 0; k < 4; ++k) {
+    for (; i + kLanes <= n; i += kLanes) {
+        for (int k = 0; k < kLanes; ++k) {
             lane[k] += static_cast<double>(v[i + k]);
         }
     }
-    for (; i < n; ++i) {
-        lane[0] += static_cast<double>(v[i]);
+    for (int k = 0; i < n; ++i, ++k) {
+        lane[k] += static_cast<double>(v[i]);
     }
-    return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+    return combine(lane);
+}
+
+// The sum of (v - mean)^2 in double, in the lanes of sum_double.
+template <typename C>
+PLUGBOARD_INLINE double centered_squares(const C* v, double mean, std::int64_t n) {
+    double lane[kLanes] = {};
+    std::int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (int k = 0; k < kLanes; ++k) {
+            const double c = static_cast<double>(v[i + k]) - mean;
+            lane[k] += c * c;
+        }
+    }
+    for (int k = 0; i < n; ++i, ++k) {
+        const double c = static_cast<double>(v[i]) - mean;
+        lane[k] += c * c;
+    }
+    return combine(lane);
 }
 
 // The row's elements in its computation type: the row itself (float, double), or

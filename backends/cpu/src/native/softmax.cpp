@@ -1,6 +1,7 @@
 // softmax and log_softmax over the last dimension, one row per task: the row's max, the
 // exponentials of x - max (in float for float16 and bfloat16) summed in double, then
-// the division (softmax) or the subtraction of the log of the sum (log_softmax).
+// the product by the sum's reciprocal (softmax) or the subtraction of the log of the sum
+// (log_softmax).
 #include <limits>
 #include <vector>
 
@@ -40,15 +41,17 @@ template <typename C>
 __attribute__((noinline)) PLUGBOARD_CLONES void exp_shifted(const C* v, C peak, C* e, std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
-        e[j] = exp_c(v[j] - peak);
+        e[j] = exp_nonpositive_c(v[j] - peak);
     }
 }
 
+// e times the reciprocal of the sum: a product vectorises several times faster than a
+// division, for an error of about one more half-ulp.
 template <typename T, typename C>
-__attribute__((noinline)) PLUGBOARD_CLONES void divide(const C* e, C denominator, T* out, std::int64_t n) {
+__attribute__((noinline)) PLUGBOARD_CLONES void scale(const C* e, C factor, T* out, std::int64_t n) {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
-        out[j] = Compute<T>::store(e[j] / denominator);
+        out[j] = Compute<T>::store(e[j] * factor);
     }
 }
 
@@ -60,25 +63,31 @@ __attribute__((noinline)) PLUGBOARD_CLONES void subtract(const C* v, C peak, C l
     }
 }
 
+// Three passes over each row (after the load into float for float16 and bfloat16): its
+// max, the exponentials (written straight into out for float and double, which the scale
+// then rewrites in place; into scratch otherwise) with their sum, then the scale or the
+// subtraction.
 template <typename T>
 __attribute__((noinline)) PLUGBOARD_CLONES void softmax_block(
     const T* x, T* y, std::int64_t begin, std::int64_t end, std::int64_t cols, bool log) {
     using C = compute_t<T>;
-    {
-        std::vector<C> in(static_cast<std::size_t>(cols));
-        std::vector<C> work(static_cast<std::size_t>(cols));
-        for (std::int64_t r = begin; r < end; ++r) {
-            const C* v = loaded(x + r * cols, cols, in.data());
-            T* out = y + r * cols;
-            const C peak = row_max(v, cols);
-            C* e = work.data();
-            exp_shifted(v, peak, e, cols);
-            const double total = sum_double(e, cols);
-            if (log) {
-                subtract(v, peak, static_cast<C>(std::log(total)), out, cols);
-            } else {
-                divide(e, static_cast<C>(total), out, cols);
-            }
+    constexpr bool direct = std::is_same_v<T, C>;
+    std::vector<C> in(direct ? 0 : static_cast<std::size_t>(cols));
+    std::vector<C> work(direct && !log ? 0 : static_cast<std::size_t>(cols));
+    for (std::int64_t r = begin; r < end; ++r) {
+        const C* v = loaded(x + r * cols, cols, in.data());
+        T* out = y + r * cols;
+        const C peak = row_max(v, cols);
+        C* e = work.data();
+        if constexpr (direct) {
+            e = log ? e : out;
+        }
+        exp_shifted(v, peak, e, cols);
+        const double total = sum_double(e, cols);
+        if (log) {
+            subtract(v, peak, static_cast<C>(std::log(total)), out, cols);
+        } else {
+            scale(e, static_cast<C>(1.0 / total), out, cols);
         }
     }
 }

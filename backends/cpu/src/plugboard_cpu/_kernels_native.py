@@ -39,6 +39,7 @@ Example:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -224,6 +225,26 @@ def _moment(op: str) -> Callable[..., None]:
 # conv2d -------------------------------------------------------------------------------
 
 
+# conv2d's scratch arrays (the column matrix, the GEMM's result) are kept per thread
+# between calls, up to this many bytes each: a fresh matrix of tens of megabytes is mapped
+# anew and costs more in page faults than the im2col that fills it.
+_SCRATCH_BYTES = 128 << 20
+_scratch_arrays = threading.local()
+
+
+def _scratch(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+    """An uninitialised C-contiguous array, in this thread's buffer ``name`` where it fits
+    under ``_SCRATCH_BYTES``; valid until the next call for the same name."""
+    size = math.prod(shape) * dtype.itemsize
+    if size > _SCRATCH_BYTES:
+        return np.empty(shape, dtype)
+    held: np.ndarray | None = getattr(_scratch_arrays, name, None)
+    if held is None or held.nbytes < size:
+        held = np.empty(size, np.uint8)
+        setattr(_scratch_arrays, name, held)
+    return held[:size].view(dtype).reshape(shape)
+
+
 def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
             stride: Sequence[int], padding: Sequence[int], dilation: Sequence[int],
             groups: int, *, out: pb.Tensor) -> None:
@@ -238,13 +259,14 @@ def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
     n, c = images.shape[:2]
     channels, per_group, kh, kw = w.shape
     oh, ow = o.shape[-2:]
-    cols = np.empty((c * kh * kw, n * oh * ow), wide)
+    cols = _scratch("cols", (c * kh * kw, n * oh * ow), wide)
     _native.im2col(images, cols, kh, kw, stride[0], stride[1], padding[0], padding[1],
                    dilation[0], dilation[1])
     # One GEMM per group over every image: (O/G, K/G) x (K/G, N * OH * OW).
     kernel = w.reshape(groups, channels // groups, per_group * kh * kw).astype(wide, copy=False)
     with np.errstate(all="ignore"):
-        result = np.matmul(kernel, cols.reshape(groups, per_group * kh * kw, n * oh * ow))
+        result = _scratch("result", (groups, channels // groups, n * oh * ow), wide)
+        np.matmul(kernel, cols.reshape(groups, per_group * kh * kw, n * oh * ow), out=result)
         result = result.reshape(channels, n, oh, ow)
         if bias is not None:
             result += host_array(bias).astype(wide, copy=False)[:, None, None, None]
