@@ -430,6 +430,32 @@ def test_a_mutating_operators_plan_checks_its_target_and_overlap_on_every_call()
         assert m.tolist() == [0.0, 0.0, 1.0, 2.0, 3.0]
 
 
+def test_an_in_place_plan_writes_its_target_and_checks_it_on_every_call() -> None:
+    y = pb.tensor([[1.0, 2.0], [3.0, 4.0]])
+    for _ in range(3):  # planned, then the fast entry
+        x = pb.ones(2, 2)
+        version = x._storage.version
+        assert x + y is not x  # the functional form, keyed apart from the in-place one
+        assert x.add_(y) is x and x.tolist() == [[2.0, 3.0], [4.0, 5.0]]
+        assert x._storage.version == version + 1
+        t = pb.ones(2, 2).t()  # the same signature, a transposed target
+        t.mul_(y)
+        assert t.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+        m = pb.arange(5.0)  # an input that overlaps the target is read unchanged
+        m[1:].add_(m[:-1])
+        assert m.tolist() == [0.0, 1.0, 3.0, 5.0, 7.0]
+    assert any(plan.inplace for plan in pb.ops.pb.add.op.plans.values())
+    expanded = pb.zeros(1, 2).expand(2, 2)  # the planned signature, elements shared
+    with pytest.raises(pb.ArgumentError, match="pb::add_"):
+        expanded.add_(y)
+    assert expanded.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    n = pb.tensor([1, 2])
+    for _ in range(2):  # a refused call makes no plan: refused every time
+        with pytest.raises(pb.DTypeError, match="can't be cast"):
+            n.add_(pb.tensor([0.5, 0.5]))
+        assert n.tolist() == [1, 2]
+
+
 def test_a_repeated_call_takes_the_fast_entry_and_gives_fresh_results(counted: Any) -> None:
     _, metas, _ = counted
     x, y = pb.ones(2), pb.tensor([1.0, 2.0])

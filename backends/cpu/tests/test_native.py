@@ -400,9 +400,9 @@ def test_conv2d_matches_the_reference(case: Any, with_bias: bool, dtype: pb.DTyp
         assert native.calls == (["im2col"] if readable else [])
 
 
-def test_conv2d_scratch_is_per_thread_and_optional(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Concurrent conv2d calls each fill their own thread's kept column matrix; above
-    _SCRATCH_BYTES the matrices are fresh arrays: the same values either way."""
+def test_conv2d_scratch_is_shared_safely_and_optional(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Concurrent conv2d calls: one fills the kept column matrix, the others their own;
+    above the limit the matrices are fresh arrays: the same values either way."""
     rng = np.random.default_rng(10)
     calls = [(_tensor(rng.uniform(-1, 1, size=(2, 3, 12 + i, 9)), pb.float32),
               _tensor(rng.uniform(-1, 1, size=(4, 3, 3, 3)), pb.float32)) for i in range(6)]
@@ -421,9 +421,18 @@ def test_conv2d_scratch_is_per_thread_and_optional(monkeypatch: pytest.MonkeyPat
         for _ in range(3):
             for got, expected in zip(pool.map(conv, calls), want, strict=True):
                 _close(got, expected, pb.float32, atol=1e-5)
-    monkeypatch.setattr(_kernels_native, "_SCRATCH_BYTES", 0)
+    monkeypatch.setattr(_kernels_native.SCRATCH, "limit", 0)
     for args, expected in zip(calls, want, strict=True):
         _close(conv(args), expected, pb.float32, atol=1e-5)
+
+
+def test_empty_cache_gives_the_conv2d_scratch_back() -> None:
+    x, w = pb.ones((1, 3, 16, 16)), pb.ones((4, 3, 3, 3))
+    pb.conv2d(x, w)
+    kept = 3 * 9 * 14 * 14 * 4 + 4 * 14 * 14 * 4  # the column matrix and the GEMM's result
+    assert pb.empty_cache("cpu") >= kept
+    assert pb.empty_cache("cpu") == 0  # nothing kept any more
+    assert pb.conv2d(x, w).tolist() == [[[[27.0] * 14] * 14] * 4]
 
 
 def test_conv2d_of_integers_runs_the_reference(native: Recorder) -> None:

@@ -38,15 +38,16 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 import plugboard as pb
-from plugboard.backend import host_array
+from plugboard.backend import host_array, ignore_fp_errors
 
 from . import _kernels, _kernels_elementwise, _kernels_nn, _kernels_reductions, _native
 from ._kernel_tools import ALL, FLOATING, NUMERIC, CPUKernel
@@ -225,24 +226,52 @@ def _moment(op: str) -> Callable[..., None]:
 # conv2d -------------------------------------------------------------------------------
 
 
-# conv2d's scratch arrays (the column matrix, the GEMM's result) are kept per thread
-# between calls, up to this many bytes each: a fresh matrix of tens of megabytes is mapped
-# anew and costs more in page faults than the im2col that fills it.
-_SCRATCH_BYTES = 128 << 20
-_scratch_arrays = threading.local()
+class Scratch:
+    """conv2d's scratch arrays (the column matrix, the GEMM's result), kept between calls:
+    a fresh matrix of tens of megabytes is mapped anew and costs more in page faults than
+    the im2col that fills it. One call holds them at a time (a concurrent call, in another
+    thread, makes its own arrays), each at most ``limit`` bytes; ``pb.empty_cache("cpu")``
+    gives them back (:meth:`clear`). They are the backend's cache, not tensors, so
+    ``pb.memory_stats`` does not count them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._buffers: dict[str, np.ndarray] = {}
+
+    @contextlib.contextmanager
+    def arrays(self) -> Iterator[Callable[[str, tuple[int, ...], np.dtype[Any]], np.ndarray]]:
+        """``with scratch.arrays() as array:`` where ``array(name, shape, dtype)`` is an
+        uninitialised C-contiguous array, the kept buffer ``name`` where it may be."""
+        held = self._lock.acquire(blocking=False)
+        try:
+            yield self._array if held else _fresh
+        finally:
+            if held:
+                self._lock.release()
+
+    def _array(self, name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+        size = math.prod(shape) * dtype.itemsize
+        if size > self.limit:
+            return _fresh(name, shape, dtype)
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.nbytes < size:
+            buffer = self._buffers[name] = np.empty(size, np.uint8)
+        return buffer[:size].view(dtype).reshape(shape)
+
+    def clear(self) -> int:
+        """Give the kept arrays back (once no call holds them); the bytes released."""
+        with self._lock:
+            released = sum(b.nbytes for b in self._buffers.values())
+            self._buffers.clear()
+        return released
 
 
-def _scratch(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
-    """An uninitialised C-contiguous array, in this thread's buffer ``name`` where it fits
-    under ``_SCRATCH_BYTES``; valid until the next call for the same name."""
-    size = math.prod(shape) * dtype.itemsize
-    if size > _SCRATCH_BYTES:
-        return np.empty(shape, dtype)
-    held: np.ndarray | None = getattr(_scratch_arrays, name, None)
-    if held is None or held.nbytes < size:
-        held = np.empty(size, np.uint8)
-        setattr(_scratch_arrays, name, held)
-    return held[:size].view(dtype).reshape(shape)
+def _fresh(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+    return np.empty(shape, dtype)
+
+
+SCRATCH = Scratch(limit=128 << 20)
 
 
 def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
@@ -259,19 +288,19 @@ def _conv2d(input: pb.Tensor, weight: pb.Tensor, bias: pb.Tensor | None,
     n, c = images.shape[:2]
     channels, per_group, kh, kw = w.shape
     oh, ow = o.shape[-2:]
-    cols = _scratch("cols", (c * kh * kw, n * oh * ow), wide)
-    _native.im2col(images, cols, kh, kw, stride[0], stride[1], padding[0], padding[1],
-                   dilation[0], dilation[1])
-    # One GEMM per group over every image: (O/G, K/G) x (K/G, N * OH * OW).
     kernel = w.reshape(groups, channels // groups, per_group * kh * kw).astype(wide, copy=False)
-    with np.errstate(all="ignore"):
-        result = _scratch("result", (groups, channels // groups, n * oh * ow), wide)
+    with SCRATCH.arrays() as array, ignore_fp_errors():
+        cols = array("cols", (c * kh * kw, n * oh * ow), wide)
+        _native.im2col(images, cols, kh, kw, stride[0], stride[1], padding[0], padding[1],
+                       dilation[0], dilation[1])
+        # One GEMM per group over every image: (O/G, K/G) x (K/G, N * OH * OW).
+        result = array("result", (groups, channels // groups, n * oh * ow), wide)
         np.matmul(kernel, cols.reshape(groups, per_group * kh * kw, n * oh * ow), out=result)
         result = result.reshape(channels, n, oh, ow)
         if bias is not None:
             result += host_array(bias).astype(wide, copy=False)[:, None, None, None]
-    # (O, N, OH, OW) into out's (N, O, OH, OW), rounded once for float16 and bfloat16.
-    np.copyto(o, result.transpose(1, 0, 2, 3).reshape(o.shape), casting="unsafe")
+        # (O, N, OH, OW) into out's (N, O, OH, OW), rounded once for float16 and bfloat16.
+        np.copyto(o, result.transpose(1, 0, 2, 3).reshape(o.shape), casting="unsafe")
 
 
 # float16 and bfloat16 arithmetic -----------------------------------------------------

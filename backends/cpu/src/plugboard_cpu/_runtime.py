@@ -111,6 +111,13 @@ class CPURuntime(backend.DeviceRuntime):
     ) -> None:
         dst[dst_offset : dst_offset + nbytes] = src[src_offset : src_offset + nbytes]
 
+    def empty_cache(self, index: int) -> int:
+        # Tensors' memory goes back to NumPy as they are collected; what is kept is the
+        # kernels' scratch (conv2d's column matrix).
+        from ._kernels_native import SCRATCH
+
+        return SCRATCH.clear()
+
     def memory_stats(self, index: int) -> dict[str, int]:
         self._drain()
         with self._lock:

@@ -147,8 +147,8 @@ class OperatorHandle:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         op = self._op
         fast_key = None
-        if op.signature_cached and self._variant is Variant.FUNCTIONAL:
-            fast_key = _fast_key(args, kwargs)
+        if op.signature_cached:
+            fast_key = _fast_key(self._variant, args, kwargs)
             if fast_key is not None:
                 fast = op.fast_calls.get(fast_key)
                 if fast is not None:
@@ -166,7 +166,7 @@ class OperatorHandle:
         if fast_key is None:
             return self._call_values(values, self._variant, out)
         result = self._call_values(list(values), self._variant, out)
-        _remember_fast_call(op, fast_key, args, values)
+        _remember_fast_call(op, self._variant, fast_key, args, values)
         return result
 
     def redispatch(self, values: list[Any], out: Any = None, *, below: DispatchKey) -> Any:
@@ -249,19 +249,15 @@ def execute(
 ) -> Any:
     """Run ``op`` on ``backend``: meta, resolution, then the path resolution chose."""
     signature = None
-    if (op.signature_cached and out is None and variant is Variant.FUNCTIONAL
-            and not recorder.active):
+    if op.signature_cached and out is None and not recorder.active:
         signature = call_signature(values)
         if signature is not None:
-            plan = op.plans.get(
-                (backend.key, current_fallback_policy(), get_default_dtype(), signature)
-            )
+            plan = op.plans.get((backend.key, current_fallback_policy(), get_default_dtype(),
+                                 variant, signature))
             if plan is not None:
                 return _run_plan(op, backend, plan, values)
     specs, compute_dtype = _run_meta(op, values)
     resolved = _resolve(op, backend, compute_dtype, values)
-    if signature is not None and specs is not None:
-        _remember_plan(op, backend, signature, specs, compute_dtype, resolved, values)
     if specs is None and (variant is Variant.INPLACE or out is not None):
         form = "an in-place form" if variant is Variant.INPLACE else "out="
         raise ArgumentError(
@@ -271,6 +267,10 @@ def execute(
             inputs=describe_inputs(op, values),
         )
     targets = _targets(op, specs, values, variant, out) if specs is not None else None
+    if signature is not None and specs is not None:
+        # Only now: an in-place target the result cannot be cast to is refused above, and
+        # must be refused on every call, so a refused call leaves no plan.
+        _remember_plan(op, backend, variant, signature, specs, compute_dtype, resolved, values)
     if op.is_mutating:
         for i in _written_positions(op):
             _check_target(op, op.name, values[i], values)
@@ -757,15 +757,16 @@ class _Plan:
     kernel (with its inputs' adaptation) or, without one, of the composite. A mutating
     operator's plan (copy_, index_put_) has no outputs: ``writes`` holds the positions
     of the arguments it writes, which are checked on every call (their strides and
-    memory are not in the signature)."""
+    memory are not in the signature). An in-place call's plan (``inplace``) computes
+    its one output as the functional call does and writes it into ``self``."""
 
-    __slots__ = ("adaptation", "fn", "outputs", "writes")
+    __slots__ = ("adaptation", "fn", "inplace", "outputs", "writes")
 
     def __init__(
         self, specs: tuple[TensorSpec, ...], fn: Callable[..., Any],
-        adaptation: _Adaptation | None, writes: tuple[int, ...] = (),
+        adaptation: _Adaptation | None, writes: tuple[int, ...] = (), inplace: bool = False,
     ):
-        self.fn, self.adaptation, self.writes = fn, adaptation, writes
+        self.fn, self.adaptation, self.writes, self.inplace = fn, adaptation, writes, inplace
         # What Backend.new_checked takes for each output: checked once, here.
         self.outputs = tuple(
             (s.shape, contiguous_strides(s.shape), s.dtype, s.device,
@@ -777,6 +778,7 @@ class _Plan:
 def _remember_plan(
     op: OperatorDef,
     backend: Backend,
+    variant: Variant,
     signature: tuple[Any, ...],
     specs: tuple[TensorSpec, ...],
     compute_dtype: DType | None,
@@ -790,17 +792,22 @@ def _remember_plan(
         adaptation = _adaptation(op, resolved.kernel, values, compute_dtype, specs[0].shape)
         if op.is_mutating:
             plan = _Plan((), resolved.fn, adaptation, _written_positions(op))
+        elif variant is Variant.INPLACE:
+            if len(specs) != 1:
+                return
+            plan = _Plan(specs, resolved.fn, adaptation, inplace=True)
         else:
             plan = _Plan(specs, resolved.fn, adaptation)
-    elif op.is_mutating:
-        return  # a mutating composite checks its targets in its own calls
+    elif op.is_mutating or variant is Variant.INPLACE:
+        return  # a composite writes its targets through its own calls, which have plans
     elif resolved.path is Path.COMPOSITE:
         plan = _Plan(specs, resolved.fn, None)
     else:
         return  # the CPU fallback counts and warns on every call
     if len(op.plans) >= _MAX_PLANS:
         op.plans.clear()
-    op.plans[(backend.key, current_fallback_policy(), get_default_dtype(), signature)] = plan
+    op.plans[(backend.key, current_fallback_policy(), get_default_dtype(), variant,
+              signature)] = plan
 
 
 def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any]) -> Any:
@@ -809,6 +816,18 @@ def _run_plan(op: OperatorDef, backend: Backend, plan: _Plan, values: list[Any])
     if plan.writes:
         return _run_mutating_plan(op, plan, values)
     records = plan.outputs
+    if plan.inplace:
+        assert plan.adaptation is not None
+        # What execute checks of an in-place target beyond the signature: that no two of
+        # its elements share memory. Its shape, dtype and device passed with the first call.
+        target = values[0]
+        _check_target(op, op.name + "_", target, values)
+        target._storage.version += 1
+        note_queued(records[0][3], op.name)
+        output = backend.new_checked(*records[0])
+        _call_kernel(op, plan.fn, plan.adaptation.apply(values), values, output)
+        _write_result(target, output)
+        return target
     note_queued(records[0][3], op.name)
     args = plan.adaptation.apply(values)
     if len(records) == 1:
@@ -843,7 +862,9 @@ def _run_mutating_plan(op: OperatorDef, plan: _Plan, values: list[Any]) -> Any:
 # plan). Entries live beside the plans and are cleared with them.
 
 
-def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+def _fast_key(
+    variant: Variant, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, ...] | None:
     """The key of a call's fast entry, or None for a call it cannot key.
 
     Each argument adds a group that starts with a type (a Python value, marked by its
@@ -854,7 +875,7 @@ def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] 
     if recorder.active:
         return None
     tls = _keys.tls
-    parts: list[Any] = [tls.included, tls.excluded, current_fallback_policy(),
+    parts: list[Any] = [variant, tls.included, tls.excluded, current_fallback_policy(),
                         get_default_dtype()]
     append = parts.append
     for v in args:
@@ -905,6 +926,7 @@ class _FastCall:
         adaptation = plan.adaptation
         self.direct = (
             adaptation is not None and len(plan.outputs) == 1 and not plan.writes
+            and not plan.inplace
             and not (adaptation.cast or adaptation.expand or adaptation.contiguous)
         )
         self.arguments = list(template)
@@ -958,7 +980,8 @@ class _FastCall:
 
 
 def _remember_fast_call(
-    op: OperatorDef, key: tuple[Any, ...], args: tuple[Any, ...], values: list[Any]
+    op: OperatorDef, variant: Variant, key: tuple[Any, ...], args: tuple[Any, ...],
+    values: list[Any],
 ) -> None:
     """After a call that succeeded, keep its fast entry if its plan covers the call."""
     keyset = _keyset(op, values)
@@ -969,7 +992,7 @@ def _remember_fast_call(
         return
     backend = _select_backend(op, values, keyset)
     plan = op.plans.get(
-        (backend.key, current_fallback_policy(), get_default_dtype(), signature)
+        (backend.key, current_fallback_policy(), get_default_dtype(), variant, signature)
     )
     if plan is None:
         return

@@ -482,9 +482,9 @@ class OperatorDef:
         self.promoted = tuple(self.binder.index[name] for name in promotes)
         # (backend key, computation dtype, fallback policy) -> resolved kernel
         self.cache: dict[tuple[DispatchKey, DType | None, str], Any] = {}
-        # (backend key, fallback policy, default dtype, call signature) -> plan: the
-        # dispatcher's signature cache of pointwise calls
-        self.plans: dict[tuple[DispatchKey, str, DType, tuple[Any, ...]], Any] = {}
+        # (backend key, fallback policy, default dtype, variant, call signature) -> plan:
+        # the dispatcher's signature cache (functional and in-place calls)
+        self.plans: dict[tuple[DispatchKey, str, DType, Any, tuple[Any, ...]], Any] = {}
         # raw positional arguments and the thread's dispatch state -> the handle's fast
         # entry over a plan (dispatcher._FastCall)
         self.fast_calls: dict[tuple[Any, ...], Any] = {}
