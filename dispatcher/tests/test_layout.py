@@ -17,6 +17,13 @@ PACKAGE = Path(pb.__file__).parent
 ROOT = PACKAGE.parent.parent.parent
 
 
+def _fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter (one that has imported nothing yet)."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    return result.stdout
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -128,9 +135,8 @@ def test_import_plugboard_loads_no_backend_and_no_heavy_dependency() -> None:
              "json", "plugboard._plugins.contract", "plugboard._plugins.status",
              "plugboard._frontend.einsum")
     code = f"import sys, plugboard; print([m for m in {heavy!r} if m in sys.modules])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=True)
-    assert result.stdout.strip() == "[]"
+    stdout = _fresh_python(code)
+    assert stdout.strip() == "[]"
 
 
 def test_the_submodules_loaded_on_first_use_are_there() -> None:
@@ -138,9 +144,8 @@ def test_the_submodules_loaded_on_first_use_are_there() -> None:
             "print(pb.nn.Linear.__name__, pb.optim.SGD.__name__, pb.backend.KernelSpec.__name__,"
             " pb.library.TensorSpec.__name__, pb.save.__name__, pb.load.__name__); "
             "from plugboard import *; print(callable(save))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=True)
-    assert result.stdout.split() == ["Linear", "SGD", "KernelSpec", "TensorSpec", "save",
+    stdout = _fresh_python(code)
+    assert stdout.split() == ["Linear", "SGD", "KernelSpec", "TensorSpec", "save",
                                      "load", "True"]
     with pytest.raises(AttributeError, match="has no attribute 'nonexistent'"):
         _ = pb.nonexistent  # type: ignore[attr-defined]
@@ -151,9 +156,8 @@ def test_names_imported_on_first_use_are_listed_before_it() -> None:
             "print('einsum' in before, 'plugboard._frontend.einsum' in sys.modules); "
             "einsum = pb.einsum; print(dir(pb) == before, '__dir__' in before, "
             "einsum('i,i->', pb.ones(3), pb.ones(3)).item())")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=True)
-    assert result.stdout.split() == ["True", "False", "True", "False", "3.0"]
+    stdout = _fresh_python(code)
+    assert stdout.split() == ["True", "False", "True", "False", "3.0"]
 
 
 def test_errors_still_suggest_close_names_with_difflib_loaded_late() -> None:
@@ -165,21 +169,19 @@ def test_errors_still_suggest_close_names_with_difflib_loaded_late() -> None:
             "    except pb.PlugboardError as error:\n"
             "        print('did you mean' in str(error))\n"
             "print('difflib' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=True)
-    assert result.stdout.split() == ["True", "True", "True", "True", "True"]
+    stdout = _fresh_python(code)
+    assert stdout.split() == ["True", "True", "True", "True", "True"]
 
 
 def test_cuda_without_a_driver_lists_devices_without_importing_cupy() -> None:
     pytest.importorskip("plugboard_cuda")
     code = "import sys, plugboard as pb; pb.devices(); print('cupy' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=True)
+    stdout = _fresh_python(code)
     from plugboard_cuda._probe import probe_driver
 
     if probe_driver() is None:
         pytest.skip("this machine has an NVIDIA GPU")
-    assert result.stdout.strip() == "False"
+    assert stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("name", ["add", "sum", "softmax", "where"])

@@ -527,6 +527,15 @@ def test_refuses_a_strided_array_without_copying() -> None:
     assert not out.any()
 
 
+def test_row_kernels_refuse_rows_that_do_not_divide_the_input() -> None:
+    x = np.ones(12, np.float32)
+    with pytest.raises(pb.ShapeError, match="a row of 5 elements does not divide the input's 12"):
+        _native.sum_last(x, 5, np.zeros(2, np.float32))
+    with pytest.raises(pb.ShapeError, match=r"native var: .*out has 2 elements where the "
+                                            r"kernel needs 3"):
+        _native.moment_last(x, 4, 3.0, False, np.zeros(2, np.float32))
+
+
 def test_elementwise_kernels_refuse_what_their_strides_cannot_express() -> None:
     x = np.ones((4, 6), np.float32)
     with pytest.raises(pb.ArgumentError, match="out has a zero stride"):

@@ -146,6 +146,16 @@ void Call::require_numel(const std::string& name, std::int64_t n) const {
     }
 }
 
+std::int64_t Call::require_rows(std::int64_t cols) const {
+    const std::int64_t n = numel((*this)["self"]);
+    if (cols <= 0 || n % cols != 0) {
+        fail("ShapeError", "a row of " + std::to_string(cols) + " elements does not divide "
+             "the input's " + std::to_string(n), "pass the length of the input's last dimension");
+    }
+    require_numel("out", n / cols);
+    return n / cols;
+}
+
 void Call::require_same_shape(const std::string& a, const std::string& b) const {
     const py::array& x = (*this)[a];
     const py::array& y = (*this)[b];

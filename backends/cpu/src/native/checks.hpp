@@ -46,6 +46,9 @@ public:
     void require_writeable() const;
     // The number of elements of the array named `name` must be `numel`; else ShapeError.
     void require_numel(const std::string& name, std::int64_t numel) const;
+    // `self` read as rows of `cols` elements, one for each element of `out`: the rows;
+    // else ShapeError.
+    std::int64_t require_rows(std::int64_t cols) const;
     void require_same_shape(const std::string& a, const std::string& b) const;
     [[noreturn]] void fail(const std::string& kind, const std::string& message,
                            const std::string& fix) const;

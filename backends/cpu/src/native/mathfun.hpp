@@ -10,13 +10,9 @@
 
 namespace plugboard_native {
 
-// exp in float: Cephes' expf (range reduction by ln 2 in two parts, a degree-5
-// polynomial), within 1 ULP of the exact value over the whole range; inf above
-// ln(FLT_MAX), 0 below the smallest subnormal's log, NaN for NaN.
-inline float exp_f(float x) {
-    const float hi = 88.72283935546875f;
-    const float lo = -103.972084045410f;
-    const float xc = x < lo ? lo : (x > hi ? hi : x);
+// Cephes' expf core: for a clamped xc, n = round(xc log2 e) and e^r for the rest r
+// (xc = n ln 2 + r, ln 2 in two parts), by a degree-5 polynomial: exp(xc) = e^r 2^n.
+PLUGBOARD_INLINE float exp_reduced(float xc, std::int32_t& n) {
     // Round to the nearest integer by adding and subtracting 1.5 * 2^23.
     float fn = xc * 1.44269504088896341f;
     fn = (fn + 12582912.0f) - 12582912.0f;
@@ -28,9 +24,18 @@ inline float exp_f(float x) {
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
-    float y = p * r * r + r + 1.0f;
+    n = static_cast<std::int32_t>(fn);
+    return p * r * r + r + 1.0f;
+}
+
+// exp in float: Cephes' expf, within 1 ULP of the exact value over the whole range; inf
+// above ln(FLT_MAX), 0 below the smallest subnormal's log, NaN for NaN.
+inline float exp_f(float x) {
+    const float hi = 88.72283935546875f;
+    const float lo = -103.972084045410f;
+    std::int32_t n = 0;
+    float y = exp_reduced(x < lo ? lo : (x > hi ? hi : x), n);
     // 2^n in two factors, so that n down to -150 (subnormal results) stays representable.
-    const auto n = static_cast<std::int32_t>(fn);
     const std::int32_t n1 = n / 2;
     const std::int32_t n2 = n - n1;
     y = y * bits_to_float(static_cast<std::uint32_t>(n1 + 127) << 23);
@@ -45,21 +50,9 @@ inline float exp_f(float x) {
 // NaN for NaN.
 inline float exp_nonpositive_f(float x) {
     const float lo = -87.33f;  // x * log2(e) rounds to n >= -126: 2^n is normal
-    const float xc = x < lo ? lo : x;
-    float fn = xc * 1.44269504088896341f;
-    fn = (fn + 12582912.0f) - 12582912.0f;
-    float r = xc - fn * 0.693359375f;
-    r = r - fn * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    float y = p * r * r + r + 1.0f;
-    const auto n = static_cast<std::int32_t>(fn);
-    y = y * bits_to_float(static_cast<std::uint32_t>(n + 127) << 23);
-    return x < lo ? 0.0f : y;
+    std::int32_t n = 0;
+    const float y = exp_reduced(x < lo ? lo : x, n);
+    return x < lo ? 0.0f : y * bits_to_float(static_cast<std::uint32_t>(n + 127) << 23);
 }
 
 // 1 + erf(x / sqrt(2)) for gelu: erfc(|z|) by Abramowitz and Stegun 7.1.26 (absolute

@@ -71,13 +71,7 @@ void sum_last(const py::array& x, std::int64_t cols, py::array out) {
     Call call("sum", {{"self", x}, {"out", out}});
     const DType d = call.dtype();
     call.require_contiguous();
-    if (cols <= 0 || numel(x) % cols != 0) {
-        call.fail("ShapeError", "a row of " + std::to_string(cols) + " elements does not "
-                  "divide the input's " + std::to_string(numel(x)),
-                  "pass the length of the input's last dimension");
-    }
-    const std::int64_t rows = numel(x) / cols;
-    call.require_numel("out", rows);
+    const std::int64_t rows = call.require_rows(cols);
     switch (d) {
         case DType::f32: run<float>(x, out, rows, cols); break;
         case DType::f64: run<double>(x, out, rows, cols); break;

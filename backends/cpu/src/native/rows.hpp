@@ -28,34 +28,40 @@ PLUGBOARD_INLINE double combine(const double* lane) {
            ((half[1] + half[5]) + (half[3] + half[7]));
 }
 
-template <typename C>
-PLUGBOARD_INLINE double sum_double(const C* v, std::int64_t n) {
+// v's elements in double: a float16 or bfloat16 element through its computation type.
+template <typename T>
+PLUGBOARD_INLINE double as_double(T v) {
+    return static_cast<double>(Compute<T>::load(v));
+}
+
+template <typename T>
+PLUGBOARD_INLINE double sum_double(const T* v, std::int64_t n) {
     double lane[kLanes] = {};
     std::int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes) {
         for (int k = 0; k < kLanes; ++k) {
-            lane[k] += static_cast<double>(v[i + k]);
+            lane[k] += as_double(v[i + k]);
         }
     }
     for (int k = 0; i < n; ++i, ++k) {
-        lane[k] += static_cast<double>(v[i]);
+        lane[k] += as_double(v[i]);
     }
     return combine(lane);
 }
 
 // The sum of (v - mean)^2 in double, in the lanes of sum_double.
-template <typename C>
-PLUGBOARD_INLINE double centered_squares(const C* v, double mean, std::int64_t n) {
+template <typename T>
+PLUGBOARD_INLINE double centered_squares(const T* v, double mean, std::int64_t n) {
     double lane[kLanes] = {};
     std::int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes) {
         for (int k = 0; k < kLanes; ++k) {
-            const double c = static_cast<double>(v[i + k]) - mean;
+            const double c = as_double(v[i + k]) - mean;
             lane[k] += c * c;
         }
     }
     for (int k = 0; i < n; ++i, ++k) {
-        const double c = static_cast<double>(v[i]) - mean;
+        const double c = as_double(v[i]) - mean;
         lane[k] += c * c;
     }
     return combine(lane);

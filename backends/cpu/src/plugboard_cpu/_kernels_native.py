@@ -190,13 +190,22 @@ def _rms_norm(input: pb.Tensor, normalized_shape: Sequence[int], weight: pb.Tens
 # Reductions ---------------------------------------------------------------------------
 
 
+def _row_length(dim: Sequence[int] | None, x: np.ndarray) -> int | None:
+    """The row a reduction over ``dim`` reads as ``_native`` does (the last dimension, or
+    everything), or None: a reduction of other dimensions, or of nothing."""
+    if x.ndim == 0 or x.size == 0:
+        return None
+    if not dim:
+        return x.size
+    return x.shape[-1] if len(dim) == 1 and _last_dim(dim[0], x.ndim) else None
+
+
 def _sum(self: pb.Tensor, dim: Sequence[int] | None, keepdim: bool, dtype: Any, *,
          out: pb.Tensor) -> None:
     x, o = host_array(self), host_array(out)
-    everything = not dim
-    last = dim is not None and len(dim) == 1 and _last_dim(dim[0], x.ndim)
-    if (everything or last) and x.ndim > 0 and x.size > 0 and _covered(_FLOATS, o, x):
-        _native.sum_last(x, x.size if everything else x.shape[-1], o)
+    n = _row_length(dim, x)
+    if n is not None and _covered(_FLOATS, o, x):
+        _native.sum_last(x, n, o)
     else:
         REFERENCE["sum"].fn(self, dim, keepdim, dtype, out=out)
 
@@ -209,11 +218,8 @@ def _moment(op: str) -> Callable[..., None]:
     def kernel(self: pb.Tensor, dim: Sequence[int] | None, correction: float,
                keepdim: bool, *, out: pb.Tensor) -> None:
         x, o = host_array(self), host_array(out)
-        everything = not dim
-        last = dim is not None and len(dim) == 1 and _last_dim(dim[0], x.ndim)
-        if (everything or last) and x.ndim > 0 and x.size > 0 \
-                and _covered(_NARROW, o, x):
-            n = x.size if everything else x.shape[-1]
+        n = _row_length(dim, x)
+        if n is not None and _covered(_NARROW, o, x):
             divisor = n - correction if n > correction else 0
             _native.moment_last(x, n, float(divisor), op == "std", o)
         else:
